@@ -1,0 +1,36 @@
+package org.tokenscope.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The root of the command line: {@code java -jar tokenscope.jar SUBCOMMAND ...}. */
+@Command(name = "tokenscope", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = "What a language model thinks of a text, token by token.",
+        subcommands = {CommandLine.HelpCommand.class})
+public final class TokenscopeCommand implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Runs the command line and returns the exit code; errors are one sentence on stderr. */
+    public static int run(String[] args) {
+        return run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+    }
+
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cli = new CommandLine(new TokenscopeCommand());
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            commandLine.getErr().println("Error: " + Errors.sentence(e));
+            return 1;
+        });
+        return cli.execute(args);
+    }
+}

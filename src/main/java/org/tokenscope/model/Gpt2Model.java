@@ -1,0 +1,400 @@
+package org.tokenscope.model;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.norm.LayerNorm;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.tokenscope.generate.DecoderModel;
+import org.tokenscope.generate.LogitsSession;
+import org.tokenscope.model.safetensors.SafetensorsBundle;
+
+/**
+ * GPT-2 written on DJL NDArrays: learned position embeddings, pre-norm blocks, fused-QKV causal
+ * self-attention, GELU (tanh approximation), final LayerNorm and a head tied to the token embedding.
+ *
+ * <p>Not thread-safe: one inference thread owns a model and everything it hands out. Results
+ * leave this class as plain Java arrays and records; no {@link NDArray} escapes.
+ */
+public final class Gpt2Model implements DecoderModel, AutoCloseable {
+
+    /** Rows of the output head evaluated at once when scoring: bounds the [rows, vocab] temporaries. */
+    private static final int HEAD_CHUNK = 128;
+
+    static {
+        // Never reach for the network: the native library ships in the pytorch-native-cpu jar.
+        System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
+    }
+
+    private final String name;
+    private final Path folder;
+    private final Gpt2Config config;
+    private final Gpt2Tokenizer tokenizer;
+    private final NDManager manager;
+    private final Gpt2Weights weights;
+
+    private Gpt2Model(String name, Path folder, Gpt2Config config, Gpt2Tokenizer tokenizer, NDManager manager,
+                      Gpt2Weights weights) {
+        this.name = name;
+        this.folder = folder;
+        this.config = config;
+        this.tokenizer = tokenizer;
+        this.manager = manager;
+        this.weights = weights;
+    }
+
+    /**
+     * Loads a model folder in the Hugging Face layout: {@code config.json}, {@code tokenizer.json} and
+     * {@code model.safetensors} (or a sharded index).
+     *
+     * @param name what to call the model in output (a Hub id or the folder's name)
+     */
+    public static Gpt2Model load(Path folder, String name) throws ModelFormatException {
+        if (!Files.isDirectory(folder)) {
+            throw new ModelFormatException(folder + " is not a folder.");
+        }
+        Path configFile = folder.resolve("config.json");
+        if (!Files.isRegularFile(configFile)) {
+            throw new ModelFormatException(folder + " is not a model folder: it has no config.json.");
+        }
+        Gpt2Config config = Gpt2Config.read(configFile);
+        Gpt2Tokenizer tokenizer = Gpt2Tokenizer.load(folder);
+        if (tokenizer.vocabSize() > config.vocab()) {
+            throw new ModelFormatException(folder.resolve("tokenizer.json") + " has " + tokenizer.vocabSize()
+                    + " tokens but config.json says vocab_size is " + config.vocab() + ".");
+        }
+        NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch");
+        try (SafetensorsBundle bundle = SafetensorsBundle.open(folder)) {
+            Gpt2Weights weights = Gpt2Weights.load(bundle, config, manager);
+            return new Gpt2Model(name, folder, config, tokenizer, manager, weights);
+        } catch (ModelFormatException | RuntimeException e) {
+            manager.close();
+            tokenizer.close();
+            throw e;
+        }
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Path folder() {
+        return folder;
+    }
+
+    public Gpt2Config config() {
+        return config;
+    }
+
+    public Gpt2Tokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    /** Parameters as Hugging Face counts them (a tied head counted once). */
+    public long parameterCount() {
+        return weights.parameterCount;
+    }
+
+    @Override
+    public int contextLength() {
+        return config.context();
+    }
+
+    @Override
+    public int vocabSize() {
+        return config.vocab();
+    }
+
+    @Override
+    public int endOfTextId() {
+        return tokenizer.endOfTextId() >= 0 ? tokenizer.endOfTextId() : config.eosId();
+    }
+
+    @Override
+    public byte[] tokenBytes(int id) {
+        return tokenizer.tokenBytes(id);
+    }
+
+    /** Logits at every position: [ids.length][vocab]. Meant for short inputs (tests, tools). */
+    public float[][] logits(int[] ids) {
+        checkIds(ids, 0);
+        try (NDManager scratch = manager.newSubManager()) {
+            NDArray hidden = forward(scratch, ids, null);   // [T, E]
+            NDArray logits = hidden.matMul(weights.headTransposed); // [T, V]
+            float[] flat = logits.toFloatArray();
+            float[][] rows = new float[ids.length][];
+            for (int t = 0; t < ids.length; t++) {
+                rows[t] = Arrays.copyOfRange(flat, t * config.vocab(), (t + 1) * config.vocab());
+            }
+            return rows;
+        }
+    }
+
+    /**
+     * Runs {@code ids} through the model once and, for each position {@code t} with
+     * {@code targets[t] >= 0}, scores that target as the next token: its log-probability, rank,
+     * the entropy of the distribution, and the {@code topK} most likely tokens. Positions with a
+     * negative target are skipped. Reductions run in the engine, a chunk of rows at a time, so the
+     * full [positions, vocab] log-softmax is never kept.
+     *
+     * @param cancel checked between chunks and layers; when it returns true the call ends with
+     *     {@link java.util.concurrent.CancellationException}
+     */
+    public NextTokenStats scoreNext(int[] ids, int[] targets, int topK, java.util.function.BooleanSupplier cancel) {
+        checkIds(ids, 0);
+        if (targets.length != ids.length) {
+            throw new IllegalArgumentException("targets must have one entry per input position");
+        }
+        int n = ids.length;
+        int k = Math.max(0, Math.min(topK, config.vocab()));
+        NextTokenStats.Builder out = new NextTokenStats.Builder(n, k);
+        try (NDManager scratch = manager.newSubManager()) {
+            NDArray hidden = forward(scratch, ids, null, cancel); // [T, E]
+            NDArray headT = weights.headTransposed;               // [E, V]
+            for (int from = 0; from < n; from += HEAD_CHUNK) {
+                int to = Math.min(n, from + HEAD_CHUNK);
+                if (!anyTarget(targets, from, to)) {
+                    continue;
+                }
+                checkCancel(cancel);
+                try (NDManager chunk = scratch.newSubManager()) {
+                    NDArray rows = hidden.get(new NDIndex("{}:{}", from, to)); // [c, E]
+                    rows.attach(chunk);
+                    NDArray logProbs = rows.matMul(headT).logSoftmax(1);      // [c, V]
+                    long[] safeTargets = new long[to - from];
+                    for (int t = from; t < to; t++) {
+                        safeTargets[t - from] = Math.max(0, targets[t]);
+                    }
+                    NDArray index = chunk.create(safeTargets, new Shape(to - from, 1));
+                    NDArray target = logProbs.gather(index, 1);                // [c, 1]
+                    NDArray entropy = logProbs.exp().mul(logProbs).sum(new int[] {1}).neg(); // [c]
+                    NDArray above = logProbs.gt(target).toType(DataType.INT32, false).sum(new int[] {1}); // [c]
+                    float[] lp = target.toFloatArray();
+                    float[] h = entropy.toFloatArray();
+                    int[] r = above.toType(DataType.INT32, false).toIntArray();
+                    float[] topValues = new float[0];
+                    long[] topIds = new long[0];
+                    if (k > 0) {
+                        NDList top = logProbs.topK(k, 1, true, true);           // [c, k] values, indices
+                        topValues = top.get(0).toFloatArray();
+                        topIds = top.get(1).toType(DataType.INT64, false).toLongArray();
+                    }
+                    for (int t = from; t < to; t++) {
+                        if (targets[t] < 0) {
+                            continue;
+                        }
+                        int i = t - from;
+                        out.set(t, lp[i], h[i], r[i] + 1,
+                                Arrays.copyOfRange(topIds, i * k, (i + 1) * k),
+                                Arrays.copyOfRange(topValues, i * k, (i + 1) * k));
+                    }
+                }
+            }
+        }
+        return out.build();
+    }
+
+    /** A new incremental-decoding session with an empty key/value cache. */
+    @Override
+    public Session newSession() {
+        return new Session(manager.newSubManager(), new KvCache(config.layers()));
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+        tokenizer.close();
+    }
+
+    // ---- the forward pass -------------------------------------------------------------------
+
+    private NDArray forward(NDManager scratch, int[] ids, KvCache cache) {
+        return forward(scratch, ids, cache, () -> false);
+    }
+
+    /** Hidden states after the final LayerNorm for {@code ids} appended after the cache: [T, E]. */
+    private NDArray forward(NDManager scratch, int[] ids, KvCache cache, java.util.function.BooleanSupplier cancel) {
+        int past = cache == null ? 0 : cache.length;
+        int t = ids.length;
+        long[] longIds = Arrays.stream(ids).asLongStream().toArray();
+        NDArray tokens = weights.tokenEmbedding.get(scratch.create(longIds));                   // [T, E]
+        NDArray positions = weights.positionEmbedding.get(new NDIndex("{}:{}", past, past + t)); // [T, E]
+        tokens.attach(scratch);
+        positions.attach(scratch);
+        NDArray x = tokens.add(positions);                                                      // [T, E]
+        NDArray mask = t > 1 ? causalMask(scratch, t, past) : null;                             // [T, S]
+        for (int layer = 0; layer < weights.blocks.size(); layer++) {
+            checkCancel(cancel);
+            Gpt2Weights.Block b = weights.blocks.get(layer);
+            x = x.add(attention(scratch, layerNorm(x, b.ln1Gain(), b.ln1Bias()), b, layer, cache, mask));
+            x = x.add(mlp(layerNorm(x, b.ln2Gain(), b.ln2Bias()), b));
+        }
+        if (cache != null) {
+            cache.length = past + t;
+        }
+        return layerNorm(x, weights.finalGain, weights.finalBias);
+    }
+
+    private NDArray layerNorm(NDArray x, NDArray gain, NDArray bias) { // [T, E] -> [T, E]
+        return LayerNorm.layerNorm(x, new Shape(config.width()), gain, bias, config.layerNormEps()).singletonOrThrow();
+    }
+
+    /** Causal self-attention of [T, E] inputs over the cache and themselves: [T, E]. */
+    private NDArray attention(NDManager scratch, NDArray x, Gpt2Weights.Block b, int layer, KvCache cache,
+                              NDArray mask) {
+        int t = (int) x.getShape().get(0);
+        int heads = config.heads();
+        int headDim = config.headDim();
+        NDList qkv = x.matMul(b.qkvWeight()).add(b.qkvBias()).split(3, 1);              // 3 × [T, E]
+        NDArray q = splitHeads(qkv.get(0), t);                                          // [H, T, D]
+        NDArray k = splitHeads(qkv.get(1), t);                                          // [H, T, D]
+        NDArray v = splitHeads(qkv.get(2), t);                                          // [H, T, D]
+        if (cache != null) {
+            k = cache.append(layer, 0, k);                                              // [H, S, D]
+            v = cache.append(layer, 1, v);                                              // [H, S, D]
+        }
+        NDArray scores = q.matMul(k.transpose(0, 2, 1)).mul(1.0 / Math.sqrt(headDim));  // [H, T, S]
+        if (mask != null) {
+            scores = scores.add(mask);
+        }
+        NDArray mixed = scores.softmax(2).matMul(v);                                    // [H, T, D]
+        NDArray merged = mixed.transpose(1, 0, 2).reshape(t, (long) heads * headDim);   // [T, E]
+        return merged.matMul(b.attnProjWeight()).add(b.attnProjBias());                 // [T, E]
+    }
+
+    private NDArray splitHeads(NDArray x, int t) { // [T, E] -> [H, T, D]
+        return x.reshape(t, config.heads(), config.headDim()).transpose(1, 0, 2);
+    }
+
+    private NDArray mlp(NDArray x, Gpt2Weights.Block b) { // [T, E] -> [T, E]
+        NDArray h = x.matMul(b.fcWeight()).add(b.fcBias());                              // [T, I]
+        return geluTanh(h).matMul(b.mlpProjWeight()).add(b.mlpProjBias());              // [T, E]
+    }
+
+    /** GPT-2's gelu_new: 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))). */
+    private static NDArray geluTanh(NDArray x) {
+        NDArray inner = x.add(x.pow(3).mul(0.044715f)).mul((float) Math.sqrt(2.0 / Math.PI));
+        return x.mul(inner.tanh().add(1f)).mul(0.5f);
+    }
+
+    /** 0 where key j may be seen by query i (j ≤ past + i), −∞ elsewhere: [T, past + T]. */
+    private static NDArray causalMask(NDManager scratch, int t, int past) {
+        int s = past + t;
+        float[] mask = new float[t * s];
+        for (int i = 0; i < t; i++) {
+            Arrays.fill(mask, i * s + past + i + 1, (i + 1) * s, Float.NEGATIVE_INFINITY);
+        }
+        return scratch.create(mask, new Shape(t, s));
+    }
+
+    private void checkIds(int[] ids, int past) {
+        if (ids.length == 0) {
+            throw new IllegalArgumentException("No tokens to run through the model.");
+        }
+        if (past + ids.length > config.context()) {
+            throw new IllegalArgumentException("The sequence would be " + (past + ids.length)
+                    + " tokens, past the model's context of " + config.context() + ".");
+        }
+        for (int id : ids) {
+            if (id < 0 || id >= config.vocab()) {
+                throw new IllegalArgumentException("Token id " + id + " is outside the vocabulary (0.."
+                        + (config.vocab() - 1) + ").");
+            }
+        }
+    }
+
+    private static boolean anyTarget(int[] targets, int from, int to) {
+        for (int t = from; t < to; t++) {
+            if (targets[t] >= 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void checkCancel(java.util.function.BooleanSupplier cancel) {
+        if (cancel.getAsBoolean()) {
+            throw new java.util.concurrent.CancellationException("Cancelled.");
+        }
+    }
+
+    // ---- incremental decoding ---------------------------------------------------------------
+
+    /** Keys and values of every layer so far: [H, S, D] each. */
+    private static final class KvCache {
+        final NDArray[][] entries; // [layer][0 = keys, 1 = values]
+        int length;
+        NDManager owner;
+
+        KvCache(int layers) {
+            this.entries = new NDArray[layers][2];
+        }
+
+        NDArray append(int layer, int which, NDArray fresh) {
+            NDArray old = entries[layer][which];
+            NDArray all = old == null ? fresh : old.concat(fresh, 1);
+            all.attach(owner);
+            if (old != null) {
+                old.close();
+            }
+            entries[layer][which] = all;
+            return all;
+        }
+    }
+
+    /** A decoding session: the model plus its key/value cache, in a manager of its own. */
+    public final class Session implements LogitsSession {
+        private final NDManager sessionManager;
+        private final KvCache cache;
+
+        private Session(NDManager sessionManager, KvCache cache) {
+            this.sessionManager = sessionManager;
+            this.cache = cache;
+            this.cache.owner = sessionManager;
+        }
+
+        @Override
+        public float[] append(int[] ids) {
+            checkIds(ids, cache.length);
+            try (NDManager scratch = sessionManager.newSubManager()) {
+                NDArray hidden = forward(scratch, ids, cache);                        // [T, E]
+                NDArray last = hidden.get(new NDIndex("{}", ids.length - 1));          // [E]
+                return last.matMul(weights.headTransposed).toFloatArray();         // [V]
+            }
+        }
+
+        @Override
+        public Session fork() {
+            NDManager copyManager = manager.newSubManager();
+            KvCache copy = new KvCache(config.layers());
+            copy.length = cache.length;
+            for (int layer = 0; layer < config.layers(); layer++) {
+                for (int which = 0; which < 2; which++) {
+                    NDArray a = cache.entries[layer][which];
+                    if (a != null) {
+                        NDArray d = a.duplicate();
+                        d.attach(copyManager);
+                        copy.entries[layer][which] = d;
+                    }
+                }
+            }
+            return new Session(copyManager, copy);
+        }
+
+        @Override
+        public int length() {
+            return cache.length;
+        }
+
+        @Override
+        public void close() {
+            sessionManager.close();
+        }
+    }
+}
