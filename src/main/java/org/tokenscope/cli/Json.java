@@ -1,0 +1,94 @@
+package org.tokenscope.cli;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.tokenscope.analysis.Alternative;
+import org.tokenscope.analysis.Comparison;
+import org.tokenscope.analysis.Correlation;
+import org.tokenscope.analysis.ScoredText;
+import org.tokenscope.analysis.TokenScore;
+
+/** The command line's JSON shapes, built as ordered maps so the field order is the documented one. */
+final class Json {
+
+    private Json() {
+    }
+
+    static Map<String, Object> run(ScoredText run) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        Map<String, Object> model = new LinkedHashMap<>();
+        model.put("name", run.model().name());
+        model.put("layers", run.model().layers());
+        model.put("parameters", run.model().parameters());
+        model.put("context", run.model().context());
+        m.put("model", model);
+        List<Object> tokens = new ArrayList<>();
+        for (TokenScore t : run.tokens()) {
+            tokens.add(token(t));
+        }
+        m.put("tokens", tokens);
+        m.put("perplexity", finite(run.perplexity()));
+        Map<String, Object> windows = new LinkedHashMap<>();
+        windows.put("count", run.windows().windows().size());
+        windows.put("stride", run.windows().stride());
+        windows.put("context", run.windows().context());
+        m.put("windows", windows);
+        return m;
+    }
+
+    static Map<String, Object> token(TokenScore t) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("index", t.index());
+        m.put("id", t.id());
+        m.put("text", t.text());
+        m.put("start", t.start());
+        m.put("end", t.end());
+        m.put("logprob", t.logprob());
+        m.put("prob", t.prob());
+        m.put("rank", t.rank());
+        m.put("entropy", t.entropy());
+        List<Object> top = new ArrayList<>();
+        for (Alternative a : t.top()) {
+            top.add(alternative(a));
+        }
+        m.put("top", top);
+        m.put("partial", t.partial());
+        return m;
+    }
+
+    static Map<String, Object> alternative(Alternative a) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", a.id());
+        m.put("text", a.text());
+        m.put("logprob", a.logprob());
+        return m;
+    }
+
+    static Map<String, Object> comparison(Comparison c) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("pearson", finite(c.pearson().value()));
+        m.put("spearman", finite(c.spearman().value()));
+        m.put("n", c.pearson().n());
+        String reason = reason(c.pearson());
+        if (reason != null) {
+            m.put("note", reason);
+        }
+        return m;
+    }
+
+    private static String reason(Correlation c) {
+        return c.reason();
+    }
+
+    /** JSON has no NaN: absent values are null. */
+    static Double finite(double x) {
+        return Double.isFinite(x) ? x : null;
+    }
+
+    static String number(double x) {
+        return Double.isFinite(x) ? String.format(Locale.ROOT, "%.4f", x) : "n/a";
+    }
+}

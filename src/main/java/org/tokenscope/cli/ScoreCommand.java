@@ -1,0 +1,131 @@
+package org.tokenscope.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.tokenscope.analysis.Comparison;
+import org.tokenscope.analysis.ScoredText;
+import org.tokenscope.analysis.TokenScore;
+import org.tokenscope.model.Gpt2Model;
+import org.tokenscope.service.ScoreOptions;
+import org.tokenscope.service.TextScorer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code score}: every token's log-probability, rank and entropy under one model or two. */
+@Command(name = "score", mixinStandardHelpOptions = true,
+        description = "Score every token of a text: log-probability, probability, rank, entropy, top-k.")
+public final class ScoreCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ModelOptions models;
+
+    @Mixin
+    TextInput input;
+
+    @Option(names = "--compare", paramLabel = "M2", description = "A second model to score the same tokens.")
+    String compare;
+
+    @Option(names = "--top-k", defaultValue = "5", paramLabel = "K", description = "Alternatives per position (default ${DEFAULT-VALUE}).")
+    int topK;
+
+    @Option(names = "--no-bos", description = "Feed the text alone (its first token stays unscored) instead of after <|endoftext|>.")
+    boolean noBos;
+
+    @Option(names = "--stride", defaultValue = "0", paramLabel = "S",
+            description = "Window stride for texts longer than the context (default: half the context).")
+    int stride;
+
+    @Option(names = "--json", description = "Print JSON instead of a table.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        String text = input.read();
+        ScoreOptions options = new ScoreOptions(!noBos, topK, stride);
+        List<ScoredText> runs = new ArrayList<>();
+        for (String spec : compare == null ? List.of(models.model) : List.of(models.model, compare)) {
+            try (Gpt2Model model = models.open(spec)) {
+                runs.add(TextScorer.score(model, text, options));
+            }
+        }
+        Comparison comparison = runs.size() == 2 ? Comparison.of(runs.get(0).tokens(), runs.get(1).tokens()) : null;
+        PrintWriter out = this.spec.commandLine().getOut();
+        if (json) {
+            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                    .writeValueAsString(toJson(text, !noBos, runs, comparison)));
+        } else {
+            printTable(out, runs, comparison);
+        }
+        out.flush();
+        return 0;
+    }
+
+    static Map<String, Object> toJson(String text, boolean bos, List<ScoredText> runs, Comparison comparison) {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("text", text);
+        root.put("bos", bos);
+        List<Object> runList = new ArrayList<>();
+        for (ScoredText run : runs) {
+            runList.add(Json.run(run));
+        }
+        root.put("runs", runList);
+        root.put("comparison", comparison == null ? null : Json.comparison(comparison));
+        return root;
+    }
+
+    private static void printTable(PrintWriter out, List<ScoredText> runs, Comparison comparison) {
+        ScoredText a = runs.get(0);
+        ScoredText b = runs.size() > 1 ? runs.get(1) : null;
+        for (ScoredText run : runs) {
+            out.printf(Locale.ROOT, "model %s: %d layers, %,d parameters, context %d%n", run.model().name(),
+                    run.model().layers(), run.model().parameters(), run.model().context());
+            if (run.windows().windows().size() > 1) {
+                out.printf(Locale.ROOT, "  the text (%d tokens) is longer than the context: scored in %d windows, stride %d%n",
+                        run.tokens().size(), run.windows().windows().size(), run.windows().stride());
+            }
+        }
+        StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "%6s %6s  %-18s %9s %8s %7s %8s",
+                "index", "id", "token", "log-prob", "prob", "rank", "entropy"));
+        if (b != null) {
+            header.append(String.format(Locale.ROOT, " | %9s %8s %7s %8s", "B log-prob", "B prob", "B rank", "B entropy"));
+        }
+        out.println(header);
+        for (int i = 0; i < a.tokens().size(); i++) {
+            TokenScore t = a.tokens().get(i);
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%6d %6d  %-18s %s", t.index(), t.id(),
+                    Tokens.visible(t.text(), t.partial(), 18), cells(t)));
+            if (b != null) {
+                line.append(" | ").append(cells(b.tokens().get(i)));
+            }
+            out.println(line);
+        }
+        for (ScoredText run : runs) {
+            out.printf(Locale.ROOT, "perplexity (%s): %.4f%n", run.model().name(), run.perplexity());
+        }
+        if (comparison != null) {
+            out.printf(Locale.ROOT, "log-prob correlation over %d tokens: Pearson %s, Spearman %s%n",
+                    comparison.pearson().n(), Json.number(comparison.pearson().value()),
+                    Json.number(comparison.spearman().value()));
+        }
+    }
+
+    private static String cells(TokenScore t) {
+        if (!t.isScored()) {
+            return String.format(Locale.ROOT, "%9s %8s %7s %8s", "-", "-", "-", "-");
+        }
+        return String.format(Locale.ROOT, "%9.4f %8.5f %7d %8.4f", t.logprob(), t.prob(), t.rank(), t.entropy());
+    }
+}

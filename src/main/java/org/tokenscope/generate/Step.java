@@ -1,0 +1,36 @@
+package org.tokenscope.generate;
+
+import java.util.List;
+import org.tokenscope.analysis.Alternative;
+
+/**
+ * One generated token and what the model thought of it.
+ *
+ * @param index            position among the new tokens, from 0
+ * @param id               token id
+ * @param text             the token's text; bytes that are only part of a character are written as
+ *                         {@code \xNN} (e.g. {@code "\xF0\x9F"}), never as a replacement character
+ * @param logprob          natural log-probability under the model's raw distribution, {@code log_softmax(logits)[id]}
+ *                         (transformers' {@code compute_transition_scores(..., normalize_logits=True)} for greedy
+ *                         decoding without a repetition penalty)
+ * @param sampleProb       probability under the distribution actually sampled from (after the processors);
+ *                         null for greedy decoding and beam search
+ * @param rank             rank of the token in the raw distribution, 1 = the model's top choice
+ * @param entropy          entropy of the raw distribution in nats
+ * @param top              the most probable tokens of the raw distribution, best first
+ * @param processedLogprob the score the strategy used for this token: {@code log_softmax(processor(logits))[id]}
+ *                         for greedy and sampling (transformers' {@code compute_transition_scores(...,
+ *                         normalize_logits=True)}), {@code processor(log_softmax(logits))[id]} in beam search
+ *                         (the transition score a beam sums); equal to {@code logprob} without processors
+ */
+public record Step(int index, int id, String text, double logprob, Double sampleProb, int rank, double entropy,
+                   List<Alternative> top, double processedLogprob) {
+
+    public Step {
+        top = List.copyOf(top);
+    }
+
+    public double prob() {
+        return Math.exp(logprob);
+    }
+}

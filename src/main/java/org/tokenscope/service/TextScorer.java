@@ -1,0 +1,103 @@
+package org.tokenscope.service;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import org.tokenscope.analysis.Alternative;
+import org.tokenscope.analysis.ModelSummary;
+import org.tokenscope.analysis.ScoredText;
+import org.tokenscope.analysis.TokenScore;
+import org.tokenscope.analysis.Window;
+import org.tokenscope.analysis.WindowPlan;
+import org.tokenscope.analysis.Windows;
+import org.tokenscope.model.Gpt2Model;
+import org.tokenscope.model.NextTokenStats;
+import org.tokenscope.model.TokenizedText;
+
+/** Text → tokens → one forward pass per window → a score for every token. */
+public final class TextScorer {
+
+    /** Reports how many of the windows are done. */
+    public interface Progress {
+        void windowsDone(int done, int total);
+    }
+
+    private TextScorer() {
+    }
+
+    public static ModelSummary summary(Gpt2Model model) {
+        return new ModelSummary(model.name(), model.config().layers(), model.parameterCount(), model.contextLength());
+    }
+
+    public static ScoredText score(Gpt2Model model, String text, ScoreOptions options) {
+        return score(model, text, options, () -> false, (done, total) -> { });
+    }
+
+    /**
+     * Scores every token of {@code text}. A text longer than the context is scored in overlapping
+     * windows (see {@link Windows}), each token with as much context as its window allows.
+     *
+     * @throws IllegalArgumentException for an empty text, with a sentence for the user
+     * @throws java.util.concurrent.CancellationException when {@code cancel} says so
+     */
+    public static ScoredText score(Gpt2Model model, String text, ScoreOptions options, BooleanSupplier cancel,
+                                   Progress progress) {
+        if (text == null || text.isEmpty()) {
+            throw new IllegalArgumentException("The text is empty: there is nothing to score.");
+        }
+        TokenizedText tokens = model.tokenizer().encode(text);
+        int n = tokens.size();
+        if (n == 0) {
+            throw new IllegalArgumentException("The text has no tokens to score.");
+        }
+        boolean bos = options.bos();
+        int eot = model.endOfTextId();
+        if (bos && eot < 0) {
+            throw new IllegalArgumentException("Model " + model.name()
+                    + " has no <|endoftext|> token to start with; score with --no-bos.");
+        }
+        WindowPlan plan = options.stride() > 0
+                ? Windows.plan(n, bos, model.contextLength(), Math.min(options.stride(), model.contextLength()))
+                : Windows.plan(n, bos, model.contextLength());
+        TokenScore[] scores = new TokenScore[n];
+        List<Window> windows = plan.windows();
+        for (int w = 0; w < windows.size(); w++) {
+            Window window = windows.get(w);
+            int[] input = new int[window.length()];
+            int offset = 0;
+            if (window.bos()) {
+                input[offset++] = eot;
+            }
+            for (int t = window.start(); t < window.end(); t++) {
+                input[offset++] = tokens.ids()[t];
+            }
+            int[] targets = new int[input.length];
+            java.util.Arrays.fill(targets, -1);
+            for (int t = window.scoreFrom(); t < window.scoreTo(); t++) {
+                targets[window.logitRow(t)] = tokens.ids()[t];
+            }
+            NextTokenStats stats = model.scoreNext(input, targets, options.topK(), cancel);
+            for (int t = window.scoreFrom(); t < window.scoreTo(); t++) {
+                scores[t] = scored(model, tokens, t, stats, window.logitRow(t));
+            }
+            progress.windowsDone(w + 1, windows.size());
+        }
+        List<TokenScore> list = new ArrayList<>(n);
+        for (int t = 0; t < n; t++) {
+            list.add(scores[t] != null ? scores[t] : TokenScore.unscored(t, tokens.ids()[t], tokens.display(t),
+                    tokens.starts()[t], tokens.ends()[t], tokens.partial()[t]));
+        }
+        return ScoredText.of(text, bos, summary(model), list, plan);
+    }
+
+    private static TokenScore scored(Gpt2Model model, TokenizedText tokens, int t, NextTokenStats stats, int row) {
+        double lp = stats.logprob()[row];
+        List<Alternative> top = new ArrayList<>();
+        for (int i = 0; i < stats.topIds()[row].length; i++) {
+            int id = stats.topIds()[row][i];
+            top.add(new Alternative(id, model.tokenizer().pieceText(id), stats.topLogprobs()[row][i]));
+        }
+        return new TokenScore(t, tokens.ids()[t], tokens.display(t), tokens.starts()[t], tokens.ends()[t],
+                tokens.partial()[t], lp, Math.exp(lp), stats.rank()[row], (double) stats.entropy()[row], top);
+    }
+}
