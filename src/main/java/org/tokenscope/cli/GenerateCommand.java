@@ -1,0 +1,211 @@
+package org.tokenscope.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.tokenscope.analysis.Alternative;
+import org.tokenscope.generate.BeamSearch;
+import org.tokenscope.generate.EarlyStopping;
+import org.tokenscope.generate.GenerationListener;
+import org.tokenscope.generate.GenerationRequest;
+import org.tokenscope.generate.GenerationResult;
+import org.tokenscope.generate.Generator;
+import org.tokenscope.generate.Greedy;
+import org.tokenscope.generate.Sampling;
+import org.tokenscope.generate.Sequence;
+import org.tokenscope.generate.Step;
+import org.tokenscope.generate.Strategy;
+import org.tokenscope.model.Gpt2Model;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code generate}: greedy, beam search or sampling, with every step's score. */
+@Command(name = "generate", mixinStandardHelpOptions = true,
+        description = "Continue a prompt (greedy, beam search or sampling) and show each step's log-probability.")
+public final class GenerateCommand implements Callable<Integer> {
+
+    enum StrategyName { greedy, beam, sample }
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ModelOptions models;
+
+    @Option(names = "--prompt", required = true, paramLabel = "P", description = "The text to continue (no <|endoftext|> is prepended).")
+    String prompt;
+
+    @Option(names = "--max-new-tokens", defaultValue = "20", paramLabel = "N", description = "Default ${DEFAULT-VALUE}.")
+    int maxNewTokens;
+
+    @Option(names = "--strategy", defaultValue = "greedy", paramLabel = "S", description = "greedy, beam or sample (default ${DEFAULT-VALUE}).")
+    StrategyName strategy;
+
+    @Option(names = "--beams", defaultValue = "4", paramLabel = "K", description = "Beams for beam search (default ${DEFAULT-VALUE}).")
+    int beams;
+
+    @Option(names = "--length-penalty", defaultValue = "1.0", paramLabel = "L", description = "Beam score = sum log p / length^L (default ${DEFAULT-VALUE}).")
+    double lengthPenalty;
+
+    @Option(names = "--early-stopping", defaultValue = "false", paramLabel = "E", description = "Beam search: true, false or never (default ${DEFAULT-VALUE}).")
+    String earlyStopping;
+
+    @Option(names = "--temperature", defaultValue = "1.0", paramLabel = "T", description = "Sampling temperature (default ${DEFAULT-VALUE}).")
+    double temperature;
+
+    @Option(names = "--top-k", defaultValue = "0", paramLabel = "K", description = "Sample among the K most likely (0 = all).")
+    int topK;
+
+    @Option(names = "--top-p", defaultValue = "1.0", paramLabel = "P", description = "Nucleus sampling mass (1 = off).")
+    double topP;
+
+    @Option(names = "--repetition-penalty", defaultValue = "1.0", paramLabel = "R", description = "CTRL repetition penalty (1 = off).")
+    double repetitionPenalty;
+
+    @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "Sampling seed (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--stop", paramLabel = "STR", description = "Stop once this string appears (repeatable).")
+    List<String> stops = new ArrayList<>();
+
+    @Option(names = "--alternatives", defaultValue = "5", paramLabel = "K", description = "Top alternatives kept per step.")
+    int alternatives;
+
+    @Option(names = "--json", description = "Print JSON instead of the stream and a table.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        if (prompt.isEmpty()) {
+            throw new IllegalArgumentException("The prompt is empty: give a text to continue.");
+        }
+        Strategy chosen = strategy();
+        PrintWriter out = spec.commandLine().getOut();
+        try (Gpt2Model model = models.open(models.model)) {
+            int[] ids = model.tokenizer().encode(prompt).ids();
+            GenerationRequest request = GenerationRequest.builder().setPrompt(ids).setMaxNewTokens(maxNewTokens)
+                    .optStrategy(chosen).optStopStrings(stops).optTopAlternatives(alternatives).build();
+            GenerationListener listener = json ? GenerationListener.NONE : new GenerationListener() {
+                @Override
+                public void onText(String text) {
+                    out.print(text);
+                    out.flush();
+                }
+            };
+            if (!json) {
+                out.print(prompt);
+                out.flush();
+            }
+            GenerationResult result = new Generator(model).generate(request, listener, () -> false);
+            if (json) {
+                out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                        .writeValueAsString(toJson(prompt, ids, settings(), result)));
+            } else {
+                printTables(out, result);
+            }
+        }
+        out.flush();
+        return 0;
+    }
+
+    private Strategy strategy() {
+        return switch (strategy) {
+            case greedy -> repetitionPenalty == 1.0 ? new Greedy() : Greedy.withRepetitionPenalty(repetitionPenalty);
+            case sample -> Sampling.of(temperature, topK, topP, repetitionPenalty, seed);
+            case beam -> {
+                BeamSearch b = BeamSearch.of(beams).withLengthPenalty(lengthPenalty)
+                        .withEarlyStopping(EarlyStopping.fromHf(earlyStopping));
+                yield repetitionPenalty == 1.0 ? b : b.withRepetitionPenalty(repetitionPenalty);
+            }
+        };
+    }
+
+    private Map<String, Object> settings() {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("name", strategy.name());
+        s.put("max_new_tokens", maxNewTokens);
+        s.put("repetition_penalty", repetitionPenalty);
+        switch (strategy) {
+            case sample -> {
+                s.put("temperature", temperature);
+                s.put("top_k", topK);
+                s.put("top_p", topP);
+                s.put("seed", seed);
+            }
+            case beam -> {
+                s.put("beams", beams);
+                s.put("length_penalty", lengthPenalty);
+                s.put("early_stopping", earlyStopping);
+            }
+            default -> { }
+        }
+        s.put("stop", stops);
+        return s;
+    }
+
+    static Map<String, Object> toJson(String prompt, int[] ids, Map<String, Object> settings, GenerationResult result) {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("prompt", prompt);
+        root.put("prompt_ids", ids);
+        root.put("strategy", settings);
+        List<Object> sequences = new ArrayList<>();
+        for (Sequence s : result.sequences()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("text", s.text());
+            m.put("ids", s.ids());
+            m.put("score", Json.finite(s.score()));
+            m.put("stop_reason", s.stopReason().name().toLowerCase(Locale.ROOT));
+            List<Object> steps = new ArrayList<>();
+            for (Step step : s.steps()) {
+                Map<String, Object> st = new LinkedHashMap<>();
+                st.put("id", step.id());
+                st.put("text", step.text());
+                st.put("logprob", Json.finite(step.logprob()));
+                st.put("sample_prob", step.sampleProb());
+                st.put("rank", step.rank());
+                st.put("entropy", step.entropy());
+                List<Object> top = new ArrayList<>();
+                for (Alternative a : step.top()) {
+                    top.add(Json.alternative(a));
+                }
+                st.put("top", top);
+                steps.add(st);
+            }
+            m.put("steps", steps);
+            sequences.add(m);
+        }
+        root.put("sequences", sequences);
+        root.put("cancelled", result.cancelled());
+        return root;
+    }
+
+    private static void printTables(PrintWriter out, GenerationResult result) {
+        out.println();
+        out.println();
+        int n = 0;
+        for (Sequence s : result.sequences()) {
+            if (result.sequences().size() > 1) {
+                out.printf(Locale.ROOT, "beam %d (score %.4f): %s%n", ++n, s.score(), Tokens.visible(s.text(), false, 200));
+            }
+            out.printf(Locale.ROOT, "| %6s | %-18s | %9s | %8s | %5s |%n", "id", "token", "log-prob", "prob", "rank");
+            out.println("|--------|--------------------|-----------|----------|-------|");
+            double joint = 0;
+            for (Step step : s.steps()) {
+                joint += step.logprob();
+                out.printf(Locale.ROOT, "| %6d | %-18s | %9.4f | %8.5f | %5d |%n", step.id(),
+                        Tokens.visible(step.text(), false, 18), step.logprob(), step.prob(), step.rank());
+            }
+            out.printf(Locale.ROOT, "joint log-probability of the continuation: %.4f (probability %.3e), stopped: %s%n%n",
+                    joint, Math.exp(joint), s.stopReason().name().toLowerCase(Locale.ROOT).replace('_', ' '));
+        }
+    }
+}
