@@ -25,6 +25,7 @@ public final class Main {
     static void quietLibraries() {
         setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         setIfAbsent("org.slf4j.simpleLogger.logFile", "System.err");
+        setIfAbsent("org.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils", "off");
         setIfAbsent("ai.djl.offline", "true");
         setIfAbsent("ai.djl.pytorch.graph_optimizer", "false");
     }

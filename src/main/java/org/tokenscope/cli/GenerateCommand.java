@@ -13,15 +13,13 @@ import org.tokenscope.analysis.Alternative;
 import org.tokenscope.generate.BeamSearch;
 import org.tokenscope.generate.EarlyStopping;
 import org.tokenscope.generate.GenerationListener;
-import org.tokenscope.generate.GenerationRequest;
 import org.tokenscope.generate.GenerationResult;
-import org.tokenscope.generate.Generator;
 import org.tokenscope.generate.Greedy;
 import org.tokenscope.generate.Sampling;
 import org.tokenscope.generate.Sequence;
 import org.tokenscope.generate.Step;
 import org.tokenscope.generate.Strategy;
-import org.tokenscope.model.Gpt2Model;
+import org.tokenscope.service.Backend;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -90,10 +88,7 @@ public final class GenerateCommand implements Callable<Integer> {
         }
         Strategy chosen = strategy();
         PrintWriter out = spec.commandLine().getOut();
-        try (Gpt2Model model = models.open(models.model)) {
-            int[] ids = model.tokenizer().encode(prompt).ids();
-            GenerationRequest request = GenerationRequest.builder().setPrompt(ids).setMaxNewTokens(maxNewTokens)
-                    .optStrategy(chosen).optStopStrings(stops).optTopAlternatives(alternatives).build();
+        try (Backend model = models.openBackend(models.model)) {
             GenerationListener listener = json ? GenerationListener.NONE : new GenerationListener() {
                 @Override
                 public void onText(String text) {
@@ -105,10 +100,11 @@ public final class GenerateCommand implements Callable<Integer> {
                 out.print(prompt);
                 out.flush();
             }
-            GenerationResult result = new Generator(model).generate(request, listener, () -> false);
+            GenerationResult result = model.generate(prompt,
+                    new Backend.GenerationSettings(maxNewTokens, chosen, stops, alternatives), listener, () -> false);
             if (json) {
                 out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-                        .writeValueAsString(toJson(prompt, ids, settings(), result)));
+                        .writeValueAsString(toJson(prompt, result.promptIds(), settings(), result)));
             } else {
                 printTables(out, result);
             }

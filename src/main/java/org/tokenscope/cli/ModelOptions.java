@@ -3,7 +3,8 @@ package org.tokenscope.cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.tokenscope.model.Gpt2Model;
-import org.tokenscope.model.ModelFormatException;
+import org.tokenscope.service.Backend;
+import org.tokenscope.service.LocalBackend;
 import picocli.CommandLine.Option;
 
 /** {@code --model M}: a model folder or a Hugging Face Hub id. */
@@ -20,14 +21,15 @@ public final class ModelOptions {
     @Option(names = "--offline", description = "Never touch the network (also HF_HUB_OFFLINE=1).")
     boolean offline;
 
-    /** Finds (downloading if needed and allowed) and loads a model. */
+    /** Finds (downloading if needed and allowed) and loads a local GPT-2. */
     Gpt2Model open(String spec) throws Exception {
         Path folder = ModelLocator.locate(spec, revision, offline);
         String name = Files.isDirectory(Path.of(spec)) ? folder.getFileName().toString() : spec;
-        try {
-            return Gpt2Model.load(folder, name);
-        } catch (ModelFormatException e) {
-            throw e;
-        }
+        return Gpt2Model.load(folder, name);
+    }
+
+    /** Opens a model as a {@link Backend}: a local GPT-2 (folder or Hub id). */
+    Backend openBackend(String spec) throws Exception {
+        return new LocalBackend(open(spec));
     }
 }

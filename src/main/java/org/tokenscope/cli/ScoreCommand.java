@@ -12,9 +12,8 @@ import java.util.concurrent.Callable;
 import org.tokenscope.analysis.Comparison;
 import org.tokenscope.analysis.ScoredText;
 import org.tokenscope.analysis.TokenScore;
-import org.tokenscope.model.Gpt2Model;
+import org.tokenscope.service.Backend;
 import org.tokenscope.service.ScoreOptions;
-import org.tokenscope.service.TextScorer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -57,8 +56,8 @@ public final class ScoreCommand implements Callable<Integer> {
         ScoreOptions options = new ScoreOptions(!noBos, topK, stride);
         List<ScoredText> runs = new ArrayList<>();
         for (String spec : compare == null ? List.of(models.model) : List.of(models.model, compare)) {
-            try (Gpt2Model model = models.open(spec)) {
-                runs.add(TextScorer.score(model, text, options));
+            try (Backend model = models.openBackend(spec)) {
+                runs.add(model.score(text, options, () -> false, (done, total) -> { }));
             }
         }
         Comparison comparison = runs.size() == 2 ? Comparison.of(runs.get(0).tokens(), runs.get(1).tokens()) : null;

@@ -1,0 +1,52 @@
+package org.tokenscope.service;
+
+import java.util.function.BooleanSupplier;
+import org.tokenscope.analysis.ModelSummary;
+import org.tokenscope.analysis.ScoredText;
+import org.tokenscope.generate.GenerationListener;
+import org.tokenscope.generate.GenerationRequest;
+import org.tokenscope.generate.GenerationResult;
+import org.tokenscope.generate.Generator;
+import org.tokenscope.model.Gpt2Model;
+
+/** Our own GPT-2 on the local DJL engine. Owns (and closes) the model. */
+public final class LocalBackend implements Backend {
+
+    private final Gpt2Model model;
+
+    public LocalBackend(Gpt2Model model) {
+        this.model = model;
+    }
+
+    public Gpt2Model model() {
+        return model;
+    }
+
+    @Override
+    public ModelSummary summary() {
+        return TextScorer.summary(model);
+    }
+
+    @Override
+    public ScoredText score(String text, ScoreOptions options, BooleanSupplier cancel, TextScorer.Progress progress) {
+        return TextScorer.score(model, text, options, cancel, progress);
+    }
+
+    @Override
+    public GenerationResult generate(String prompt, GenerationSettings settings, GenerationListener listener,
+                                     BooleanSupplier cancel) {
+        if (prompt == null || prompt.isEmpty()) {
+            throw new IllegalArgumentException("The prompt is empty: give a text to continue.");
+        }
+        int[] ids = model.tokenizer().encode(prompt).ids();
+        GenerationRequest request = GenerationRequest.builder().setPrompt(ids)
+                .setMaxNewTokens(settings.maxNewTokens()).optStrategy(settings.strategy())
+                .optStopStrings(settings.stopStrings()).optTopAlternatives(settings.topAlternatives()).build();
+        return new Generator(model).generate(request, listener, cancel);
+    }
+
+    @Override
+    public void close() {
+        model.close();
+    }
+}
