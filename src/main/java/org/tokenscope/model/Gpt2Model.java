@@ -200,6 +200,93 @@ public final class Gpt2Model implements DecoderModel, AutoCloseable {
         return out.build();
     }
 
+    /**
+     * Runs {@code ids} once and keeps what {@code request} asks for of the model's insides. Nothing
+     * else is kept: attention weights only of the requested layers, the logit lens only as ranks,
+     * log-probabilities and top-k per layer and position (never [layers, positions, vocab]).
+     */
+    public Internals inspect(int[] ids, InspectRequest request, java.util.function.BooleanSupplier cancel) {
+        checkIds(ids, 0);
+        int n = ids.length;
+        int layers = config.layers();
+        Internals.Builder out = new Internals.Builder(layers, n);
+        int lastAttention = request.attentionLayers().stream().mapToInt(Integer::intValue).max().orElse(-1);
+        int last = request.lens() || request.norms() ? layers - 1 : Math.min(layers - 1, lastAttention);
+        if (last < 0) {
+            return out.build();
+        }
+        int[] targets = new int[n];
+        for (int t = 0; t < n; t++) {
+            targets[t] = t + 1 < n ? ids[t + 1] : -1;
+        }
+        try (NDManager scratch = manager.newSubManager()) {
+            forward(scratch, ids, null, cancel, new Probe() {
+                @Override
+                public void residual(int afterLayer, NDArray x) {
+                    if (request.norms()) {
+                        out.residualNorm(afterLayer, x.norm(new int[] {1}).toFloatArray());
+                    }
+                    if (request.lens()) {
+                        checkCancel(cancel);
+                        lens(x, afterLayer, targets, request.lensTopK(), out);
+                    }
+                }
+
+                @Override
+                public void attention(int layer, NDArray w) {
+                    if (request.attentionLayers().contains(layer)) {
+                        out.attention(layer, w.toFloatArray(), config.heads(), n);
+                    }
+                }
+
+                @Override
+                public void contributions(int layer, NDArray attention, NDArray mlp) {
+                    if (request.norms()) {
+                        out.contributionNorms(layer, attention.norm(new int[] {1}).toFloatArray(),
+                                mlp.norm(new int[] {1}).toFloatArray());
+                    }
+                }
+
+                @Override
+                public int lastLayer() {
+                    return last;
+                }
+            });
+        }
+        return out.build();
+    }
+
+    /** The logit lens at one layer: the residual stream read through ln_f and the head. */
+    private void lens(NDArray x, int afterLayer, int[] targets, int topK, Internals.Builder out) { // x: [T, E]
+        int n = targets.length;
+        int k = Math.max(1, Math.min(topK, config.vocab()));
+        for (int from = 0; from < n; from += HEAD_CHUNK) {
+            int to = Math.min(n, from + HEAD_CHUNK);
+            try (NDManager chunk = x.getManager().newSubManager()) {
+                NDArray rows = x.get(new NDIndex("{}:{}", from, to));
+                rows.attach(chunk);
+                NDArray logProbs = layerNorm(rows, weights.finalGain, weights.finalBias)
+                        .matMul(weights.headTransposed).logSoftmax(1);                 // [c, V]
+                long[] safe = new long[to - from];
+                for (int t = from; t < to; t++) {
+                    safe[t - from] = Math.max(0, targets[t]);
+                }
+                NDArray target = logProbs.gather(chunk.create(safe, new Shape(to - from, 1)), 1); // [c, 1]
+                int[] above = logProbs.gt(target).toType(DataType.INT32, false).sum(new int[] {1})
+                        .toType(DataType.INT32, false).toIntArray();
+                float[] lp = target.toFloatArray();
+                NDList top = logProbs.topK(k, 1, true, true);
+                float[] topValues = top.get(0).toFloatArray();
+                long[] topIds = top.get(1).toType(DataType.INT64, false).toLongArray();
+                for (int t = from; t < to; t++) {
+                    int i = t - from;
+                    out.lens(afterLayer + 1, t, targets[t] < 0 ? 0 : above[i] + 1, targets[t] < 0 ? Float.NaN : lp[i],
+                            Arrays.copyOfRange(topIds, i * k, (i + 1) * k), Arrays.copyOfRange(topValues, i * k, (i + 1) * k));
+                }
+            }
+        }
+    }
+
     /** A new incremental-decoding session with an empty key/value cache. */
     @Override
     public Session newSession() {
@@ -220,6 +307,26 @@ public final class Gpt2Model implements DecoderModel, AutoCloseable {
 
     /** Hidden states after the final LayerNorm for {@code ids} appended after the cache: [T, E]. */
     private NDArray forward(NDManager scratch, int[] ids, KvCache cache, java.util.function.BooleanSupplier cancel) {
+        return forward(scratch, ids, cache, cancel, null);
+    }
+
+    /** Sees the forward pass from inside: the residual stream, each block's parts, attention weights. */
+    private interface Probe {
+        /** The residual stream before block 0 (embeddings) and after each block: [T, E]. */
+        void residual(int afterLayer, NDArray x);
+
+        /** Attention weights of one block: [H, T, S]. */
+        void attention(int layer, NDArray weights);
+
+        /** What attention and the MLP added to the residual stream in one block: [T, E] each. */
+        void contributions(int layer, NDArray attention, NDArray mlp);
+
+        /** The last block worth running (later ones are skipped). */
+        int lastLayer();
+    }
+
+    private NDArray forward(NDManager scratch, int[] ids, KvCache cache, java.util.function.BooleanSupplier cancel,
+                            Probe probe) {
         int past = cache == null ? 0 : cache.length;
         int t = ids.length;
         long[] longIds = Arrays.stream(ids).asLongStream().toArray();
@@ -229,11 +336,21 @@ public final class Gpt2Model implements DecoderModel, AutoCloseable {
         positions.attach(scratch);
         NDArray x = tokens.add(positions);                                                      // [T, E]
         NDArray mask = t > 1 ? causalMask(scratch, t, past) : null;                             // [T, S]
-        for (int layer = 0; layer < weights.blocks.size(); layer++) {
+        if (probe != null) {
+            probe.residual(-1, x);
+        }
+        int last = probe == null ? weights.blocks.size() - 1 : probe.lastLayer();
+        for (int layer = 0; layer <= last; layer++) {
             checkCancel(cancel);
             Gpt2Weights.Block b = weights.blocks.get(layer);
-            x = x.add(attention(scratch, layerNorm(x, b.ln1Gain(), b.ln1Bias()), b, layer, cache, mask));
-            x = x.add(mlp(layerNorm(x, b.ln2Gain(), b.ln2Bias()), b));
+            NDArray attended = attention(scratch, layerNorm(x, b.ln1Gain(), b.ln1Bias()), b, layer, cache, mask, probe);
+            x = x.add(attended);
+            NDArray mlpOut = mlp(layerNorm(x, b.ln2Gain(), b.ln2Bias()), b);
+            x = x.add(mlpOut);
+            if (probe != null) {
+                probe.contributions(layer, attended, mlpOut);
+                probe.residual(layer, x);
+            }
         }
         if (cache != null) {
             cache.length = past + t;
@@ -247,7 +364,7 @@ public final class Gpt2Model implements DecoderModel, AutoCloseable {
 
     /** Causal self-attention of [T, E] inputs over the cache and themselves: [T, E]. */
     private NDArray attention(NDManager scratch, NDArray x, Gpt2Weights.Block b, int layer, KvCache cache,
-                              NDArray mask) {
+                              NDArray mask, Probe probe) {
         int t = (int) x.getShape().get(0);
         int heads = config.heads();
         int headDim = config.headDim();
@@ -263,7 +380,11 @@ public final class Gpt2Model implements DecoderModel, AutoCloseable {
         if (mask != null) {
             scores = scores.add(mask);
         }
-        NDArray mixed = scores.softmax(2).matMul(v);                                    // [H, T, D]
+        NDArray weightsA = scores.softmax(2);                                           // [H, T, S]
+        if (probe != null) {
+            probe.attention(layer, weightsA);
+        }
+        NDArray mixed = weightsA.matMul(v);                                             // [H, T, D]
         NDArray merged = mixed.transpose(1, 0, 2).reshape(t, (long) heads * headDim);   // [T, E]
         return merged.matMul(b.attnProjWeight()).add(b.attnProjBias());                 // [T, E]
     }

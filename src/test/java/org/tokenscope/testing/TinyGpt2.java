@@ -148,6 +148,38 @@ public final class TinyGpt2 {
 
     /** Logits for every position: [ids.length, vocab]. */
     public double[][] referenceLogits(int[] ids) {
+        return referenceLogits(ids, null);
+    }
+
+    /**
+     * What the reference forward pass saw inside: the residual stream before block 0 and after each
+     * block ([layers + 1][n][embd]) and each block's attention weights ([layers][heads][n][n], 0 above the diagonal).
+     */
+    public record Trace(double[][][] residuals, double[][][][] attention) {
+    }
+
+    public Trace referenceTrace(int[] ids) {
+        Trace trace = new Trace(new double[layers + 1][][], new double[layers][heads][ids.length][ids.length]);
+        referenceLogits(ids, trace);
+        return trace;
+    }
+
+    /** ln_f then the tied head on one residual-stream row: the logit lens. [embd] -> [vocab] */
+    public double[] referenceLens(double[] residual) {
+        double[] out = layerNorm(new double[][] {residual}, "ln_f")[0];
+        float[] wte = tensors.get("wte.weight");
+        double[] logits = new double[vocab];
+        for (int v = 0; v < vocab; v++) {
+            double s = 0;
+            for (int e = 0; e < embd; e++) {
+                s += out[e] * wte[v * embd + e];
+            }
+            logits[v] = s;
+        }
+        return logits;
+    }
+
+    private double[][] referenceLogits(int[] ids, Trace trace) {
         int n = ids.length;
         if (n < 1 || n > positions) {
             throw new IllegalArgumentException("need 1.." + positions + " tokens, got " + n);
@@ -163,10 +195,16 @@ public final class TinyGpt2 {
                 x[t][e] = wte[ids[t] * embd + e] + (double) wpe[t * embd + e];
             }
         }
+        if (trace != null) {
+            trace.residuals()[0] = x;
+        }
         for (int i = 0; i < layers; i++) {
             String h = "h." + i + ".";
-            x = add(x, attention(layerNorm(x, h + "ln_1"), h + "attn")); // x + attn(ln_1(x))
+            x = add(x, attention(layerNorm(x, h + "ln_1"), h + "attn", trace == null ? null : trace.attention()[i])); // x + attn(ln_1(x))
             x = add(x, mlp(layerNorm(x, h + "ln_2"), h + "mlp"));        // x + mlp(ln_2(x))
+            if (trace != null) {
+                trace.residuals()[i + 1] = x;
+            }
         }
         double[][] out = layerNorm(x, "ln_f"); // [n, embd]
         double[][] logits = new double[n][vocab]; // [n, vocab] = out · wteᵀ
@@ -264,7 +302,7 @@ public final class TinyGpt2 {
     }
 
     // [n, embd] -> [n, embd]: causal self-attention, per head softmax(q·kᵀ/√d)·v, then c_proj
-    private double[][] attention(double[][] x, String prefix) {
+    private double[][] attention(double[][] x, String prefix, double[][][] weights) { // weights: [heads][n][n] or null
         int n = x.length;
         int d = headDim();
         double[][] qkv = linear(x, prefix + ".c_attn"); // [n, 3*embd] = q | k | v, each [n, heads*d]
@@ -286,6 +324,9 @@ public final class TinyGpt2 {
                 double[] logP = logSoftmax(scores);
                 for (int u = 0; u <= t; u++) {
                     double p = Math.exp(logP[u]);
+                    if (weights != null) {
+                        weights[h][t][u] = p;
+                    }
                     for (int c = 0; c < d; c++) {
                         merged[t][h * d + c] += p * qkv[u][v0 + c];
                     }
