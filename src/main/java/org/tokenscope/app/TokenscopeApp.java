@@ -1,13 +1,24 @@
 package org.tokenscope.app;
 
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 import javafx.application.Application;
 import javafx.scene.Scene;
-import javafx.scene.control.Label;
-import javafx.scene.layout.StackPane;
 import javafx.stage.Stage;
+import org.tokenscope.hub.CachedModel;
+import org.tokenscope.hub.HubCache;
+import org.tokenscope.service.ModelSources;
 
-/** The desktop window. */
+/**
+ * The desktop window. Models: {@code -Dtokenscope.modelA=...} / {@code TOKENSCOPE_MODEL_A} (and B)
+ * override the default pair gpt2 / gpt2-large; when those are not cached the bundled pair stands in.
+ */
 public final class TokenscopeApp extends Application {
+
+    private InferenceThread inference;
+    private MainViewModel vm;
 
     public static void launchApp(String[] args) {
         Application.launch(TokenscopeApp.class, args);
@@ -15,8 +26,63 @@ public final class TokenscopeApp extends Application {
 
     @Override
     public void start(Stage stage) {
+        inference = new InferenceThread();
+        vm = new MainViewModel(inference);
+        List<String> params = getParameters() == null ? List.of() : getParameters().getRaw();
+        if (!params.isEmpty()) {
+            try {
+                vm.textProperty().set(java.nio.file.Files.readString(java.nio.file.Path.of(params.get(0))));
+            } catch (java.io.IOException | RuntimeException e) {
+                vm.textProperty().set("Could not open " + params.get(0) + ": " + e.getMessage());
+            }
+        }
+        MainView view = new MainView(vm, knownModels());
+        Scene scene = new Scene(view, 1280, 820);
         stage.setTitle("tokenscope");
-        stage.setScene(new Scene(new StackPane(new Label("tokenscope: the desktop app is coming; use the command line (tokenscope --help).")), 640, 240));
+        stage.setScene(scene);
         stage.show();
+        String a = setting("tokenscope.modelA", "TOKENSCOPE_MODEL_A", ModelSources.DEFAULT_A);
+        String b = setting("tokenscope.modelB", "TOKENSCOPE_MODEL_B", ModelSources.DEFAULT_B);
+        vm.loadModel(vm.slotA(), a, false, ModelSources.BUNDLED_SMALL);
+        vm.loadModel(vm.slotB(), b, false, ModelSources.BUNDLED_LARGE);
+    }
+
+    @Override
+    public void stop() {
+        if (vm != null) {
+            vm.shutdown();
+        }
+        if (inference != null) {
+            inference.close();
+        }
+    }
+
+    static String setting(String property, String env, String fallback) {
+        String v = System.getProperty(property);
+        if (v == null || v.isBlank()) {
+            v = System.getenv(env);
+        }
+        return v == null || v.isBlank() ? fallback : v;
+    }
+
+    /** Cached GPT-2 models, the default pair and the bundled pair, for the pickers. */
+    static List<String> knownModels() {
+        Set<String> names = new LinkedHashSet<>(List.of(ModelSources.DEFAULT_A, ModelSources.DEFAULT_B, "distilgpt2",
+                "gpt2-medium", "gpt2-xl"));
+        try {
+            for (CachedModel m : HubCache.fromEnvironment(System.getenv()).list()) {
+                if (m.gpt2()) {
+                    names.add(m.repoId());
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // an unreadable cache only means fewer suggestions
+        }
+        for (String bundled : List.of(ModelSources.BUNDLED_SMALL, ModelSources.BUNDLED_LARGE)) {
+            if (ModelSources.bundled(bundled).isPresent()) {
+                names.add(bundled);
+            }
+        }
+        return new ArrayList<>(names);
     }
 }

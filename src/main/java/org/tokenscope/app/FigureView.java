@@ -1,0 +1,237 @@
+package org.tokenscope.app;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.DoubleFunction;
+import java.util.function.Supplier;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.scene.canvas.Canvas;
+import javafx.scene.control.ContextMenu;
+import javafx.scene.control.MenuItem;
+import javafx.scene.control.ScrollPane;
+import javafx.scene.control.Tooltip;
+import javafx.scene.image.Image;
+import javafx.scene.input.Clipboard;
+import javafx.scene.input.ClipboardContent;
+import javafx.scene.layout.Pane;
+import javafx.stage.FileChooser;
+import javafx.util.Duration;
+import org.tokenscope.figure.DataExport;
+import org.tokenscope.figure.ExportMetadata;
+import org.tokenscope.figure.Exporter;
+import org.tokenscope.figure.Figure;
+import org.tokenscope.figure.FigureOptions;
+
+/**
+ * Shows any {@link Figure} on a canvas, laid out again at the view's width. Hovering an item shows its
+ * tooltip; clicking reports it. Right-click exports the very figure on screen (SVG, PNG) or its data.
+ */
+public final class FigureView extends ScrollPane {
+
+    private final Pane content = new Pane();
+    private final Canvas canvas = new Canvas(10, 10);
+    private final Tooltip tooltip = new Tooltip();
+    private final ObjectProperty<DoubleFunction<Figure>> factory = new SimpleObjectProperty<>();
+    private final ObjectProperty<Figure> figure = new SimpleObjectProperty<>();
+    private Supplier<DataExport.Table> data = () -> null;
+    private Supplier<ExportMetadata> metadata = () -> ExportMetadata.NONE;
+    private Consumer<Figure.Item> onItemClicked = item -> { };
+    private Figure.Item hovered;
+    private double laidOutWidth = -1;
+
+    public FigureView() {
+        content.getChildren().add(canvas);
+        setContent(content);
+        setFitToWidth(true);
+        getStyleClass().add("figure-view");
+        tooltip.setShowDelay(Duration.millis(150));
+        tooltip.setShowDuration(Duration.seconds(30));
+        tooltip.setStyle("-fx-font-family: 'DejaVu Sans Mono'; -fx-font-size: 12px;");
+        factory.addListener((o, a, b) -> relayout(true));
+        viewportBoundsProperty().addListener((o, a, b) -> relayout(false));
+        canvas.setOnMouseMoved(e -> hover(itemAt(e.getX(), e.getY()), e.getScreenX(), e.getScreenY()));
+        canvas.setOnMouseExited(e -> hover(null, 0, 0));
+        canvas.setOnMouseClicked(e -> {
+            if (e.getButton() == javafx.scene.input.MouseButton.PRIMARY) {
+                Figure.Item item = itemAt(e.getX(), e.getY());
+                if (item != null) {
+                    onItemClicked.accept(item);
+                }
+            }
+        });
+        setContextMenu(menu());
+    }
+
+    /** What to draw, as a function of the width available. Null clears the view. */
+    public ObjectProperty<DoubleFunction<Figure>> factoryProperty() {
+        return factory;
+    }
+
+    public Figure getFigure() {
+        return figure.get();
+    }
+
+    public ObjectProperty<Figure> figureProperty() {
+        return figure;
+    }
+
+    public void setData(Supplier<DataExport.Table> data) {
+        this.data = data;
+    }
+
+    public void setMetadata(Supplier<ExportMetadata> metadata) {
+        this.metadata = metadata;
+    }
+
+    public void setOnItemClicked(Consumer<Figure.Item> onItemClicked) {
+        this.onItemClicked = onItemClicked;
+    }
+
+    /** Lays the figure out again (after a change of data or options). */
+    public void refresh() {
+        relayout(true);
+    }
+
+    private void relayout(boolean force) {
+        double width = Math.max(FigureOptions.MIN_WIDTH, getViewportBounds().getWidth() - 2);
+        if (!force && Math.abs(width - laidOutWidth) < 1) {
+            return;
+        }
+        laidOutWidth = width;
+        DoubleFunction<Figure> f = factory.get();
+        Figure fig = f == null ? null : f.apply(width);
+        figure.set(fig);
+        paint(fig);
+    }
+
+    private void paint(Figure fig) {
+        var gc = canvas.getGraphicsContext2D();
+        if (fig == null) {
+            canvas.setWidth(10);
+            canvas.setHeight(10);
+            gc.clearRect(0, 0, 10, 10);
+            return;
+        }
+        canvas.setWidth(Math.ceil(fig.width()));
+        canvas.setHeight(Math.ceil(fig.height()));
+        gc.clearRect(0, 0, canvas.getWidth(), canvas.getHeight());
+        gc.setFill(javafx.scene.paint.Color.WHITE);
+        gc.fillRect(0, 0, canvas.getWidth(), canvas.getHeight());
+        fig.paint(new FxPainter(gc));
+    }
+
+    /** The item under a point of the canvas, or null. */
+    public Figure.Item itemAt(double x, double y) {
+        Figure fig = figure.get();
+        if (fig == null) {
+            return null;
+        }
+        List<Figure.Item> items = fig.items();
+        for (int i = items.size() - 1; i >= 0; i--) {
+            if (items.get(i).contains(x, y)) {
+                return items.get(i);
+            }
+        }
+        return null;
+    }
+
+    private void hover(Figure.Item item, double screenX, double screenY) {
+        if (item == hovered) {
+            return;
+        }
+        hovered = item;
+        if (item == null || item.tooltip() == null) {
+            tooltip.hide();
+            Tooltip.uninstall(canvas, tooltip);
+            return;
+        }
+        tooltip.setText(item.tooltip());
+        Tooltip.install(canvas, tooltip);
+        if (tooltip.isShowing()) {
+            tooltip.setAnchorX(screenX + 12);
+            tooltip.setAnchorY(screenY + 12);
+        }
+    }
+
+    /** The tooltip text currently set (for tests and accessibility). */
+    public String tooltipText() {
+        return tooltip.getText();
+    }
+
+    private ContextMenu menu() {
+        MenuItem export = new MenuItem("Export…");
+        export.setOnAction(e -> exportDialog());
+        MenuItem copy = new MenuItem("Copy as image");
+        copy.setOnAction(e -> copyAsImage());
+        return new ContextMenu(export, copy);
+    }
+
+    private void exportDialog() {
+        Figure fig = figure.get();
+        if (fig == null) {
+            return;
+        }
+        FileChooser chooser = new FileChooser();
+        chooser.setTitle("Export " + fig.title());
+        chooser.getExtensionFilters().addAll(
+                new FileChooser.ExtensionFilter("SVG (vector)", "*.svg"),
+                new FileChooser.ExtensionFilter("PNG (2×)", "*.png"),
+                new FileChooser.ExtensionFilter("CSV data", "*.csv"),
+                new FileChooser.ExtensionFilter("JSON data", "*.json"),
+                new FileChooser.ExtensionFilter("LaTeX table", "*.tex"));
+        java.io.File file = chooser.showSaveDialog(getScene() == null ? null : getScene().getWindow());
+        if (file != null) {
+            try {
+                export(file.toPath());
+            } catch (IOException | RuntimeException ex) {
+                new javafx.scene.control.Alert(javafx.scene.control.Alert.AlertType.ERROR,
+                        "Could not export: " + ex.getMessage()).show();
+            }
+        }
+    }
+
+    /** Writes the figure on screen (svg, png) or its data (csv, json, tex), by the file's extension. */
+    public void export(Path file) throws IOException {
+        Figure fig = figure.get();
+        if (fig == null) {
+            throw new IOException("There is no figure to export yet.");
+        }
+        String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        String ext = name.substring(name.lastIndexOf('.') + 1);
+        switch (ext) {
+            case "svg" -> Exporter.exportFigure(fig, Exporter.Format.SVG, Exporter.ImageOptions.DEFAULT, file);
+            case "png" -> Exporter.exportFigure(fig, Exporter.Format.PNG, Exporter.ImageOptions.ofScale(2), file);
+            case "csv", "json", "tex" -> {
+                DataExport.Table table = data.get();
+                if (table == null) {
+                    throw new IOException("This figure has no data table to export.");
+                }
+                Files.writeString(file, DataExport.write(table, DataExport.Format.parse(ext), metadata.get()),
+                        StandardCharsets.UTF_8);
+            }
+            default -> throw new IOException("Choose a file ending in .svg, .png, .csv, .json or .tex.");
+        }
+    }
+
+    private void copyAsImage() {
+        Figure fig = figure.get();
+        if (fig == null) {
+            return;
+        }
+        try {
+            byte[] png = Exporter.toBytes(fig, Exporter.Format.PNG, Exporter.ImageOptions.ofScale(2));
+            ClipboardContent content = new ClipboardContent();
+            content.putImage(new Image(new ByteArrayInputStream(png)));
+            Clipboard.getSystemClipboard().setContent(content);
+        } catch (IOException ex) {
+            new javafx.scene.control.Alert(javafx.scene.control.Alert.AlertType.ERROR,
+                    "Could not copy: " + ex.getMessage()).show();
+        }
+    }
+}

@@ -1,0 +1,335 @@
+package org.tokenscope.app;
+
+import java.io.File;
+import java.util.List;
+import javafx.animation.PauseTransition;
+import javafx.beans.binding.Bindings;
+import javafx.collections.FXCollections;
+import javafx.geometry.Insets;
+import javafx.geometry.Orientation;
+import javafx.geometry.Pos;
+import javafx.scene.control.Button;
+import javafx.scene.control.CheckBox;
+import javafx.scene.control.ChoiceBox;
+import javafx.scene.control.ComboBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.ProgressBar;
+import javafx.scene.control.Separator;
+import javafx.scene.control.Spinner;
+import javafx.scene.control.SplitPane;
+import javafx.scene.control.Tab;
+import javafx.scene.control.TabPane;
+import javafx.scene.control.TextArea;
+import javafx.scene.control.TextField;
+import javafx.scene.control.ToggleButton;
+import javafx.scene.control.ToolBar;
+import javafx.scene.control.Tooltip;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.VBox;
+import javafx.stage.DirectoryChooser;
+import javafx.util.Duration;
+import org.tokenscope.analysis.ScoredText;
+import org.tokenscope.analysis.TokenScore;
+import org.tokenscope.figure.CompareHeatmapFigure;
+import org.tokenscope.figure.DataExport;
+import org.tokenscope.figure.HeatmapFigure;
+import org.tokenscope.figure.Measure;
+import org.tokenscope.figure.Palette;
+import org.tokenscope.figure.Scale;
+import org.tokenscope.figure.ScatterFigure;
+import org.tokenscope.figure.StepsFigure;
+import org.tokenscope.figure.TokenPlotFigure;
+import org.tokenscope.figure.TokensFigure;
+import org.tokenscope.figure.TopKFigure;
+
+/** The window's nodes, bound to a {@link MainViewModel}. Holds no state of its own. */
+public final class MainView extends BorderPane {
+
+    static final String OPEN_FOLDER = "Open folder…";
+
+    private final MainViewModel vm;
+    final TextArea textArea = new TextArea();
+    final ComboBox<String> modelA = new ComboBox<>();
+    final ComboBox<String> modelB = new ComboBox<>();
+    final CheckBox compare = new CheckBox("compare with B");
+    final FigureView heatmap = new FigureView();
+    final FigureView scatter = new FigureView();
+    final FigureView tokenPlot = new FigureView();
+    final FigureView topK = new FigureView();
+    final FigureView tokens = new FigureView();
+    final FigureView steps = new FigureView();
+    final TextArea generated = new TextArea();
+    final Label status = new Label();
+    final TabPane tabs = new TabPane();
+
+    public MainView(MainViewModel vm, List<String> knownModels) {
+        this.vm = vm;
+        setTop(toolbar(knownModels));
+        textArea.setWrapText(true);
+        textArea.textProperty().bindBidirectional(vm.textProperty());
+        textArea.setPromptText("Paste or type a text…");
+        textArea.setStyle("-fx-font-family: 'DejaVu Sans'; -fx-font-size: 14px;");
+        PauseTransition debounce = new PauseTransition(Duration.millis(400));
+        debounce.setOnFinished(e -> vm.analyse());
+        vm.textProperty().addListener((o, a, b) -> debounce.playFromStart());
+
+        tabs.getTabs().addAll(
+                tab("Heatmap", heatmap),
+                tab("Compare", compareTab()),
+                tab("Top-k", topK),
+                tab("Tokens", tokens),
+                tab("Generate", generateTab()));
+        tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
+        SplitPane split = new SplitPane(textArea, tabs);
+        split.setOrientation(Orientation.VERTICAL);
+        split.setDividerPositions(0.25);
+        setCenter(split);
+        setBottom(statusBar());
+        wireFigures();
+        setOnKeyPressed(e -> {
+            if (e.isShortcutDown() && e.getCode() == javafx.scene.input.KeyCode.ENTER) {
+                vm.analyse();
+            } else if (e.getCode() == javafx.scene.input.KeyCode.ESCAPE) {
+                vm.cancel();
+            }
+        });
+    }
+
+    private static Tab tab(String title, javafx.scene.Node node) {
+        Tab t = new Tab(title, node);
+        t.setId("tab-" + title.toLowerCase().replace("-", ""));
+        return t;
+    }
+
+    private ToolBar toolbar(List<String> knownModels) {
+        for (ComboBox<String> box : List.of(modelA, modelB)) {
+            box.setEditable(true);
+            box.getItems().setAll(knownModels);
+            box.getItems().add(OPEN_FOLDER);
+            box.setPrefWidth(220);
+            box.setTooltip(new Tooltip("A cached model, a Hub id to download (gpt2, gpt2-large, user/fine-tune) or a folder"));
+        }
+        modelA.setId("model-a");
+        modelB.setId("model-b");
+        modelA.setOnAction(e -> pick(modelA, vm.slotA()));
+        modelB.setOnAction(e -> pick(modelB, vm.slotB()));
+        vm.slotA().nameProperty().addListener((o, a, b) -> modelA.getEditor().setText(b));
+        vm.slotB().nameProperty().addListener((o, a, b) -> modelB.getEditor().setText(b));
+        compare.setId("compare");
+        compare.selectedProperty().bindBidirectional(vm.compareProperty());
+        compare.selectedProperty().addListener((o, a, b) -> vm.analyse());
+        modelB.disableProperty().bind(compare.selectedProperty().not());
+
+        ChoiceBox<Measure> measure = new ChoiceBox<>(FXCollections.observableArrayList(Measure.values()));
+        measure.valueProperty().bindBidirectional(vm.measureProperty());
+        measure.setTooltip(new Tooltip("What the colours show"));
+        ChoiceBox<Palette> palette = new ChoiceBox<>(FXCollections.observableArrayList(
+                java.util.Arrays.stream(Palette.values()).filter(p -> !p.isDiverging()).toList()));
+        palette.valueProperty().bindBidirectional(vm.paletteProperty());
+        ToggleButton minMax = new ToggleButton("min–max");
+        minMax.setTooltip(new Tooltip("Scale colours to this text's range instead of a fixed one"));
+        minMax.selectedProperty().addListener((o, a, b) -> vm.rangeProperty().set(b ? Scale.Mode.MIN_MAX : Scale.Mode.FIXED));
+        ToggleButton bounds = new ToggleButton("boundaries");
+        bounds.setId("boundaries");
+        bounds.setTooltip(new Tooltip("Show token boundaries, visible whitespace (· ↵) and the parts of split characters"));
+        bounds.selectedProperty().bindBidirectional(vm.boundariesProperty());
+        ToggleButton difference = new ToggleButton("B − A");
+        difference.setTooltip(new Tooltip("One heatmap of log p(B) − log p(A)"));
+        difference.selectedProperty().addListener((o, a, b) -> vm.compareModeProperty().set(
+                b ? CompareHeatmapFigure.Mode.values()[1] : CompareHeatmapFigure.Mode.STACKED));
+        difference.disableProperty().bind(compare.selectedProperty().not());
+        Button analyse = new Button("Analyse");
+        analyse.setOnAction(e -> vm.analyse());
+        analyse.setTooltip(new Tooltip("Ctrl+Enter"));
+        return new ToolBar(new Label("A"), modelA, new Separator(), compare, modelB, new Separator(),
+                measure, palette, minMax, bounds, difference, new Separator(), analyse);
+    }
+
+    private void pick(ComboBox<String> box, ModelSlot slot) {
+        String value = box.getValue();
+        if (value == null || value.isBlank() || value.equals(slot.nameProperty().get())) {
+            return;
+        }
+        if (value.equals(OPEN_FOLDER)) {
+            DirectoryChooser chooser = new DirectoryChooser();
+            chooser.setTitle("Open a model folder (config.json, tokenizer.json, model.safetensors)");
+            File dir = chooser.showDialog(getScene() == null ? null : getScene().getWindow());
+            box.getEditor().setText(slot.nameProperty().get());
+            if (dir == null) {
+                return;
+            }
+            value = dir.getPath();
+        }
+        vm.loadModel(slot, value, true, null);
+    }
+
+    private javafx.scene.Node compareTab() {
+        SplitPane split = new SplitPane(scatter, tokenPlot);
+        split.setOrientation(Orientation.HORIZONTAL);
+        return split;
+    }
+
+    private javafx.scene.Node generateTab() {
+        TextField prompt = new TextField();
+        prompt.setId("prompt");
+        prompt.textProperty().bindBidirectional(vm.promptProperty());
+        HBox.setHgrow(prompt, Priority.ALWAYS);
+        ChoiceBox<String> strategy = new ChoiceBox<>(FXCollections.observableArrayList("greedy", "beam", "sample"));
+        strategy.setValue("greedy");
+        Spinner<Integer> newTokens = new Spinner<>(1, 512, 20);
+        Spinner<Integer> beams = new Spinner<>(2, 16, 4);
+        Spinner<Double> temperature = new Spinner<>(0.05, 5.0, 1.0, 0.05);
+        Spinner<Integer> topKs = new Spinner<>(0, 1000, 0);
+        Spinner<Double> topP = new Spinner<>(0.05, 1.0, 1.0, 0.05);
+        Spinner<Double> penalty = new Spinner<>(1.0, 3.0, 1.0, 0.05);
+        Spinner<Integer> seed = new Spinner<>(0, Integer.MAX_VALUE, 0);
+        for (Spinner<?> s : List.of(newTokens, beams, temperature, topKs, topP, penalty, seed)) {
+            s.setEditable(true);
+            s.setPrefWidth(80);
+        }
+        Runnable sync = () -> vm.generationProperty().set(new GenerationForm(strategy.getValue(), newTokens.getValue(),
+                beams.getValue(), temperature.getValue(), topKs.getValue(), topP.getValue(), penalty.getValue(),
+                seed.getValue()));
+        for (Spinner<?> s : List.of(newTokens, beams, temperature, topKs, topP, penalty, seed)) {
+            s.valueProperty().addListener((o, a, b) -> sync.run());
+        }
+        strategy.valueProperty().addListener((o, a, b) -> sync.run());
+        beams.disableProperty().bind(strategy.valueProperty().isNotEqualTo("beam"));
+        for (Spinner<?> s : List.of(temperature, topKs, topP, seed)) {
+            s.disableProperty().bind(strategy.valueProperty().isNotEqualTo("sample"));
+        }
+        Button go = new Button("Generate");
+        go.setId("generate");
+        go.setDefaultButton(false);
+        go.setOnAction(e -> vm.generate());
+        go.disableProperty().bind(vm.generatingProperty());
+        Button stop = new Button("Stop");
+        stop.setOnAction(e -> vm.cancel());
+        stop.disableProperty().bind(vm.generatingProperty().not());
+        HBox row1 = new HBox(6, new Label("Prompt"), prompt, go, stop);
+        row1.setAlignment(Pos.CENTER_LEFT);
+        HBox row2 = new HBox(6, strategy, new Label("new tokens"), newTokens, new Label("beams"), beams,
+                new Label("temperature"), temperature, new Label("top-k"), topKs, new Label("top-p"), topP,
+                new Label("repetition penalty"), penalty, new Label("seed"), seed);
+        row2.setAlignment(Pos.CENTER_LEFT);
+        generated.setEditable(false);
+        generated.setWrapText(true);
+        generated.setPrefRowCount(3);
+        generated.textProperty().bind(vm.generatedTextProperty());
+        VBox box = new VBox(6, row1, row2, generated, steps);
+        VBox.setVgrow(steps, Priority.ALWAYS);
+        box.setPadding(new Insets(6));
+        return box;
+    }
+
+    private javafx.scene.Node statusBar() {
+        status.textProperty().bind(vm.statusProperty());
+        status.setId("status");
+        ProgressBar bar = new ProgressBar();
+        bar.progressProperty().bind(Bindings.when(vm.progressProperty().lessThan(0))
+                .then(ProgressBar.INDETERMINATE_PROGRESS).otherwise(vm.progressProperty()));
+        bar.visibleProperty().bind(vm.busyProperty());
+        Button cancel = new Button("Cancel");
+        cancel.setOnAction(e -> vm.cancel());
+        cancel.visibleProperty().bind(vm.busyProperty());
+        Label models = new Label();
+        models.textProperty().bind(Bindings.concat("A: ", vm.slotA().stateProperty(),
+                Bindings.when(vm.compareProperty()).then(Bindings.concat("   B: ", vm.slotB().stateProperty())).otherwise("")));
+        Region spacer = new Region();
+        HBox.setHgrow(spacer, Priority.ALWAYS);
+        HBox bar2 = new HBox(8, status, spacer, models, bar, cancel);
+        bar2.setAlignment(Pos.CENTER_LEFT);
+        bar2.setPadding(new Insets(3, 8, 3, 8));
+        bar2.setStyle("-fx-border-color: #ccc transparent transparent transparent;");
+        return bar2;
+    }
+
+    private void wireFigures() {
+        Runnable redraw = () -> {
+            MainViewModel.Analysis an = vm.analysisProperty().get();
+            if (an == null) {
+                for (FigureView v : List.of(heatmap, scatter, tokenPlot, topK, tokens)) {
+                    v.factoryProperty().set(null);
+                }
+                return;
+            }
+            ScoredText a = an.a();
+            ScoredText b = an.b();
+            var meta = vm.exportMetadata();
+            heatmap.factoryProperty().set(b == null
+                    ? w -> HeatmapFigure.of(a, vm.figureOptions(w), meta)
+                    : w -> CompareHeatmapFigure.of(a, b, vm.compareModeProperty().get(), vm.figureOptions(w), meta));
+            heatmap.setData(() -> DataExport.tokenScores(a, b));
+            scatter.factoryProperty().set(b == null ? null : w -> ScatterFigure.of(a, b, vm.figureOptions(w), meta));
+            scatter.setData(() -> DataExport.tokenScores(a, b));
+            tokenPlot.factoryProperty().set(w -> TokenPlotFigure.of(b == null ? List.of(a) : List.of(a, b),
+                    vm.figureOptions(w), meta));
+            tokenPlot.setData(() -> DataExport.tokenScores(a, b));
+            tokens.factoryProperty().set(w -> TokensFigure.of(a.text(), a.tokens(), null, a.model().name(),
+                    vm.figureOptions(w), meta));
+            tokens.setData(() -> DataExport.tokens(a.tokens(), null));
+            updateTopK();
+            for (FigureView v : List.of(heatmap, scatter, tokenPlot, tokens)) {
+                v.setMetadata(vm::exportMetadata);
+                v.refresh();
+            }
+        };
+        vm.analysisProperty().addListener((o, x, y) -> redraw.run());
+        vm.measureProperty().addListener((o, x, y) -> redraw.run());
+        vm.paletteProperty().addListener((o, x, y) -> redraw.run());
+        vm.rangeProperty().addListener((o, x, y) -> redraw.run());
+        vm.boundariesProperty().addListener((o, x, y) -> redraw.run());
+        vm.compareModeProperty().addListener((o, x, y) -> redraw.run());
+        vm.selectedProperty().addListener((o, x, y) -> updateTopK());
+        for (FigureView v : List.of(heatmap, tokens, tokenPlot, scatter)) {
+            v.setOnItemClicked(item -> {
+                if ("token".equals(item.kind()) || "point".equals(item.kind())) {
+                    vm.selectedProperty().set(item.index());
+                }
+            });
+        }
+        vm.generationResultProperty().addListener((o, x, result) -> {
+            steps.factoryProperty().set(result == null ? null : w -> StepsFigure.of(vm.promptProperty().get(),
+                    vm.slotA().nameProperty().get(), result, vm.figureOptions(w), vm.exportMetadata()));
+            steps.setData(() -> result == null ? null : DataExport.steps(result.best()));
+            steps.setMetadata(vm::exportMetadata);
+        });
+    }
+
+    private void updateTopK() {
+        MainViewModel.Analysis an = vm.analysisProperty().get();
+        if (an == null) {
+            topK.factoryProperty().set(null);
+            return;
+        }
+        int i = vm.selectedProperty().get();
+        List<TopKFigure.Panel> panels = new java.util.ArrayList<>();
+        String heading;
+        if (i >= 0 && i < an.a().tokens().size()) {
+            TokenScore t = an.a().tokens().get(i);
+            heading = "What came before token " + i + " predicted (it was '" + t.text() + "')";
+            panels.add(new TopKFigure.Panel(an.a().model().name(), t.top(), t.id()));
+            if (an.b() != null && i < an.b().tokens().size()) {
+                TokenScore tb = an.b().tokens().get(i);
+                panels.add(new TopKFigure.Panel(an.b().model().name(), tb.top(), tb.id()));
+            }
+        } else {
+            TokenScore last = an.a().tokens().get(an.a().tokens().size() - 1);
+            heading = "Click a token in the heatmap to see what the model expected there (showing the last token)";
+            panels.add(new TopKFigure.Panel(an.a().model().name(), last.top(), last.id()));
+            if (an.b() != null) {
+                TokenScore lb = an.b().tokens().get(an.b().tokens().size() - 1);
+                panels.add(new TopKFigure.Panel(an.b().model().name(), lb.top(), lb.id()));
+            }
+        }
+        String h = heading;
+        topK.factoryProperty().set(w -> TopKFigure.of(h, panels, vm.figureOptions(w), vm.exportMetadata()));
+        Integer actual = panels.get(0).actualId();
+        topK.setData(() -> DataExport.topK(panels.get(0).alternatives(), actual));
+        topK.setMetadata(vm::exportMetadata);
+        topK.refresh();
+    }
+}

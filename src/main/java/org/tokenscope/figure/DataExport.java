@@ -1,0 +1,294 @@
+package org.tokenscope.figure;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import org.tokenscope.analysis.Alternative;
+import org.tokenscope.analysis.ScoredText;
+import org.tokenscope.analysis.TokenScore;
+import org.tokenscope.generate.Sequence;
+import org.tokenscope.generate.Step;
+
+/**
+ * What a figure shows, as data: tables of per-token scores (one model or two), top-k alternatives,
+ * tokens and generation steps, written as CSV (RFC 4180), JSON (with the export's metadata) or a
+ * LaTeX booktabs {@code tabular} as pandas' {@code DataFrame.to_latex(index=False)} prints it.
+ */
+public final class DataExport {
+
+    /** A data format. */
+    public enum Format {
+        CSV, JSON, TEX;
+
+        public String extension() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        public static Format parse(String name) {
+            return switch (name.trim().toLowerCase(Locale.ROOT)) {
+                case "csv" -> CSV;
+                case "json" -> JSON;
+                case "tex", "latex" -> TEX;
+                default -> throw new IllegalArgumentException("Unknown data format '" + name + "': use csv, json or tex.");
+            };
+        }
+    }
+
+    /**
+     * A table: named columns and rows of values (String, Integer, Long, Double, Boolean, or null for none).
+     *
+     * @param name what it holds ("token_scores", "top_k", "tokens", "steps")
+     */
+    public record Table(String name, List<String> columns, List<List<Object>> rows) {
+        public Table {
+            Objects.requireNonNull(name, "name");
+            columns = List.copyOf(columns);
+            List<List<Object>> copy = new ArrayList<>(rows.size());
+            for (List<Object> row : rows) {
+                if (row.size() != columns.size()) {
+                    throw new IllegalArgumentException("A row has " + row.size() + " values for " + columns.size() + " columns.");
+                }
+                copy.add(java.util.Collections.unmodifiableList(new ArrayList<>(row)));
+            }
+            rows = java.util.Collections.unmodifiableList(copy);
+        }
+
+        /** The values of one column, top to bottom. */
+        public List<Object> column(String column) {
+            int c = columns.indexOf(column);
+            if (c < 0) throw new IllegalArgumentException("No column " + column + " in " + columns + ".");
+            return rows.stream().map(r -> r.get(c)).toList();
+        }
+    }
+
+    private DataExport() {
+    }
+
+    // ---- tables ---------------------------------------------------------------------------------
+
+    /**
+     * Every token's scores under one model, or two ({@code b} may be null): index, id, token, start, end,
+     * partial, then logprob, prob, rank, entropy and surprisal, suffixed {@code _a}/{@code _b} with two
+     * models, and {@code logprob_diff} = logprob_b − logprob_a. B's tokens are paired by their characters.
+     */
+    public static Table tokenScores(ScoredText a, ScoredText b) {
+        List<String> columns = new ArrayList<>(List.of("index", "id", "token", "start", "end", "partial"));
+        String[] scores = {"logprob", "prob", "rank", "entropy", "surprisal"};
+        for (String s : scores) columns.add(b == null ? s : s + "_a");
+        if (b != null) {
+            for (String s : scores) columns.add(s + "_b");
+            columns.add("logprob_diff");
+        }
+        List<TokenScore> paired = b == null ? null : Pairing.of(a.tokens(), b.tokens());
+        List<List<Object>> rows = new ArrayList<>();
+        for (int i = 0; i < a.tokens().size(); i++) {
+            TokenScore t = a.tokens().get(i);
+            List<Object> row = new ArrayList<>(List.of(t.index(), t.id(), t.text(), t.start(), t.end(), t.partial()));
+            addScores(row, t);
+            if (b != null) {
+                TokenScore tb = paired.get(i);
+                addScores(row, tb);
+                row.add(CompareHeatmapFigure.diff(t, tb));
+            }
+            rows.add(row);
+        }
+        return new Table("token_scores", columns, rows);
+    }
+
+    /** The alternatives at one position, best first: rank, id, token, logprob, prob, and whether it came next. */
+    public static Table topK(List<Alternative> alternatives, Integer actualId) {
+        List<List<Object>> rows = new ArrayList<>();
+        for (int r = 0; r < alternatives.size(); r++) {
+            Alternative a = alternatives.get(r);
+            rows.add(Arrays.asList(r + 1, a.id(), a.text(), a.logprob(), Math.exp(a.logprob()),
+                    actualId != null && actualId == a.id()));
+        }
+        return new Table("top_k", List.of("rank", "id", "token", "logprob", "prob", "actual"), rows);
+    }
+
+    /** The tokenization: index, id, token, start, end, partial, and bytes when {@code byteLength} is given. */
+    public static Table tokens(List<TokenScore> tokens, int[] byteLength) {
+        List<String> columns = new ArrayList<>(List.of("index", "id", "token", "start", "end", "partial"));
+        if (byteLength != null) columns.add("bytes");
+        List<List<Object>> rows = new ArrayList<>();
+        for (int i = 0; i < tokens.size(); i++) {
+            TokenScore t = tokens.get(i);
+            List<Object> row = new ArrayList<>(List.of(t.index(), t.id(), t.text(), t.start(), t.end(), t.partial()));
+            if (byteLength != null) row.add(byteLength[i]);
+            rows.add(row);
+        }
+        return new Table("tokens", columns, rows);
+    }
+
+    /**
+     * A generated sequence's steps: step (from 1), id, token, logprob, prob, rank, entropy,
+     * sample_prob (sampling only) and processed_logprob.
+     */
+    public static Table steps(Sequence sequence) {
+        List<List<Object>> rows = new ArrayList<>();
+        for (Step s : sequence.steps()) {
+            rows.add(Arrays.asList(s.index() + 1, s.id(), s.text(), s.logprob(), s.prob(), s.rank(), s.entropy(),
+                    s.sampleProb(), s.processedLogprob()));
+        }
+        return new Table("steps", List.of("step", "id", "token", "logprob", "prob", "rank", "entropy", "sample_prob",
+                "processed_logprob"), rows);
+    }
+
+    private static void addScores(List<Object> row, TokenScore t) {
+        boolean scored = t != null && t.isScored();
+        row.add(scored ? t.logprob() : null);
+        row.add(scored ? t.prob() : null);
+        row.add(scored ? t.rank() : null);
+        row.add(scored ? t.entropy() : null);
+        row.add(scored ? -t.logprob() : null);
+    }
+
+    // ---- formats --------------------------------------------------------------------------------
+
+    /** The table in {@code format}; JSON carries {@code metadata}. */
+    public static String write(Table table, Format format, ExportMetadata metadata) {
+        return switch (format) {
+            case CSV -> csv(table);
+            case JSON -> json(table, metadata);
+            case TEX -> latex(table);
+        };
+    }
+
+    /**
+     * RFC 4180 CSV: a header line, CRLF line ends, fields quoted when they hold a comma, a quote, a line
+     * break or leading or trailing space, quotes doubled. Numbers read back to the same double; none is empty.
+     */
+    public static String csv(Table table) {
+        StringBuilder sb = new StringBuilder();
+        csvLine(sb, new ArrayList<>(table.columns()));
+        for (List<Object> row : table.rows()) csvLine(sb, row);
+        return sb.toString();
+    }
+
+    private static void csvLine(StringBuilder sb, List<Object> values) {
+        for (int i = 0; i < values.size(); i++) {
+            if (i > 0) sb.append(',');
+            sb.append(csvField(values.get(i)));
+        }
+        sb.append("\r\n");
+    }
+
+    static String csvField(Object v) {
+        String s = plain(v);
+        boolean quote = s.contains(",") || s.contains("\"") || s.contains("\n") || s.contains("\r")
+                || !s.equals(s.strip());
+        return quote ? '"' + s.replace("\"", "\"\"") + '"' : s;
+    }
+
+    /** JSON: {@code {"metadata": {...}, "table": name, "columns": [...], "rows": [{column: value}...]}}. */
+    public static String json(Table table, ExportMetadata metadata) {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("metadata", metadata.toMap());
+        root.put("table", table.name());
+        root.put("columns", table.columns());
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (List<Object> row : table.rows()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            for (int c = 0; c < row.size(); c++) {
+                Object v = row.get(c);
+                m.put(table.columns().get(c), v instanceof Double d && !Double.isFinite(d) ? null : v);
+            }
+            rows.add(m);
+        }
+        root.put("rows", rows);
+        try {
+            return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Could not write JSON: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A booktabs {@code tabular} as pandas' {@code to_latex(index=False)} prints it: numeric columns
+     * right-aligned, text left-aligned, floats with 6 decimals, missing values as NaN, LaTeX's special
+     * characters escaped; spaces in token columns as {@code \textvisiblespace}.
+     */
+    public static String latex(Table table) {
+        int n = table.columns().size();
+        StringBuilder align = new StringBuilder();
+        for (int c = 0; c < n; c++) {
+            final int col = c;
+            boolean numeric = table.rows().stream().map(r -> r.get(col)).filter(Objects::nonNull)
+                    .allMatch(v -> v instanceof Number);
+            align.append(numeric ? 'r' : 'l');
+        }
+        StringBuilder sb = new StringBuilder();
+        sb.append("\\begin{tabular}{").append(align).append("}\n\\toprule\n");
+        List<String> header = new ArrayList<>();
+        for (String c : table.columns()) header.add(latexEscape(c, false));
+        sb.append(String.join(" & ", header)).append(" \\\\\n\\midrule\n");
+        for (List<Object> row : table.rows()) {
+            List<String> cells = new ArrayList<>();
+            for (int c = 0; c < n; c++) {
+                cells.add(latexCell(row.get(c), table.columns().get(c).startsWith("token")));
+            }
+            sb.append(String.join(" & ", cells)).append(" \\\\\n");
+        }
+        sb.append("\\bottomrule\n\\end{tabular}\n");
+        return sb.toString();
+    }
+
+    private static String latexCell(Object v, boolean token) {
+        if (v == null) return "NaN";
+        if (v instanceof Double d) {
+            if (d.isNaN()) return "NaN";
+            if (d.isInfinite()) return d > 0 ? "inf" : "-inf";
+            return String.format(Locale.ROOT, "%.6f", d);
+        }
+        if (v instanceof Boolean b) return b ? "True" : "False";
+        return latexEscape(v.toString(), token);
+    }
+
+    /**
+     * {@code s} with LaTeX's special characters escaped as pandas does: {@code \ & % $ # _ { } ~ ^}.
+     * With {@code visible}, spaces become {@code \textvisiblespace{}}; line breaks and tabs are always
+     * written as {@code \n} and {@code \t}, since a table row cannot hold them.
+     */
+    public static String latexEscape(String s, boolean visible) {
+        StringBuilder sb = new StringBuilder(s.length() + 8);
+        for (int i = 0; i < s.length(); ) {
+            int cp = s.codePointAt(i);
+            i += Character.charCount(cp);
+            switch (cp) {
+                case '\\' -> sb.append("\\textbackslash{}");
+                case '&' -> sb.append("\\&");
+                case '%' -> sb.append("\\%");
+                case '$' -> sb.append("\\$");
+                case '#' -> sb.append("\\#");
+                case '_' -> sb.append("\\_");
+                case '{' -> sb.append("\\{");
+                case '}' -> sb.append("\\}");
+                case '~' -> sb.append("\\textasciitilde{}");
+                case '^' -> sb.append("\\textasciicircum{}");
+                case '\n' -> sb.append("\\textbackslash{}n");
+                case '\r' -> sb.append("\\textbackslash{}r");
+                case '\t' -> sb.append("\\textbackslash{}t");
+                case ' ' -> sb.append(visible ? "\\textvisiblespace{}" : " ");
+                default -> {
+                    if (cp < 0x20 || cp == 0x7f) sb.append(String.format("\\textbackslash{}x%02X", cp));
+                    else sb.appendCodePoint(cp);
+                }
+            }
+        }
+        return sb.toString();
+    }
+
+    private static String plain(Object v) {
+        if (v == null) return "";
+        if (v instanceof Double d) return Glyphs.plain(d);
+        if (v instanceof Float f) return Glyphs.plain(f);
+        return v.toString();
+    }
+}

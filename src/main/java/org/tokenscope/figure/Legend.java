@@ -1,0 +1,114 @@
+package org.tokenscope.figure;
+
+import org.tokenscope.figure.Painter.Anchor;
+import org.tokenscope.figure.Painter.Font;
+import org.tokenscope.figure.Painter.Rgb;
+
+/** Legends: a colour bar with its scale, or the swatches of discrete classes. */
+public final class Legend {
+
+    private static final double BAR_HEIGHT = 12;
+    private static final double SWATCH = 12;
+    private static final double TICK = 3;
+    private static final int STEPS = 128;
+
+    private Legend() {
+    }
+
+    /**
+     * Draws the legend of a colouring at ({@code x}, {@code y}) (its top left), at most {@code maxWidth}
+     * wide, and returns its height. With {@code unscored}, a grey swatch says what an unscored token looks like.
+     */
+    public static double draw(Painter p, double x, double y, double maxWidth, Coloring coloring, boolean unscored) {
+        if (coloring.measure().isDiscrete()) {
+            return ranks(p, x, y, maxWidth, coloring.palette(), unscored);
+        }
+        return bar(p, x, y, maxWidth, coloring.measure().axisLabel(), coloring.palette(), coloring.scale(), unscored);
+    }
+
+    /** A colour bar for {@code scale} on {@code palette}, its label on the left and ticks beneath; returns its height. */
+    public static double bar(Painter p, double x, double y, double maxWidth, String label, Palette palette, Scale scale,
+                             boolean unscored) {
+        Font font = Theme.TICK;
+        double labelWidth = TextMeasure.width(label, Theme.LABEL);
+        double unscoredWidth = unscored ? unscoredWidth() + 16 : 0;
+        double barX = x + labelWidth + 10;
+        double barWidth = Math.min(280, maxWidth - labelWidth - 10 - unscoredWidth - 12);
+        if (barWidth < 60) { // too narrow for a label beside: put it above
+            p.text(label, x, y + TextMeasure.ascent(Theme.LABEL), Theme.LABEL, Theme.INK, Anchor.START);
+            double h = TextMeasure.lineHeight(Theme.LABEL) + 4;
+            return h + bar(p, x, y + h, maxWidth, "", palette, scale, unscored);
+        }
+        double mid = y + BAR_HEIGHT / 2;
+        if (!label.isEmpty()) {
+            p.text(label, x, mid + TextMeasure.ascent(Theme.LABEL) * 0.38, Theme.LABEL, Theme.INK, Anchor.START);
+        } else {
+            barX = x;
+        }
+        double step = barWidth / STEPS;
+        for (int i = 0; i < STEPS; i++) {
+            // each slice overlaps the next a little so that no seam shows when anti-aliased
+            p.fillRect(barX + i * step, y, i == STEPS - 1 ? step : step + 0.6, BAR_HEIGHT, palette.color((i + 0.5) / STEPS));
+        }
+        p.strokeRect(barX, y, barWidth, BAR_HEIGHT, Theme.AXIS, 0.5);
+        double[] ticks = scale.ticks(Math.max(2, Math.min(6, (int) (barWidth / 45))));
+        double tickStep = ticks.length > 1 ? ticks[1] - ticks[0] : scale.max() - scale.min();
+        double labelY = y + BAR_HEIGHT + TICK + TextMeasure.ascent(font) + 1;
+        for (int i = 0; i < ticks.length; i++) {
+            double tx = barX + scale.fraction(ticks[i]) * barWidth;
+            p.line(tx, y + BAR_HEIGHT, tx, y + BAR_HEIGHT + TICK, Theme.AXIS, 1);
+            Anchor anchor = ticks.length > 1 && i == 0 && tx - barX < 8 ? Anchor.START
+                    : ticks.length > 1 && i == ticks.length - 1 && barX + barWidth - tx < 8 ? Anchor.END : Anchor.MIDDLE;
+            p.text(Glyphs.tick(ticks[i], tickStep), tx, labelY, font, Theme.MUTED, anchor);
+        }
+        if (unscored) {
+            swatch(p, barX + barWidth + 16, y, Theme.UNSCORED, "unscored");
+        }
+        return BAR_HEIGHT + TICK + TextMeasure.lineHeight(font) + 2;
+    }
+
+    /** GLTR's four rank buckets as swatches; returns the height. */
+    public static double ranks(Painter p, double x, double y, double maxWidth, Palette palette, boolean unscored) {
+        double cx = x;
+        double cy = y;
+        String label = Measure.RANK.label();
+        p.text(label, cx, cy + SWATCH / 2 + TextMeasure.ascent(Theme.LABEL) * 0.38, Theme.LABEL, Theme.INK, Anchor.START);
+        cx += TextMeasure.width(label, Theme.LABEL) + 10;
+        int n = Measure.RANK_BUCKETS.size() + (unscored ? 1 : 0);
+        for (int b = 0; b < n; b++) {
+            boolean isUnscored = b == Measure.RANK_BUCKETS.size();
+            String name = isUnscored ? "unscored" : Measure.RANK_BUCKETS.get(b);
+            double w = SWATCH + 5 + TextMeasure.width(name, Theme.TICK) + 14;
+            if (cx + w > x + maxWidth && cx > x) {
+                cx = x;
+                cy += SWATCH + 6;
+            }
+            swatch(p, cx, cy, isUnscored ? Theme.UNSCORED : Coloring.bucketColor(palette, b), name);
+            cx += w;
+        }
+        return cy - y + SWATCH + 2;
+    }
+
+    /** Series markers with their names ("● gpt2  ● gpt2-large"); returns the height. */
+    public static double series(Painter p, double x, double y, java.util.List<String> names) {
+        double cx = x;
+        for (int i = 0; i < names.size(); i++) {
+            p.fillCircle(cx + 5, y + SWATCH / 2, 4.5, Theme.series(i));
+            p.text(names.get(i), cx + 14, y + SWATCH / 2 + TextMeasure.ascent(Theme.LABEL) * 0.38, Theme.LABEL,
+                    Theme.INK, Anchor.START);
+            cx += 14 + TextMeasure.width(names.get(i), Theme.LABEL) + 18;
+        }
+        return SWATCH + 2;
+    }
+
+    private static double unscoredWidth() {
+        return SWATCH + 5 + TextMeasure.width("unscored", Theme.TICK);
+    }
+
+    private static void swatch(Painter p, double x, double y, Rgb color, String name) {
+        p.fillRect(x, y, SWATCH, SWATCH, color);
+        p.strokeRect(x, y, SWATCH, SWATCH, Theme.AXIS, 0.5);
+        p.text(name, x + SWATCH + 5, y + SWATCH / 2 + TextMeasure.ascent(Theme.TICK) * 0.38, Theme.TICK, Theme.INK,
+                Anchor.START);
+    }
+}

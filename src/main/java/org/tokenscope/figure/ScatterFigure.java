@@ -1,0 +1,113 @@
+package org.tokenscope.figure;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.tokenscope.analysis.Comparison;
+import org.tokenscope.analysis.Correlation;
+import org.tokenscope.analysis.ScoredText;
+import org.tokenscope.analysis.TokenScore;
+import org.tokenscope.figure.Painter.Anchor;
+
+/**
+ * Each token's log-probability under model A (x) against model B (y), with the identity line, and
+ * Pearson's r and Spearman's ρ in the corner. Items are the points (kind "point"), indexed by token of A.
+ */
+public final class ScatterFigure extends DrawnFigure {
+
+    private final Comparison comparison;
+    private final Scale range;
+
+    private ScatterFigure(double width, double height, String title, Sheet sheet, Map<String, String> metadata,
+                          Comparison comparison, Scale range) {
+        super(width, height, title, sheet, metadata);
+        this.comparison = comparison;
+        this.range = range;
+    }
+
+    public static ScatterFigure of(ScoredText a, ScoredText b, FigureOptions options, ExportMetadata metadata) {
+        Comparison comparison = Comparison.of(a.tokens(), b.tokens());
+        List<TokenScore> paired = Pairing.of(a.tokens(), b.tokens());
+        List<Double> values = new ArrayList<>();
+        List<Integer> points = new ArrayList<>();
+        for (int i = 0; i < a.tokens().size(); i++) {
+            TokenScore ta = a.tokens().get(i);
+            TokenScore tb = paired.get(i);
+            if (ta.isScored() && tb != null && tb.isScored()) {
+                points.add(i);
+                values.add(ta.logprob());
+                values.add(tb.logprob());
+            }
+        }
+        Scale range = options.range() == Scale.Mode.FIXED && values.stream().allMatch(v -> v >= -15)
+                ? Scale.fixed(Measure.LOGPROB)
+                : Scale.minMax(values, Scale.fixed(Measure.LOGPROB)).nice(5);
+        if (options.range() == Scale.Mode.FIXED) range = new Scale(Math.min(range.min(), -15), Math.max(range.max(), 0));
+
+        double w = options.width();
+        double m = Theme.MARGIN;
+        Sheet sheet = new Sheet();
+        String title = "log-probability per token · " + a.model().name() + " vs " + b.model().name();
+        String subtitle = points.size() + (points.size() == 1 ? " token" : " tokens") + " scored by both · perplexity "
+                + Glyphs.number(a.perplexity(), 2) + " vs " + Glyphs.number(b.perplexity(), 2);
+        double top = Header.draw(sheet, m, m, w - 2 * m, title, subtitle) + 14;
+        double side = Math.min(w - 2 * m - Axes.LEFT_ROOM - 4, 640);
+        Axes axes = new Axes(m + Axes.LEFT_ROOM, top, side, side, range, range);
+        double[] ticks = range.ticks(Math.max(2, Math.min(6, (int) (side / 55))));
+        double step = ticks.length > 1 ? ticks[1] - ticks[0] : 1;
+        axes.draw(sheet, ticks, v -> Glyphs.tick(v, step), "log p under A: " + a.model().name() + " (nats)", ticks,
+                v -> Glyphs.tick(v, step), "log p under B: " + b.model().name() + " (nats)");
+        sheet.line(axes.px(range.min()), axes.py(range.min()), axes.px(range.max()), axes.py(range.max()), Theme.AXIS, 1);
+
+        double radius = points.size() > 400 ? 2.2 : 3.2;
+        for (int i : points) {
+            TokenScore ta = a.tokens().get(i);
+            TokenScore tb = paired.get(i);
+            double px = axes.px(ta.logprob());
+            double py = axes.py(tb.logprob());
+            String tip = Tooltips.tokenLine(ta) + "\nA " + a.model().name() + ": log p " + Glyphs.number(ta.logprob(), 3)
+                    + "\nB " + b.model().name() + ": log p " + Glyphs.number(tb.logprob(), 3);
+            sheet.beginItem("point-" + i, tip);
+            sheet.fillCircle(px, py, radius, Theme.SERIES_A.withAlpha(0.6));
+            sheet.endItem();
+            sheet.item("point", i, px - radius - 1, py - radius - 1, 2 * radius + 2, 2 * radius + 2, tip);
+        }
+        // the statistics in the top-left corner, on a white card so points never hide them
+        String[] lines = {"Pearson r = " + stat(comparison.pearson()), "Spearman ρ = " + stat(comparison.spearman()),
+                "n = " + comparison.n()};
+        double lh = TextMeasure.lineHeight(Theme.LABEL) + 2;
+        double cardW = 0;
+        for (int i = 0; i < lines.length; i++) {
+            lines[i] = TextMeasure.ellipsize(lines[i], Theme.LABEL, side - 28);
+            cardW = Math.max(cardW, TextMeasure.width(lines[i], Theme.LABEL));
+        }
+        double cx = axes.left() + 8;
+        double cy = axes.top() + 8;
+        sheet.fillRect(cx, cy, cardW + 12, lh * lines.length + 8, Painter.Rgb.WHITE.withAlpha(0.9));
+        sheet.strokeRect(cx, cy, cardW + 12, lh * lines.length + 8, Theme.GRID, 1);
+        for (int i = 0; i < lines.length; i++) {
+            sheet.text(lines[i], cx + 6, cy + 4 + i * lh + TextMeasure.ascent(Theme.LABEL), Theme.LABEL, Theme.INK,
+                    Anchor.START);
+        }
+        double h = axes.bottom() + Axes.BOTTOM_ROOM + m;
+        Map<String, String> md = HeatmapFigure.metadata(metadata, "scatter", options, null);
+        md.put("measure", Measure.LOGPROB.toString());
+        md.put("scale", options.range() + " [" + Glyphs.plain(range.min()) + ", " + Glyphs.plain(range.max()) + "]");
+        md.put("pearson", Double.isNaN(comparison.pearson().value()) ? "NaN" : Glyphs.plain(comparison.pearson().value()));
+        md.put("spearman", Double.isNaN(comparison.spearman().value()) ? "NaN" : Glyphs.plain(comparison.spearman().value()));
+        return new ScatterFigure(w, h, title, sheet, md, comparison, range);
+    }
+
+    public Comparison comparison() {
+        return comparison;
+    }
+
+    /** The range of both axes, in nats. */
+    public Scale range() {
+        return range;
+    }
+
+    private static String stat(Correlation c) {
+        return c.isDefined() ? Glyphs.number(c.value(), 3) : "n/a";
+    }
+}
