@@ -286,7 +286,7 @@ public final class MainView extends BorderPane {
         vm.selectedProperty().addListener((o, x, y) -> updateTopK());
         for (FigureView v : List.of(heatmap, tokens, tokenPlot, scatter)) {
             v.setOnItemClicked(item -> {
-                if ("token".equals(item.kind()) || "point".equals(item.kind())) {
+                if (item.kind().startsWith("token") || item.kind().equals("point") || item.kind().equals("chip")) {
                     vm.selectedProperty().set(item.index());
                 }
             });

@@ -200,6 +200,8 @@ public final class MainViewModel {
             slot.load().cancel();
         }
         error.set("");
+        slot.loading(null, spec);
+        begin("Loading " + spec + "…");
         TaskRunner.Handle handle = runner.submit((p, cancelled) -> {
             ModelSources.Resolved where = ModelSources.resolve(spec.trim(), allowDownload, standIn,
                     (file, done, total) -> p.update(total > 0 ? (double) done / total : -1,
@@ -222,8 +224,8 @@ public final class MainViewModel {
             slot.failed(Messages.of(e));
             fail("Model " + slot.label() + " (" + spec + "): " + Messages.of(e));
         });
-        slot.loading(handle, spec);
-        track(handle, "Loading " + spec + "…");
+        slot.started(handle);
+        current = handle;
     }
 
     /** Scores the text with A (and B when comparing), cancelling any analysis under way. */
@@ -243,6 +245,7 @@ public final class MainViewModel {
             return;
         }
         error.set("");
+        begin("Scoring…");
         analysisTask = runner.submit((p, cancelled) -> {
             long start = System.nanoTime();
             ScoreOptions options = ScoreOptions.DEFAULT;
@@ -268,7 +271,7 @@ public final class MainViewModel {
                 fail(Messages.of(e));
             }
         });
-        track(analysisTask, "Scoring…");
+        current = analysisTask;
     }
 
     /** Generates from the prompt with model A, streaming the text. */
@@ -286,6 +289,7 @@ public final class MainViewModel {
         generatedText.set(p0);
         generationResult.set(null);
         generating.set(true);
+        begin("Generating…");
         StringBuilder pending = new StringBuilder();
         generationTask = runner.submit((p, cancelled) -> a.generate(p0, form.settings(), new GenerationListener() {
             @Override
@@ -314,7 +318,7 @@ public final class MainViewModel {
             generating.set(false);
             fail(Messages.of(e));
         });
-        track(generationTask, "Generating…");
+        current = generationTask;
     }
 
     /** Cancels whatever is running (loading, scoring or generating). */
@@ -349,16 +353,10 @@ public final class MainViewModel {
 
     // ---- bookkeeping ------------------------------------------------------------------------
 
-    private void track(TaskRunner.Handle handle, String message) {
-        current = handle;
-        if (!handle.isCancelled() && busyWillMatter(handle)) {
-            busy.set(true);
-            status.set(message);
-        }
-    }
-
-    private boolean busyWillMatter(TaskRunner.Handle handle) {
-        return handle == current;
+    private void begin(String message) {
+        busy.set(true);
+        progress.set(-1);
+        status.set(message);
     }
 
     private void showProgress(double fraction, String message) {

@@ -58,6 +58,13 @@ public final class ModelSlot {
         state.set("loading " + what + "…");
     }
 
+    /** Remembers the running load, unless it already finished (a same-thread runner finishes at once). */
+    void started(TaskRunner.Handle handle) {
+        if (loading.get()) {
+            load = handle;
+        }
+    }
+
     /** Installs a loaded backend and returns the one it replaces (to be closed on the inference thread). */
     Backend loaded(Backend fresh, String displayName) {
         Backend old = backend;
@@ -74,6 +81,6 @@ public final class ModelSlot {
     void failed(String message) {
         load = null;
         loading.set(false);
-        state.set(message);
+        state.set(backend == null ? message : name.get() + " (kept: " + message + ")");
     }
 }

@@ -1,0 +1,92 @@
+package org.tokenscope.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tokenscope.testing.CheckpointWriter;
+import org.tokenscope.testing.TinyGpt2;
+
+/** The view-model with a same-thread runner and real tiny checkpoints. */
+class MainViewModelTest {
+
+    @TempDir
+    static Path dir;
+    static Path small;
+    static Path large;
+
+    final MainViewModel vm = new MainViewModel(new DirectRunner());
+
+    @BeforeAll
+    static void write() throws Exception {
+        small = CheckpointWriter.write(TinyGpt2.random(1, 2, 4, 32, 64, 50257), dir.resolve("small"));
+        large = CheckpointWriter.write(TinyGpt2.random(2, 3, 4, 48, 64, 50257), dir.resolve("large"));
+    }
+
+    @AfterEach
+    void close() {
+        vm.shutdown();
+    }
+
+    @Test
+    void loadingBothModelsScoresTheTextWithBoth() {
+        vm.textProperty().set("Hello world, this is a test.");
+        vm.loadModel(vm.slotA(), small.toString(), false, null);
+        vm.loadModel(vm.slotB(), large.toString(), false, null);
+        MainViewModel.Analysis an = vm.analysisProperty().get();
+        assertThat(an).isNotNull();
+        assertThat(an.a().tokens()).hasSize(8);
+        assertThat(an.b()).isNotNull();
+        assertThat(an.comparison().pearson().n()).isEqualTo(8);
+        assertThat(vm.slotA().nameProperty().get()).isEqualTo("small");
+        assertThat(vm.statusProperty().get()).contains("8 tokens scored");
+        assertThat(vm.busyProperty().get()).isFalse();
+    }
+
+    @Test
+    void switchingBOffScoresWithAOnly() {
+        vm.loadModel(vm.slotA(), small.toString(), false, null);
+        vm.loadModel(vm.slotB(), large.toString(), false, null);
+        vm.compareProperty().set(false);
+        vm.analyse();
+        assertThat(vm.analysisProperty().get().b()).isNull();
+    }
+
+    @Test
+    void emptyTextSaysSoAndKeepsGoing() {
+        vm.loadModel(vm.slotA(), small.toString(), false, null);
+        vm.textProperty().set("");
+        vm.analyse();
+        assertThat(vm.analysisProperty().get()).isNull();
+        assertThat(vm.statusProperty().get()).contains("empty");
+        vm.textProperty().set("Back again 😀");
+        vm.analyse();
+        assertThat(vm.analysisProperty().get().a().tokens()).isNotEmpty();
+    }
+
+    @Test
+    void aFolderThatIsNotAModelGivesAClearMessageAndTheOldModelStays() throws Exception {
+        vm.loadModel(vm.slotA(), small.toString(), false, null);
+        Path bad = Files.createDirectories(dir.resolve("not-a-model"));
+        vm.loadModel(vm.slotA(), bad.toString(), false, null);
+        assertThat(vm.errorProperty().get()).contains("config.json");
+        assertThat(vm.slotA().nameProperty().get()).isEqualTo("small");
+        vm.analyse();
+        assertThat(vm.analysisProperty().get()).isNotNull();
+    }
+
+    @Test
+    void generationStreamsAndRecordsSteps() {
+        vm.loadModel(vm.slotA(), small.toString(), false, null);
+        vm.promptProperty().set("Hello");
+        vm.generationProperty().set(new GenerationForm("greedy", 5, 2, 1, 0, 1, 1, 0));
+        vm.generate();
+        assertThat(vm.generationResultProperty().get().best().steps()).hasSizeBetween(1, 5);
+        assertThat(vm.generatedTextProperty().get()).startsWith("Hello");
+        assertThat(vm.generatingProperty().get()).isFalse();
+    }
+}
