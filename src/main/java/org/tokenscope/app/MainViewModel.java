@@ -222,7 +222,9 @@ public final class MainViewModel {
             analyse();
         }, e -> {
             slot.failed(Messages.of(e));
-            fail("Model " + slot.label() + " (" + spec + "): " + Messages.of(e));
+            fail("Model " + slot.label() + " (" + spec + "): " + Messages.of(e)
+                    + (standIn != null ? " Choose \"" + MainView.OPEN_FOLDER + "\" in the " + slot.label()
+                    + " list to open a model folder." : ""));
         });
         slot.started(handle);
         current = handle;

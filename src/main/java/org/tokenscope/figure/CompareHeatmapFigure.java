@@ -54,7 +54,7 @@ public final class CompareHeatmapFigure extends DrawnFigure {
         double inner = options.width() - 2 * m;
         Sheet sheet = new Sheet();
         String title = a.model().name() + " vs " + b.model().name();
-        String subtitle = "perplexity " + Glyphs.number(a.perplexity(), 2) + " vs " + Glyphs.number(b.perplexity(), 2)
+        String subtitle = "perplexity " + Glyphs.perplexity(a.perplexity()) + " vs " + Glyphs.perplexity(b.perplexity())
                 + " · colour: " + coloring.measure().label() + (coloring.measure().isDiscrete() ? " (GLTR buckets)" : "");
         double y = Header.draw(sheet, m, m, inner, title, subtitle) + 10;
         y += Legend.draw(sheet, m, y, inner, coloring,
@@ -69,7 +69,7 @@ public final class CompareHeatmapFigure extends DrawnFigure {
             ScoredText other = runs[1 - r];
             List<TokenScore> partner = r == 0 ? pairedB : pairedA;
             y = Header.section(sheet, m, y, inner, labels[r] + " · " + run.model().name() + " · perplexity "
-                    + Glyphs.number(run.perplexity(), 2)) + 6;
+                    + Glyphs.perplexity(run.perplexity())) + 6;
             TextFlow flow = TextFlow.layout(TokenPieces.of(run.text(), run.tokens()), HeatmapFigure.font(options), inner,
                     options.boundaries());
             List<TokenScore> tokens = run.tokens();
@@ -98,7 +98,7 @@ public final class CompareHeatmapFigure extends DrawnFigure {
         double inner = options.width() - 2 * m;
         Sheet sheet = new Sheet();
         String title = "log p(B) " + Glyphs.MINUS + " log p(A): " + b.model().name() + " vs " + a.model().name();
-        String subtitle = "perplexity A " + Glyphs.number(a.perplexity(), 2) + " · B " + Glyphs.number(b.perplexity(), 2)
+        String subtitle = "perplexity A " + Glyphs.perplexity(a.perplexity()) + " · B " + Glyphs.perplexity(b.perplexity())
                 + " · blue: B finds the token more likely, red: less likely";
         double y = Header.draw(sheet, m, m, inner, title, subtitle) + 10;
         y += Legend.bar(sheet, m, y, inner, "log p(B) " + Glyphs.MINUS + " log p(A) (nats)", Palette.RDBU, scale,

@@ -63,6 +63,13 @@ public final class Glyphs {
         return s.replace('-', MINUS);
     }
 
+    /** A perplexity: two decimals below 1000, else whole with thousands grouped ("88,769,804"); "–" for NaN. */
+    public static String perplexity(double v) {
+        if (Double.isNaN(v)) return "–";
+        if (Double.isInfinite(v)) return "∞";
+        return v < 1000 ? number(v, 2) : String.format(Locale.ROOT, "%,.0f", v);
+    }
+
     /** A probability for a figure: "12.3%", "0.012%", "<0.001%". */
     public static String percent(double p) {
         double pct = p * 100;

@@ -32,7 +32,7 @@ public final class HeatmapFigure extends DrawnFigure {
         double m = Theme.MARGIN;
         double inner = options.width() - 2 * m;
         Sheet sheet = new Sheet();
-        String title = scored.model().name() + " · perplexity " + Glyphs.number(scored.perplexity(), 2);
+        String title = scored.model().name() + " · perplexity " + Glyphs.perplexity(scored.perplexity());
         double y = Header.draw(sheet, m, m, inner, title, subtitle(scored, coloring));
         y += 10;
         y += Legend.draw(sheet, m, y, inner, coloring, hasUnscored(scored.tokens()));

@@ -34,11 +34,12 @@ public final class Legend {
         double unscoredWidth = unscored ? unscoredWidth() + 16 : 0;
         double barX = x + labelWidth + 10;
         double barWidth = Math.min(280, maxWidth - labelWidth - 10 - unscoredWidth - 12);
-        if (barWidth < 60) { // too narrow for a label beside: put it above
+        if (barWidth < 60 && !label.isEmpty()) { // too narrow for a label beside: put it above
             p.text(label, x, y + TextMeasure.ascent(Theme.LABEL), Theme.LABEL, Theme.INK, Anchor.START);
             double h = TextMeasure.lineHeight(Theme.LABEL) + 4;
             return h + bar(p, x, y + h, maxWidth, "", palette, scale, unscored);
         }
+        barWidth = Math.max(30, barWidth);
         double mid = y + BAR_HEIGHT / 2;
         if (!label.isEmpty()) {
             p.text(label, x, mid + TextMeasure.ascent(Theme.LABEL) * 0.38, Theme.LABEL, Theme.INK, Anchor.START);

@@ -49,7 +49,7 @@ public final class ScatterFigure extends DrawnFigure {
         Sheet sheet = new Sheet();
         String title = "log-probability per token · " + a.model().name() + " vs " + b.model().name();
         String subtitle = points.size() + (points.size() == 1 ? " token" : " tokens") + " scored by both · perplexity "
-                + Glyphs.number(a.perplexity(), 2) + " vs " + Glyphs.number(b.perplexity(), 2);
+                + Glyphs.perplexity(a.perplexity()) + " vs " + Glyphs.perplexity(b.perplexity());
         double top = Header.draw(sheet, m, m, w - 2 * m, title, subtitle) + 14;
         double side = Math.min(w - 2 * m - Axes.LEFT_ROOM - 4, 640);
         Axes axes = new Axes(m + Axes.LEFT_ROOM, top, side, side, range, range);

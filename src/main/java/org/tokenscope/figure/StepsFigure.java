@@ -4,7 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.tokenscope.generate.BeamSearch;
 import org.tokenscope.generate.GenerationResult;
+import org.tokenscope.generate.Greedy;
+import org.tokenscope.generate.Sampling;
 import org.tokenscope.generate.Sequence;
 import org.tokenscope.generate.Step;
 import org.tokenscope.figure.Painter.Anchor;
@@ -39,7 +42,11 @@ public final class StepsFigure extends DrawnFigure {
         Sheet sheet = new Sheet();
         Sequence best = result.sequences().isEmpty() ? null : result.best();
         List<Step> steps = best == null ? List.of() : best.steps();
-        String strategy = result.strategy().getClass().getSimpleName().toLowerCase(Locale.ROOT);
+        String strategy = switch (result.strategy()) {
+            case Greedy g -> "greedy";
+            case Sampling sampling -> "sampling";
+            case BeamSearch beam -> "beam search";
+        };
         String title = "Generation steps · " + model + " · " + strategy;
         String subtitle = Glyphs.visible(prompt) + " ⟶ " + (best == null ? "" : Glyphs.visible(best.text()));
         double y = Header.draw(sheet, m, m, inner, title, subtitle) + 12;
@@ -122,7 +129,7 @@ public final class StepsFigure extends DrawnFigure {
                 Theme.SUBTITLE, Theme.MUTED, Anchor.START);
         y += TextMeasure.lineHeight(Theme.SUBTITLE) + m;
         Map<String, String> md = HeatmapFigure.metadata(metadata, "steps", options, null);
-        md.put("strategy", String.valueOf(result.strategy()));
+        md.putIfAbsent("strategy", strategy);
         return new StepsFigure(w, y, title, sheet, md);
     }
 

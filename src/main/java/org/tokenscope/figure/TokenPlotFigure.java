@@ -131,7 +131,7 @@ public final class TokenPlotFigure extends DrawnFigure {
         StringBuilder sb = new StringBuilder(" · perplexity ");
         for (int i = 0; i < runs.size(); i++) {
             if (i > 0) sb.append(" vs ");
-            sb.append(Glyphs.number(runs.get(i).perplexity(), 2));
+            sb.append(Glyphs.perplexity(runs.get(i).perplexity()));
         }
         return sb.toString();
     }

@@ -1,0 +1,111 @@
+package org.tokenscope.figure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.tokenscope.analysis.ScoredText;
+import org.tokenscope.figure.Figure.Item;
+
+class HeatmapLayoutTest {
+
+    static final FigureOptions OPTIONS = FigureOptions.DEFAULT.withWidth(500);
+
+    @Test
+    void everyTokenIsAnItemWithItsScoresAndTopFive() {
+        ScoredText scored = Samples.scored(Samples.PARAGRAPH, "gpt2", 1, true);
+        HeatmapFigure f = HeatmapFigure.of(scored, OPTIONS, ExportMetadata.NONE);
+        List<Integer> indices = f.items().stream().filter(i -> i.kind().equals("token")).map(Item::index).distinct().toList();
+        assertThat(indices).hasSize(scored.tokens().size());
+        Item fox = f.items().stream().filter(i -> i.index() == 3).findFirst().orElseThrow();
+        assertThat(fox.tooltip()).contains("'·fox'", "id " + scored.tokens().get(3).id(), "p ", "log p", "rank",
+                "entropy", "top: '·the'", "'↵'");
+        assertThat(f.title()).contains("gpt2", "perplexity");
+    }
+
+    @Test
+    void theTextWrapsAtTheWidthAndTheNarrowerTheMoreLines() {
+        ScoredText scored = Samples.scored(Samples.PARAGRAPH.repeat(3), "gpt2", 1, true);
+        int previous = 0;
+        for (double width : new double[] {900, 500, 300}) {
+            HeatmapFigure f = HeatmapFigure.of(scored, OPTIONS.withWidth(width), ExportMetadata.NONE);
+            for (Item item : f.items()) {
+                assertThat(item.x()).isGreaterThanOrEqualTo(Theme.MARGIN - 1e-9);
+                assertThat(item.x() + item.width()).as("token %d at width %s", item.index(), width)
+                        .isLessThanOrEqualTo(width - Theme.MARGIN + 1e-6);
+            }
+            assertThat(f.lines()).isGreaterThan(previous);
+            previous = f.lines();
+        }
+    }
+
+    @Test
+    void newlinesAreKeptAndWordsAreNotBroken() {
+        String text = "first line\nsecond line\n\nafter an empty line";
+        ScoredText scored = Samples.scored(text, "gpt2", 3, true);
+        HeatmapFigure f = HeatmapFigure.of(scored, OPTIONS.withWidth(900), ExportMetadata.NONE);
+        // the token after each newline starts a line at the left margin, each further down
+        List<Double> starts = new ArrayList<>();
+        for (int i = 0; i < scored.tokens().size(); i++) {
+            String t = scored.tokens().get(i).text();
+            if (i > 0 && scored.tokens().get(i - 1).text().endsWith("\n")) {
+                final int index = i;
+                Item item = f.items().stream().filter(it -> it.index() == index).findFirst().orElseThrow();
+                assertThat(item.x()).as(t).isEqualTo(Theme.MARGIN);
+                starts.add(item.y());
+            }
+        }
+        assertThat(starts).hasSize(3).isSorted();
+        assertThat(f.lines()).isEqualTo(4); // first, second, the empty one, after
+        // a word that does not fit moves to the next line whole
+        ScoredText words = Samples.scored("aaaa bbbb cccc dddd eeee ffff gggg", "gpt2", 3, true);
+        HeatmapFigure narrow = HeatmapFigure.of(words, OPTIONS.withWidth(200), ExportMetadata.NONE);
+        assertThat(narrow.lines()).isGreaterThan(1);
+        assertThat(Recorder.of(narrow).texts()).contains("aaaa", "bbbb", "cccc", "dddd", "eeee", "ffff", "gggg");
+    }
+
+    @Test
+    void aTokenLongerThanALineBreaksBetweenItsCharacters() {
+        String text = "x".repeat(200);
+        ScoredText scored = Samples.scored(text, "gpt2", 3, true);
+        HeatmapFigure f = HeatmapFigure.of(scored, OPTIONS.withWidth(220), ExportMetadata.NONE);
+        assertThat(f.items()).hasSizeGreaterThan(3);
+        assertThat(f.items()).allMatch(i -> i.index() == 0 && i.x() + i.width() <= 220 - Theme.MARGIN + 1e-6);
+    }
+
+    @Test
+    void splitCharactersShowInEachTokenWithTheirPart() {
+        ScoredText scored = Samples.scored("I like 😀 a lot", "gpt2", 3, true);
+        List<List<TokenPieces.Piece>> pieces = TokenPieces.of(scored.text(), scored.tokens());
+        List<String> shown = pieces.stream().map(p -> TokenPieces.shown(p, true)).toList();
+        assertThat(shown).containsSubsequence("😀¹⁄₂", "😀²⁄₂");
+        assertThat(String.join("", pieces.stream().map(p -> TokenPieces.shown(p, false)).toList()))
+                .isEqualTo("I like 😀¹⁄₂😀²⁄₂ a lot");
+        assertThat(shown).contains("·like", "·a", "·lot");
+    }
+
+    @Test
+    void whitespaceIsMadeVisibleOnRequest() {
+        ScoredText scored = Samples.scored("a  b\tc\n", "gpt2", 3, true);
+        List<List<TokenPieces.Piece>> pieces = TokenPieces.of(scored.text(), scored.tokens());
+        String visible = String.join("", pieces.stream().map(p -> TokenPieces.shown(p, true)).toList());
+        assertThat(visible).isEqualTo("a··b→c↵");
+        Recorder plain = Recorder.of(HeatmapFigure.of(scored, OPTIONS, ExportMetadata.NONE));
+        Recorder shown = Recorder.of(HeatmapFigure.of(scored, OPTIONS.withBoundaries(true), ExportMetadata.NONE));
+        assertThat(plain.texts()).doesNotContain("·", "↵", "→");
+        assertThat(shown.texts()).contains("·", "↵", "→");
+    }
+
+    @Test
+    void unscoredTokensAreGreyAndTheRestFollowTheirProbability() {
+        ScoredText scored = Samples.scored(Samples.PARAGRAPH, "gpt2", 1, false);
+        HeatmapFigure f = HeatmapFigure.of(scored, OPTIONS, ExportMetadata.NONE);
+        assertThat(f.coloring().color(scored.tokens().get(0))).isEqualTo(Theme.UNSCORED);
+        var sorted = scored.tokens().stream().filter(t -> t.isScored())
+                .sorted(java.util.Comparator.comparingDouble(t -> t.prob())).toList();
+        double low = f.coloring().color(sorted.get(0)).luminance();
+        double high = f.coloring().color(sorted.get(sorted.size() - 1)).luminance();
+        assertThat(high).isGreaterThan(low);
+    }
+}
