@@ -14,7 +14,8 @@ public final class Main {
 
     public static void main(String[] args) {
         quietLibraries();
-        if (args.length == 0) {
+        if (args.length == 0 || (args.length == 1 && java.nio.file.Files.isRegularFile(java.nio.file.Path.of(args[0])))) {
+            // no arguments, or a text file to open (as the desktop entry passes it): the window
             org.tokenscope.app.TokenscopeApp.launchApp(args);
             return;
         }
