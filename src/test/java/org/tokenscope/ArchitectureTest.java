@@ -39,7 +39,8 @@ class ArchitectureTest {
 
     @Test
     void theCommandLineNeedsNoWindow() {
-        noClasses().that().resideInAnyPackage("org.tokenscope.cli..", "org.tokenscope.service..", "org.tokenscope.hub..")
+        noClasses().that().resideInAnyPackage("org.tokenscope.cli..", "org.tokenscope.service..", "org.tokenscope.hub..",
+                        "org.tokenscope.remote..")
                 .should().dependOnClassesThat().resideInAnyPackage("javafx..", "org.tokenscope.app..")
                 .check(PRODUCT);
     }

@@ -1,9 +1,6 @@
 package org.tokenscope.analysis;
 
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * How two models' per-token log-probabilities of the same text agree.
@@ -19,30 +16,24 @@ public record Comparison(Correlation pearson, Correlation spearman) {
     }
 
     /**
-     * Pairs the tokens of {@code a} and {@code b} that cover the same characters (equal start and end)
-     * and are scored in both, then correlates their log-probabilities. Models that share a tokenizer
-     * pair every scored token.
+     * Aligns the tokens of {@code a} and {@code b} by character spans ({@link SpanAlignment}) and
+     * correlates the log-probabilities of the segments scored in both. Models that share a tokenizer
+     * pair every scored token with itself; models with different tokenizers pair the smallest spans that
+     * both cover with whole tokens, each side's log-probabilities summed over its tokens in the span.
      */
     public static Comparison of(List<TokenScore> a, List<TokenScore> b) {
-        Map<Long, Double> bySpan = new HashMap<>();
-        for (TokenScore t : b) {
-            if (t.isScored()) bySpan.put(span(t), t.logprob());
-        }
-        List<double[]> pairs = new ArrayList<>();
-        for (TokenScore t : a) {
-            Double other = t.isScored() ? bySpan.get(span(t)) : null;
-            if (other != null) pairs.add(new double[] {t.logprob(), other});
-        }
-        double[] x = new double[pairs.size()];
-        double[] y = new double[pairs.size()];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = pairs.get(i)[0];
-            y[i] = pairs.get(i)[1];
-        }
-        return new Comparison(Correlation.pearson(x, y), Correlation.spearman(x, y));
+        return of(SpanAlignment.of(a, b));
     }
 
-    private static long span(TokenScore t) {
-        return ((long) t.start() << 32) | (t.end() & 0xffffffffL);
+    /** Correlates the summed log-probabilities of the alignment's paired segments. */
+    public static Comparison of(SpanAlignment alignment) {
+        double[][] pairs = alignment.pairs();
+        double[] x = new double[pairs.length];
+        double[] y = new double[pairs.length];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = pairs[i][0];
+            y[i] = pairs[i][1];
+        }
+        return new Comparison(Correlation.pearson(x, y), Correlation.spearman(x, y));
     }
 }

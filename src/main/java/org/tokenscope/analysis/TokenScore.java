@@ -10,9 +10,12 @@ import java.util.function.IntFunction;
  * <p>The scores are those of the model's distribution at the position that predicts this token,
  * given everything before it. They are all {@code null} (and {@code top} empty) when the token is
  * unscored: the first token of a text fed without {@code <|endoftext|>} has nothing before it.
+ * A scored token always has its log-probability; its rank and entropy may still be {@code null} when
+ * the backend cannot know them (a remote server reports only the top k of the distribution: the
+ * rank of a token outside them is unknown, and the entropy cannot be computed from them at all).
  *
  * @param index    position of the token in the text, from 0
- * @param id       token id
+ * @param id       token id, or −1 when the backend does not say (a remote server that sends only token strings)
  * @param text     what the token stands for, never a replacement character: its characters, or,
  *                 for a token that is only part of a character, that character or its bytes
  *                 ({@code \xF0\x9F}) as the scorer chooses
@@ -21,8 +24,8 @@ import java.util.function.IntFunction;
  * @param partial  whether the token holds only part of a character (multi-byte UTF-8 split across tokens)
  * @param logprob  natural log-probability, or null when unscored
  * @param prob     {@code exp(logprob)}, or null when unscored
- * @param rank     1 when the token was the model's top choice, or null when unscored
- * @param entropy  entropy of the predictive distribution in nats, or null when unscored
+ * @param rank     1 when the token was the model's top choice, or null when unscored or unknown
+ * @param entropy  entropy of the predictive distribution in nats, or null when unscored or unknown
  * @param top      the most probable tokens at this position, best first (empty when unscored)
  */
 public record TokenScore(int index, int id, String text, int start, int end, boolean partial,
@@ -32,8 +35,11 @@ public record TokenScore(int index, int id, String text, int start, int end, boo
         Objects.requireNonNull(text, "text");
         top = List.copyOf(top);
         boolean scored = logprob != null;
-        if ((prob != null) != scored || (rank != null) != scored || (entropy != null) != scored) {
-            throw new IllegalArgumentException("logprob, prob, rank and entropy must be all present or all null.");
+        if ((prob != null) != scored) {
+            throw new IllegalArgumentException("logprob and prob must be both present or both null.");
+        }
+        if (!scored && (rank != null || entropy != null)) {
+            throw new IllegalArgumentException("An unscored token has no rank and no entropy.");
         }
         if (!scored && !top.isEmpty()) {
             throw new IllegalArgumentException("An unscored token has no alternatives.");

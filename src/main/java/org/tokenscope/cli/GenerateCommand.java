@@ -167,8 +167,8 @@ public final class GenerateCommand implements Callable<Integer> {
                 st.put("text", step.text());
                 st.put("logprob", Json.finite(step.logprob()));
                 st.put("sample_prob", step.sampleProb());
-                st.put("rank", step.rank());
-                st.put("entropy", step.entropy());
+                st.put("rank", step.rank() > 0 ? step.rank() : null); // 0: unknown (a remote server's top-k)
+                st.put("entropy", Json.finite(step.entropy()));
                 List<Object> top = new ArrayList<>();
                 for (Alternative a : step.top()) {
                     top.add(Json.alternative(a));
@@ -197,8 +197,9 @@ public final class GenerateCommand implements Callable<Integer> {
             double joint = 0;
             for (Step step : s.steps()) {
                 joint += step.logprob();
-                out.printf(Locale.ROOT, "| %6d | %-18s | %9.4f | %8.5f | %5d |%n", step.id(),
-                        Tokens.visible(step.text(), false, 18), step.logprob(), step.prob(), step.rank());
+                out.printf(Locale.ROOT, "| %6d | %-18s | %9.4f | %8.5f | %5s |%n", step.id(),
+                        Tokens.visible(step.text(), false, 18), step.logprob(), step.prob(),
+                        step.rank() > 0 ? Integer.toString(step.rank()) : "-");
             }
             out.printf(Locale.ROOT, "joint log-probability of the continuation: %.4f (probability %.3e), stopped: %s%n%n",
                     joint, Math.exp(joint), s.stopReason().name().toLowerCase(Locale.ROOT).replace('_', ' '));

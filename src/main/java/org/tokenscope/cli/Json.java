@@ -9,6 +9,7 @@ import org.tokenscope.analysis.Alternative;
 import org.tokenscope.analysis.Comparison;
 import org.tokenscope.analysis.Correlation;
 import org.tokenscope.analysis.ScoredText;
+import org.tokenscope.analysis.SpanAlignment;
 import org.tokenscope.analysis.TokenScore;
 
 /** The command line's JSON shapes, built as ordered maps so the field order is the documented one. */
@@ -75,6 +76,19 @@ final class Json {
         String reason = reason(c.pearson());
         if (reason != null) {
             m.put("note", reason);
+        }
+        return m;
+    }
+
+    /**
+     * With how the tokens were paired: {@code "alignment": "tokens"} when both models cut the text the
+     * same way, {@code "spans"} when log-probabilities were summed over the spans both tokenizations
+     * cover with whole tokens (see {@link SpanAlignment}).
+     */
+    static Map<String, Object> comparison(Comparison c, SpanAlignment alignment) {
+        Map<String, Object> m = comparison(c);
+        if (alignment != null) {
+            m.put("alignment", alignment.identical() ? "tokens" : "spans");
         }
         return m;
     }

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.tokenscope.analysis.Comparison;
 import org.tokenscope.analysis.ScoredText;
+import org.tokenscope.analysis.SpanAlignment;
 import org.tokenscope.analysis.TokenScore;
 import org.tokenscope.service.Backend;
 import org.tokenscope.service.ScoreOptions;
@@ -60,19 +61,26 @@ public final class ScoreCommand implements Callable<Integer> {
                 runs.add(model.score(text, options, () -> false, (done, total) -> { }));
             }
         }
-        Comparison comparison = runs.size() == 2 ? Comparison.of(runs.get(0).tokens(), runs.get(1).tokens()) : null;
+        SpanAlignment alignment = runs.size() == 2 ? SpanAlignment.of(runs.get(0).tokens(), runs.get(1).tokens()) : null;
+        Comparison comparison = alignment == null ? null : Comparison.of(alignment);
         PrintWriter out = this.spec.commandLine().getOut();
         if (json) {
             out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-                    .writeValueAsString(toJson(text, !noBos, runs, comparison)));
+                    .writeValueAsString(toJson(text, !noBos, runs, comparison, alignment)));
         } else {
-            printTable(out, runs, comparison);
+            printTable(out, text, runs, comparison, alignment);
         }
         out.flush();
         return 0;
     }
 
     static Map<String, Object> toJson(String text, boolean bos, List<ScoredText> runs, Comparison comparison) {
+        SpanAlignment alignment = runs.size() == 2 ? SpanAlignment.of(runs.get(0).tokens(), runs.get(1).tokens()) : null;
+        return toJson(text, bos, runs, comparison, alignment);
+    }
+
+    static Map<String, Object> toJson(String text, boolean bos, List<ScoredText> runs, Comparison comparison,
+                                      SpanAlignment alignment) {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("text", text);
         root.put("bos", bos);
@@ -81,21 +89,68 @@ public final class ScoreCommand implements Callable<Integer> {
             runList.add(Json.run(run));
         }
         root.put("runs", runList);
-        root.put("comparison", comparison == null ? null : Json.comparison(comparison));
+        root.put("comparison", comparison == null ? null : Json.comparison(comparison, alignment));
         return root;
     }
 
-    private static void printTable(PrintWriter out, List<ScoredText> runs, Comparison comparison) {
+    private static void printTable(PrintWriter out, String text, List<ScoredText> runs, Comparison comparison,
+                                   SpanAlignment alignment) {
         ScoredText a = runs.get(0);
         ScoredText b = runs.size() > 1 ? runs.get(1) : null;
         for (ScoredText run : runs) {
-            out.printf(Locale.ROOT, "model %s: %d layers, %,d parameters, context %d%n", run.model().name(),
-                    run.model().layers(), run.model().parameters(), run.model().context());
+            if (run.model().layers() == 0) {
+                out.printf(Locale.ROOT, "model %s: remote (layers and parameters not known), context %s%n",
+                        run.model().name(), run.model().context() > 0 ? Integer.toString(run.model().context()) : "not known");
+            } else {
+                out.printf(Locale.ROOT, "model %s: %d layers, %,d parameters, context %d%n", run.model().name(),
+                        run.model().layers(), run.model().parameters(), run.model().context());
+            }
             if (run.windows().windows().size() > 1) {
                 out.printf(Locale.ROOT, "  the text (%d tokens) is longer than the context: scored in %d windows, stride %d%n",
                         run.tokens().size(), run.windows().windows().size(), run.windows().stride());
             }
         }
+        if (b != null && !alignment.identical()) {
+            printTokens(out, a, a.model().name() + ":");
+            printTokens(out, b, b.model().name() + ":");
+            printAligned(out, text, a, b, alignment);
+        } else {
+            printSideBySide(out, a, b);
+        }
+        for (ScoredText run : runs) {
+            out.printf(Locale.ROOT, "perplexity (%s): %.4f%n", run.model().name(), run.perplexity());
+        }
+        if (comparison != null) {
+            out.printf(Locale.ROOT, "log-prob correlation over %d %s: Pearson %s, Spearman %s%n",
+                    comparison.pearson().n(), alignment.identical() ? "tokens" : "aligned spans",
+                    Json.number(comparison.pearson().value()), Json.number(comparison.spearman().value()));
+        }
+    }
+
+    /** One model's tokens, the header prefixed with {@code title}. */
+    private static void printTokens(PrintWriter out, ScoredText run, String title) {
+        out.println(title);
+        printSideBySide(out, run, null);
+    }
+
+    /**
+     * The two tokenizations' common spans: each model's log-probabilities summed over its tokens in the
+     * span (see {@link SpanAlignment}).
+     */
+    private static void printAligned(PrintWriter out, String text, ScoredText a, ScoredText b, SpanAlignment alignment) {
+        out.println("the tokenizers differ: log-probabilities summed over each model's tokens in the spans both cover whole");
+        out.println(String.format(Locale.ROOT, "%6s %6s  %-18s %8s %11s | %8s %11s", "start", "end", "span",
+                "A tokens", "A log-prob", "B tokens", "B log-prob"));
+        for (SpanAlignment.Segment s : alignment.segments()) {
+            out.println(String.format(Locale.ROOT, "%6d %6d  %-18s %8d %11s | %8d %11s", s.start(), s.end(),
+                    Tokens.visible(text.substring(s.start(), s.end()), false, 18), s.a().length,
+                    s.aLogprob() == null ? "-" : String.format(Locale.ROOT, "%.4f", s.aLogprob()), s.b().length,
+                    s.bLogprob() == null ? "-" : String.format(Locale.ROOT, "%.4f", s.bLogprob())));
+        }
+    }
+
+    /** One model's tokens, or two models' with identical spans side by side. */
+    private static void printSideBySide(PrintWriter out, ScoredText a, ScoredText b) {
         StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "%6s %6s  %-18s %9s %8s %7s %8s",
                 "index", "id", "token", "log-prob", "prob", "rank", "entropy"));
         if (b != null) {
@@ -111,20 +166,14 @@ public final class ScoreCommand implements Callable<Integer> {
             }
             out.println(line);
         }
-        for (ScoredText run : runs) {
-            out.printf(Locale.ROOT, "perplexity (%s): %.4f%n", run.model().name(), run.perplexity());
-        }
-        if (comparison != null) {
-            out.printf(Locale.ROOT, "log-prob correlation over %d tokens: Pearson %s, Spearman %s%n",
-                    comparison.pearson().n(), Json.number(comparison.pearson().value()),
-                    Json.number(comparison.spearman().value()));
-        }
     }
 
     private static String cells(TokenScore t) {
         if (!t.isScored()) {
             return String.format(Locale.ROOT, "%9s %8s %7s %8s", "-", "-", "-", "-");
         }
-        return String.format(Locale.ROOT, "%9.4f %8.5f %7d %8.4f", t.logprob(), t.prob(), t.rank(), t.entropy());
+        return String.format(Locale.ROOT, "%9.4f %8.5f %7s %8s", t.logprob(), t.prob(),
+                t.rank() == null ? "-" : t.rank().toString(),
+                t.entropy() == null ? "-" : String.format(Locale.ROOT, "%.4f", t.entropy()));
     }
 }

@@ -18,8 +18,10 @@ public record Coloring(Measure measure, Palette palette, Scale scale) {
     /** The token's colour; {@link Theme#UNSCORED} when it is unscored. */
     public Rgb color(TokenScore t) {
         if (!t.isScored()) return Theme.UNSCORED;
+        Double v = measure.scaled(t);
+        if (v == null) return Theme.UNSCORED; // a remote server's unknown rank or entropy
         if (measure.isDiscrete()) return bucketColor(palette, Measure.rankBucket(t.rank()));
-        return palette.color(scale.normalize(measure.scaled(t)));
+        return palette.color(scale.normalize(v));
     }
 
     /** The colour of GLTR bucket {@code b} (0 = top 10 … 3 = the rest) on {@code palette}. */

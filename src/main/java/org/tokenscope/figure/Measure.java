@@ -52,13 +52,13 @@ public enum Measure {
         return this == RANK;
     }
 
-    /** The token's value, or null when it is unscored. */
+    /** The token's value, or null when it is unscored or the backend does not know it (a remote server's rank outside its top k, its entropy). */
     public Double value(TokenScore t) {
         if (!t.isScored()) return null;
         return switch (this) {
             case PROB -> t.prob();
             case LOGPROB -> t.logprob();
-            case RANK -> (double) t.rank();
+            case RANK -> t.rank() == null ? null : (double) t.rank();
             case ENTROPY -> t.entropy();
             case SURPRISAL -> -t.logprob();
         };

@@ -23,8 +23,8 @@ final class Tooltips {
     /** "p 0.0123 · log p −4.40 · rank 37 · entropy 5.12 nats", or "unscored (nothing before it)". */
     static String scores(TokenScore t) {
         if (!t.isScored()) return "unscored (nothing before it)";
-        return "p " + Glyphs.probability(t.prob()) + " · log p " + Glyphs.number(t.logprob(), 3) + " · rank " + t.rank()
-                + " · entropy " + Glyphs.number(t.entropy(), 2) + " nats";
+        return "p " + Glyphs.probability(t.prob()) + " · log p " + Glyphs.number(t.logprob(), 3)
+                + " · rank " + (t.rank() == null ? "–" : t.rank().toString()) + " · entropy " + Glyphs.number(t.entropy(), 2) + " nats";
     }
 
     /** "top: ' the' 12.3%, ' a' 4.5%, …" (the first five). */

@@ -7,7 +7,7 @@ import org.tokenscope.analysis.Alternative;
  * One generated token and what the model thought of it.
  *
  * @param index            position among the new tokens, from 0
- * @param id               token id
+ * @param id               token id; −1 when the backend does not say (a remote server that sends only token strings)
  * @param text             the token's text; bytes that are only part of a character are written as
  *                         {@code \xNN} (e.g. {@code "\xF0\x9F"}), never as a replacement character
  * @param logprob          natural log-probability under the model's raw distribution, {@code log_softmax(logits)[id]}
@@ -15,8 +15,10 @@ import org.tokenscope.analysis.Alternative;
  *                         decoding without a repetition penalty)
  * @param sampleProb       probability under the distribution actually sampled from (after the processors);
  *                         null for greedy decoding and beam search
- * @param rank             rank of the token in the raw distribution, 1 = the model's top choice
- * @param entropy          entropy of the raw distribution in nats
+ * @param rank             rank of the token in the raw distribution, 1 = the model's top choice; 0 when unknown
+ *                         (a remote server reports only its top alternatives, and the token was not among them)
+ * @param entropy          entropy of the raw distribution in nats; NaN when unknown (a remote server's top-k
+ *                         does not determine it)
  * @param top              the most probable tokens of the raw distribution, best first
  * @param processedLogprob the score the strategy used for this token: {@code log_softmax(processor(logits))[id]}
  *                         for greedy and sampling (transformers' {@code compute_transition_scores(...,

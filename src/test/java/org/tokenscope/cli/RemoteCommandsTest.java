@@ -1,0 +1,141 @@
+package org.tokenscope.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tokenscope.remote.FakeServer;
+import org.tokenscope.remote.FakeVllm;
+import org.tokenscope.testing.CheckpointWriter;
+import org.tokenscope.testing.TinyGpt2;
+
+/** {@code score} and {@code generate} against a fake vLLM server, alone and beside a local checkpoint. */
+class RemoteCommandsTest {
+
+    static final TinyGpt2 SMALL = TinyGpt2.random(7, 2, 4, 32, 64, 50257);
+    static final String TEXT = "The quickest brown fox 😀 jumps over the lazy dog.";
+
+    @TempDir
+    static Path dir;
+    static Path small;
+    static FakeVllm vllm;
+
+    @BeforeAll
+    static void start() throws Exception {
+        small = CheckpointWriter.write(SMALL, dir.resolve("small"));
+        vllm = new FakeVllm();
+    }
+
+    @AfterAll
+    static void stop() {
+        vllm.close();
+    }
+
+    @Test
+    void scoresThroughTheServerEndToEnd() throws Exception {
+        CliRun run = CliRun.of("score", "--model", vllm.spec(), "--text", TEXT, "--top-k", "3", "--json");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode root = new ObjectMapper().readTree(run.out());
+        JsonNode r = root.get("runs").get(0);
+        assertThat(r.get("model").get("name").asText()).isEqualTo(FakeVllm.MODEL);
+        assertThat(r.get("model").get("context").asInt()).isEqualTo(FakeVllm.MAX_MODEL_LEN);
+        JsonNode tokens = r.get("tokens");
+        assertThat(tokens).hasSize(FakeVllm.tokenize(TEXT, true).size() - 1);
+        JsonNode first = tokens.get(0);
+        assertThat(first.get("text").asText()).isEqualTo("The");
+        assertThat(first.get("logprob").isNumber()).isTrue(); // scored after the server's <s>
+        assertThat(first.get("entropy").isNull()).isTrue();   // top-k cannot give it
+        assertThat(first.get("top")).hasSize(3);
+        for (JsonNode t : tokens) {
+            assertThat(TEXT.substring(t.get("start").asInt(), t.get("end").asInt())).isEqualTo(t.get("text").asText());
+        }
+        assertThat(r.get("perplexity").isNumber()).isTrue();
+
+        CliRun table = CliRun.of("score", "--model", vllm.spec(), "--text", TEXT);
+        assertThat(table.exitCode()).as(table.err()).isZero();
+        assertThat(table.out()).contains("remote (layers and parameters not known), context 2048", "·quic", "perplexity");
+    }
+
+    @Test
+    void comparesALocalCheckpointWithTheRemoteModelBySpans() throws Exception {
+        CliRun run = CliRun.of("score", "--model", small.toString(), "--compare", vllm.spec(), "--text", TEXT, "--json");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode root = new ObjectMapper().readTree(run.out());
+        assertThat(root.get("runs")).hasSize(2);
+        JsonNode local = root.get("runs").get(0).get("tokens");
+        JsonNode remote = root.get("runs").get(1).get("tokens");
+        assertThat(local.size()).isNotEqualTo(remote.size()); // two tokenizers
+        JsonNode c = root.get("comparison");
+        assertThat(c.get("alignment").asText()).isEqualTo("spans");
+        assertThat(c.get("n").asInt()).isBetween(3, Math.min(local.size(), remote.size()));
+        assertThat(c.get("pearson").asDouble()).isBetween(-1.0, 1.0);
+        assertThat(c.get("spearman").asDouble()).isBetween(-1.0, 1.0);
+
+        CliRun table = CliRun.of("score", "--model", small.toString(), "--compare", vllm.spec(), "--text", TEXT);
+        assertThat(table.exitCode()).as(table.err()).isZero();
+        assertThat(table.out()).contains("the tokenizers differ", "A log-prob", "B log-prob", "over " + c.get("n").asInt()
+                + " aligned spans: Pearson");
+    }
+
+    @Test
+    void theKeyComesFromTheNamedVariableAndIsNeverShown() throws Exception {
+        String key = System.getenv("PATH"); // set wherever the tests run; it stands in for a key here
+        assertThat(key).isNotBlank();
+        int before = vllm.server().requests().size();
+        CliRun run = CliRun.of("score", "--model", vllm.spec(), "--api-key-env", "PATH", "--text", "Hello there", "--json");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        var sent = vllm.server().requests().subList(before, vllm.server().requests().size());
+        assertThat(sent).isNotEmpty().allSatisfy(r -> assertThat(r.authorization()).isEqualTo("Bearer " + key.strip()));
+        assertThat(run.out()).doesNotContain(key.strip());
+        assertThat(run.err()).doesNotContain(key.strip());
+    }
+
+    @Test
+    void anUnsetKeyVariableIsOneSentence() {
+        CliRun run = CliRun.of("score", "--model", vllm.spec(), "--api-key-env", "TOKENSCOPE_NO_SUCH_VARIABLE_42",
+                "--text", "Hi");
+        assertThat(run.exitCode()).isNotZero();
+        assertThat(run.err().strip()).isEqualTo(
+                "Error: The environment variable TOKENSCOPE_NO_SUCH_VARIABLE_42 that should hold the API key is not set.");
+    }
+
+    @Test
+    void aRefusedKeyIsOneSentenceOnStderr() throws Exception {
+        try (FakeServer server = new FakeServer()) {
+            server.on("GET /v1/models", (r, x) -> FakeServer.json(x, 401, "{\"error\":\"Unauthorized\"}"));
+            CliRun run = CliRun.of("score", "--model", server.base() + "#m", "--api-key-env", "PATH", "--text", "Hi");
+            assertThat(run.exitCode()).isNotZero();
+            assertThat(run.err()).contains("refused the API key (HTTP 401: Unauthorized)")
+                    .doesNotContain(System.getenv("PATH").strip());
+            assertThat(run.err().strip().lines()).hasSize(1);
+        }
+    }
+
+    @Test
+    void generatesThroughTheServer() throws Exception {
+        CliRun run = CliRun.of("generate", "--model", vllm.spec(), "--prompt", "The quick brown fox",
+                "--max-new-tokens", "4", "--json");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode seq = new ObjectMapper().readTree(run.out()).get("sequences").get(0);
+        assertThat(seq.get("text").asText()).isEqualTo(" over the lazy dog");
+        assertThat(seq.get("steps")).hasSize(4);
+        assertThat(seq.get("steps").get(0).get("entropy").isNull()).isTrue();
+        assertThat(seq.get("stop_reason").asText()).isEqualTo("max_new_tokens");
+
+        CliRun beam = CliRun.of("generate", "--model", vllm.spec(), "--prompt", "The", "--strategy", "beam");
+        assertThat(beam.exitCode()).isNotZero();
+        assertThat(beam.err()).contains("Beam search is not supported by remote backends");
+    }
+
+    @Test
+    void internalsOfARemoteModelAreNotAvailable() {
+        CliRun run = CliRun.of("inspect", "--model", vllm.spec(), "--text", "Hello world");
+        assertThat(run.exitCode()).isNotZero();
+        assertThat(run.err()).contains("does not expose its internals");
+    }
+}
