@@ -203,6 +203,18 @@ public final class MainViewModel {
         slot.loading(null, spec);
         begin("Loading " + spec + "…");
         TaskRunner.Handle handle = runner.submit((p, cancelled) -> {
+            if (org.tokenscope.remote.RemoteSpec.isRemote(spec.trim())) {
+                // a remote OpenAI-compatible server; its key comes from TOKENSCOPE_API_KEY when set
+                var builder = org.tokenscope.remote.RemoteBackend.builder()
+                        .setSpec(org.tokenscope.remote.RemoteSpec.parse(spec.trim()));
+                String key = System.getenv("TOKENSCOPE_API_KEY");
+                if (key != null && !key.isBlank()) {
+                    builder.optApiKey(org.tokenscope.remote.ApiKey.of(key));
+                }
+                p.update(-1, "Connecting to " + spec + "…");
+                Backend remote = builder.connect();
+                return new Object[] {remote, new ModelSources.Resolved(null, remote.summary().name(), null)};
+            }
             ModelSources.Resolved where = ModelSources.resolve(spec.trim(), allowDownload, standIn,
                     (file, done, total) -> p.update(total > 0 ? (double) done / total : -1,
                             "Downloading " + spec + ": " + file + " " + org.tokenscope.hub.ByteSizes.format(done)

@@ -73,7 +73,8 @@ public final class ModelSlot {
         loading.set(false);
         ready.set(true);
         name.set(displayName);
-        state.set(displayName + " · " + fresh.summary().layers() + " layers · "
+        state.set(fresh.summary().layers() == 0 ? displayName + " · remote server"
+                : displayName + " · " + fresh.summary().layers() + " layers · "
                 + String.format("%,d", fresh.summary().parameters()) + " parameters");
         return old;
     }
