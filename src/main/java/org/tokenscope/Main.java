@@ -1,11 +1,16 @@
 package org.tokenscope;
 
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import org.tokenscope.cli.TokenscopeCommand;
+import picocli.CommandLine;
 
 /**
- * Entry point of {@code tokenscope.jar}: with no arguments opens the desktop app, with a
- * subcommand runs headless. (Not a JavaFX {@code Application} itself, so that the jar starts
- * from the class path without the JavaFX launcher's module checks.)
+ * Entry point of {@code tokenscope.jar}: with no arguments opens the desktop app, with one
+ * argument that names a file opens the app on that file, with a subcommand runs headless. (Not a
+ * JavaFX {@code Application} itself, so that the jar starts from the class path without the
+ * JavaFX launcher's module checks.)
  */
 public final class Main {
 
@@ -14,12 +19,28 @@ public final class Main {
 
     public static void main(String[] args) {
         quietLibraries();
-        if (args.length == 0 || (args.length == 1 && java.nio.file.Files.isRegularFile(java.nio.file.Path.of(args[0])))) {
-            // no arguments, or a text file to open (as the desktop entry passes it): the window
+        if (args.length == 0 || opensFile(args)) {
             org.tokenscope.app.TokenscopeApp.launchApp(args);
             return;
         }
         System.exit(TokenscopeCommand.run(args));
+    }
+
+    /**
+     * {@code tokenscope FILE}: a single argument that names an existing file, and is neither an
+     * option nor a subcommand, is a file to open in the app (a file manager's "Open with" and the
+     * installers' desktop entry start it so). The app reads it from {@code getParameters().getRaw()}.
+     */
+    static boolean opensFile(String[] args) {
+        if (args.length != 1 || args[0].startsWith("-")) {
+            return false;
+        }
+        try {
+            return Files.isRegularFile(Path.of(args[0]))
+                    && !new CommandLine(new TokenscopeCommand()).getSubcommands().containsKey(args[0]);
+        } catch (InvalidPathException e) {
+            return false;
+        }
     }
 
     /** DJL and friends log at INFO through slf4j-simple; users want only warnings. */

@@ -215,10 +215,16 @@ public final class MainViewModel {
                 Backend remote = builder.connect();
                 return new Object[] {remote, new ModelSources.Resolved(null, remote.summary().name(), null)};
             }
+            org.tokenscope.hub.ProgressMeter meter = new org.tokenscope.hub.ProgressMeter();
             ModelSources.Resolved where = ModelSources.resolve(spec.trim(), allowDownload, standIn,
-                    (file, done, total) -> p.update(total > 0 ? (double) done / total : -1,
-                            "Downloading " + spec + ": " + file + " " + org.tokenscope.hub.ByteSizes.format(done)
-                                    + (total > 0 ? " of " + org.tokenscope.hub.ByteSizes.format(total) : "")),
+                    (file, done, total) -> {
+                        meter.update(done, System.nanoTime());
+                        String left = meter.timeLeft(total).map(d -> ", " + d.toSeconds() + " s left").orElse("");
+                        p.update(total > 0 ? (double) done / total : -1, "Downloading " + spec + ": " + file + " "
+                                + org.tokenscope.hub.ByteSizes.format(done)
+                                + (total > 0 ? " of " + org.tokenscope.hub.ByteSizes.format(total) : "")
+                                + " at " + org.tokenscope.hub.ByteSizes.format((long) meter.bytesPerSecond()) + "/s" + left);
+                    },
                     cancelled);
             p.update(-1, "Loading " + where.name() + "…");
             Backend backend = new LocalBackend(Gpt2Model.load(where.folder(), where.name()));
@@ -393,7 +399,7 @@ public final class MainViewModel {
     }
 
     private static String formatPpl(ScoredText s) {
-        return Double.isFinite(s.perplexity()) ? String.format("%.1f", s.perplexity()) : "n/a";
+        return Double.isFinite(s.perplexity()) ? String.format("%,.1f", s.perplexity()) : "n/a";
     }
 
     /** Exposed for the generation pane's spinner. */
