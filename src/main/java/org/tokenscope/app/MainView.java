@@ -64,6 +64,7 @@ public final class MainView extends BorderPane {
     final TextArea generated = new TextArea();
     final Label status = new Label();
     final TabPane tabs = new TabPane();
+    final InsideView inside;
 
     public MainView(MainViewModel vm, List<String> knownModels) {
         this.vm = vm;
@@ -76,12 +77,16 @@ public final class MainView extends BorderPane {
         debounce.setOnFinished(e -> vm.analyse());
         vm.textProperty().addListener((o, a, b) -> debounce.playFromStart());
 
+        inside = new InsideView(new InsideViewModel(vm, vm.runner()), vm);
+        Tab insideTab = tab("Inside", inside);
         tabs.getTabs().addAll(
                 tab("Heatmap", heatmap),
                 tab("Compare", compareTab()),
                 tab("Top-k", topK),
                 tab("Tokens", tokens),
+                insideTab,
                 tab("Generate", generateTab()));
+        inside.viewModel().activeProperty().bind(insideTab.selectedProperty());
         tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         SplitPane split = new SplitPane(textArea, tabs);
         split.setOrientation(Orientation.VERTICAL);

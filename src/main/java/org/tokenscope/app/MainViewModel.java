@@ -402,6 +402,11 @@ public final class MainViewModel {
         return Double.isFinite(s.perplexity()) ? String.format("%,.1f", s.perplexity()) : "n/a";
     }
 
+    /** The runner its work goes to, for the views' own view-models (the Inside tab's). */
+    TaskRunner runner() {
+        return runner;
+    }
+
     /** Exposed for the generation pane's spinner. */
     DoubleProperty maxNewTokensUi() {
         return maxNewTokensUi;

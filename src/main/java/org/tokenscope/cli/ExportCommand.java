@@ -12,8 +12,15 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.tokenscope.analysis.Alternative;
+import org.tokenscope.analysis.AttentionGrid;
+import org.tokenscope.analysis.AttentionMap;
+import org.tokenscope.analysis.Inspection;
+import org.tokenscope.analysis.LogitLens;
 import org.tokenscope.analysis.ScoredText;
 import org.tokenscope.analysis.TokenScore;
+import org.tokenscope.figure.AttentionGridFigure;
+import org.tokenscope.figure.AttentionMatrixFigure;
+import org.tokenscope.figure.AttentionTextFigure;
 import org.tokenscope.figure.CompareHeatmapFigure;
 import org.tokenscope.figure.DataExport;
 import org.tokenscope.figure.ExportMetadata;
@@ -22,6 +29,9 @@ import org.tokenscope.figure.Figure;
 import org.tokenscope.figure.FigureOptions;
 import org.tokenscope.figure.Glyphs;
 import org.tokenscope.figure.HeatmapFigure;
+import org.tokenscope.figure.LensHeatmapFigure;
+import org.tokenscope.figure.LensRankFigure;
+import org.tokenscope.figure.LensTableFigure;
 import org.tokenscope.figure.Measure;
 import org.tokenscope.figure.Palette;
 import org.tokenscope.figure.Scale;
@@ -38,10 +48,14 @@ import org.tokenscope.generate.Greedy;
 import org.tokenscope.generate.Sampling;
 import org.tokenscope.generate.Strategy;
 import org.tokenscope.model.Gpt2Model;
+import org.tokenscope.model.InspectRequest;
 import org.tokenscope.model.TokenizedText;
+import org.tokenscope.service.Inspector;
 import org.tokenscope.service.ScoreOptions;
 import org.tokenscope.service.TextScorer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -52,11 +66,38 @@ import picocli.CommandLine.Spec;
  * The drawing is the app's: both paint the same {@link Figure}.
  */
 @Command(name = "export", mixinStandardHelpOptions = true,
-        description = "Export a figure (heatmap, compare, plot, scatter, topk, tokens, steps) as SVG or PNG, "
+        description = "Export a figure (heatmap, compare, plot, scatter, topk, tokens, steps; inside the model: "
+                + "attention, attention-matrix, attention-grid, lens, lens-rank, lens-heatmap) as SVG or PNG, "
                 + "or its data as CSV, JSON or a LaTeX table.")
 public final class ExportCommand implements Callable<Integer> {
 
-    enum FigureKind { heatmap, compare, plot, scatter, topk, tokens, steps }
+    /** The figures; those from {@link #attention} on look inside one model (written with hyphens: lens-rank). */
+    enum FigureKind {
+        heatmap, compare, plot, scatter, topk, tokens, steps,
+        attention, attention_matrix, attention_grid, lens, lens_rank, lens_heatmap;
+
+        boolean inside() {
+            return ordinal() >= attention.ordinal();
+        }
+
+        @Override
+        public String toString() {
+            return name().replace('_', '-');
+        }
+    }
+
+    /** A figure's name as written on the command line. */
+    static final class FigureKindConverter implements ITypeConverter<FigureKind> {
+        @Override
+        public FigureKind convert(String value) {
+            for (FigureKind k : FigureKind.values()) {
+                if (k.toString().equalsIgnoreCase(value.trim()) || k.name().equalsIgnoreCase(value.trim())) return k;
+            }
+            throw new TypeConversionException("unknown figure '" + value + "': use one of "
+                    + Arrays.stream(FigureKind.values()).map(FigureKind::toString).toList().toString()
+                    .replaceAll("[\\[\\]]", "") + ".");
+        }
+    }
 
     @Spec
     CommandSpec spec;
@@ -67,10 +108,19 @@ public final class ExportCommand implements Callable<Integer> {
     @Mixin
     TextInput input;
 
-    @Option(names = "--figure", defaultValue = "heatmap", paramLabel = "F",
+    @Option(names = "--figure", defaultValue = "heatmap", paramLabel = "F", converter = FigureKindConverter.class,
             description = "heatmap, compare, plot, scatter, topk, tokens or steps (default ${DEFAULT-VALUE}); "
-                    + "for steps the text is the prompt.")
+                    + "for steps the text is the prompt. Inside the model: attention (the text shaded by the attention "
+                    + "of the token at --position), attention-matrix, attention-grid (every head), lens (the logit lens "
+                    + "at --position), lens-rank, lens-heatmap.")
     FigureKind figure;
+
+    @Option(names = "--layer", defaultValue = "0", paramLabel = "L",
+            description = "attention figures: the layer, from 0 (default ${DEFAULT-VALUE}).")
+    int layer;
+
+    @Option(names = "--head", paramLabel = "H", description = "attention figures: the head, from 0 (default: the mean of heads).")
+    Integer head;
 
     @Option(names = "--compare", paramLabel = "M2", description = "A second model (needed by compare and scatter).")
     String compare;
@@ -96,10 +146,12 @@ public final class ExportCommand implements Callable<Integer> {
     boolean monospace;
 
     @Option(names = "--position", paramLabel = "I",
-            description = "topk: the alternatives for token I (default: the next token after the text).")
+            description = "topk: the alternatives for token I (default: the next token after the text); attention and "
+                    + "lens figures: the token looked at (default: the last).")
     Integer position;
 
-    @Option(names = "--top-k", defaultValue = "10", paramLabel = "K", description = "topk: how many bars (default ${DEFAULT-VALUE}).")
+    @Option(names = "--top-k", defaultValue = "10", paramLabel = "K",
+            description = "topk: how many bars; lens: predictions per layer (default ${DEFAULT-VALUE}).")
     int topK;
 
     @Option(names = "--format", paramLabel = "FMT",
@@ -155,6 +207,9 @@ public final class ExportCommand implements Callable<Integer> {
         if ((figure == FigureKind.compare || figure == FigureKind.scatter) && compare == null) {
             throw new IllegalArgumentException("--figure " + figure + " needs a second model: add --compare M2.");
         }
+        if (figure.inside() && compare != null) {
+            throw new IllegalArgumentException("--figure " + figure + " looks inside one model: drop --compare.");
+        }
         if (kind.image == Exporter.Format.PNG && out == null) {
             throw new IllegalArgumentException("A PNG needs a file: add --out PATH.");
         }
@@ -178,7 +233,8 @@ public final class ExportCommand implements Callable<Integer> {
         return 0;
     }
 
-    private Result build(String text, List<Gpt2Model> opened, FigureOptions options, ExportMetadata metadata) {
+    private Result build(String text, List<Gpt2Model> opened, FigureOptions options, ExportMetadata metadata)
+            throws java.io.IOException {
         Gpt2Model a = opened.get(0);
         Gpt2Model b = opened.size() > 1 ? opened.get(1) : null;
         ScoreOptions scoring = new ScoreOptions(!noBos, Math.max(5, topK), 0);
@@ -218,12 +274,63 @@ public final class ExportCommand implements Callable<Integer> {
                 yield new Result(TokensFigure.of(text, list, bytes, a.name(), options, metadata),
                         DataExport.tokens(list, bytes));
             }
+            case attention, attention_matrix, attention_grid, lens, lens_rank, lens_heatmap ->
+                    inside(a, text, options, metadata);
             case steps -> {
                 GenerationRequest request = GenerationRequest.builder().setPrompt(a.tokenizer().encode(text).ids())
                         .setMaxNewTokens(maxNewTokens).optStrategy(strategy()).optTopAlternatives(5).build();
                 GenerationResult generated = new Generator(a).generate(request);
                 yield new Result(StepsFigure.of(text, a.name(), generated, options, metadata),
                         DataExport.steps(generated.best()));
+            }
+        };
+    }
+
+    /**
+     * A figure of the model's insides: one pass without {@code <|endoftext|>} (the attention of one layer,
+     * or the logit lens), or, for the grid, a pass per few layers that keeps thumbnails only.
+     */
+    private Result inside(Gpt2Model model, String text, FigureOptions options, ExportMetadata metadata)
+            throws java.io.IOException {
+        int n = model.tokenizer().encode(text).size();
+        if (n > model.contextLength()) {
+            throw new IllegalArgumentException("The text has " + n + " tokens, more than the model's context of "
+                    + model.contextLength() + "; export a shorter text.");
+        }
+        int layers = model.config().layers();
+        if (layer < 0 || layer >= layers) {
+            throw new IllegalArgumentException("--layer must be between 0 and " + (layers - 1) + ".");
+        }
+        if (head != null && (head < 0 || head >= model.config().heads())) {
+            throw new IllegalArgumentException("--head must be between 0 and " + (model.config().heads() - 1) + ".");
+        }
+        int at = position == null ? n - 1 : position;
+        if (at < 0 || at >= n) {
+            throw new IllegalArgumentException("--position " + at + " is outside the text's " + n + " tokens (0 to "
+                    + (n - 1) + ").");
+        }
+        java.util.function.BooleanSupplier never = () -> false;
+        return switch (figure) {
+            case attention, attention_matrix -> {
+                Inspection in = Inspector.inspect(model, text, InspectRequest.attention(layer), never);
+                AttentionMap map = AttentionMap.of(in, layer, head);
+                Figure f = figure == FigureKind.attention ? AttentionTextFigure.of(map, at, options, metadata)
+                        : AttentionMatrixFigure.of(map, at, options, metadata);
+                yield new Result(f, DataExport.attention(map));
+            }
+            case attention_grid -> {
+                AttentionGrid grid = Inspector.grid(request -> Inspector.inspect(model, text, request, never), layers,
+                        24, never, (done, total) -> { });
+                yield new Result(AttentionGridFigure.of(grid, layer, head, options, metadata), DataExport.attentionGrid(grid));
+            }
+            default -> {
+                LogitLens lens = Inspector.inspect(model, text, new InspectRequest(java.util.Set.of(), true, topK, false),
+                        never).lens();
+                yield switch (figure) {
+                    case lens -> new Result(LensTableFigure.of(lens, at, topK, options, metadata), DataExport.lens(lens, at));
+                    case lens_rank -> new Result(LensRankFigure.of(lens, at, options, metadata), DataExport.lens(lens, at));
+                    default -> new Result(LensHeatmapFigure.of(lens, at, options, metadata), DataExport.lensRanks(lens));
+                };
             }
         };
     }
@@ -361,7 +468,7 @@ public final class ExportCommand implements Callable<Integer> {
             refs.add(new ExportMetadata.ModelRef(opened.get(i).name(), revision(specs.get(i), opened.get(i).folder())));
         }
         Map<String, String> settings = new LinkedHashMap<>();
-        settings.put("figure", figure.name());
+        settings.put("figure", figure.toString());
         settings.put("bos", Boolean.toString(!noBos));
         switch (figure) {
             case topk -> {
@@ -377,6 +484,17 @@ public final class ExportCommand implements Callable<Integer> {
                     settings.put("seed", Long.toString(seed));
                 }
                 if (strategy == GenerateCommand.StrategyName.beam) settings.put("beams", Integer.toString(beams));
+            }
+            case attention, attention_matrix, attention_grid, lens, lens_rank, lens_heatmap -> {
+                settings.put("bos", "false"); // the insides are of the text alone, as the inspect command shows them
+                if (figure.name().startsWith("attention")) {
+                    settings.put("layer", Integer.toString(layer));
+                    settings.put("head", head == null ? "mean" : head.toString());
+                } else {
+                    settings.put("top_k", Integer.toString(topK));
+                }
+                settings.put("position", position == null ? "last" : position.toString());
+                if (figure == FigureKind.lens_heatmap) settings.put("palette", options.palette().toString());
             }
             default -> {
                 settings.put("measure", options.measure().toString());

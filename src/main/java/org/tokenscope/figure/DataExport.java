@@ -11,6 +11,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import org.tokenscope.analysis.Alternative;
+import org.tokenscope.analysis.AttentionGrid;
+import org.tokenscope.analysis.AttentionMap;
+import org.tokenscope.analysis.LogitLens;
 import org.tokenscope.analysis.ScoredText;
 import org.tokenscope.analysis.TokenScore;
 import org.tokenscope.generate.Sequence;
@@ -141,6 +144,84 @@ public final class DataExport {
                 "processed_logprob"), rows);
     }
 
+    /**
+     * One layer's attention (one head, or the mean of heads: head null): layer, head, query, query_token, key,
+     * key_token and weight, for every key up to each query (the weights above the diagonal are all zero).
+     */
+    public static Table attention(AttentionMap map) {
+        List<List<Object>> rows = new ArrayList<>();
+        for (int q = 0; q < map.size(); q++) {
+            for (int k = 0; k <= q; k++) {
+                rows.add(Arrays.asList(map.layer(), map.head(), q, map.tokens().get(q).text(), k,
+                        map.tokens().get(k).text(), f32(map.weights()[q][k])));
+            }
+        }
+        return new Table("attention", List.of("layer", "head", "query", "query_token", "key", "key_token", "weight"), rows);
+    }
+
+    /**
+     * Every head at a glance: layer, head, and the mean weight a token gives the token before it, the first
+     * token and itself.
+     */
+    public static Table attentionGrid(AttentionGrid grid) {
+        List<List<Object>> rows = new ArrayList<>();
+        for (int l = 0; l < grid.layers(); l++) {
+            for (int h = 0; h < grid.heads(); h++) {
+                AttentionGrid.Head c = grid.cell(l, h);
+                rows.add(Arrays.asList(l, h, c.toPrevious(), c.toFirst(), c.toSelf()));
+            }
+        }
+        return new Table("attention_heads", List.of("layer", "head", "to_previous", "to_first", "to_self"), rows);
+    }
+
+    /**
+     * The logit lens at one position: for each level (0 the embeddings, {@code l + 1} the output of block
+     * {@code l}, which is {@code layer}; layer is empty for the embeddings) its predictions, best first:
+     * rank, id, token, logprob, prob, whether it came next; then the rank and log-probability of the token
+     * that came next there (empty at the end of the text).
+     */
+    public static Table lens(LogitLens lens, int position) {
+        List<List<Object>> rows = new ArrayList<>();
+        TokenScore next = lens.next(position);
+        for (int level = 0; level < lens.levels(); level++) {
+            List<Alternative> top = lens.top(level, position);
+            Integer nextRank = lens.nextRank(level, position);
+            Double nextLogprob = next == null ? null : f32(lens.logprob()[level][position]);
+            for (int r = 0; r < top.size(); r++) {
+                Alternative a = top.get(r);
+                rows.add(Arrays.asList(level, level == 0 ? null : level - 1, position, r + 1, a.id(), a.text(), a.logprob(),
+                        Math.exp(a.logprob()), next != null && next.id() == a.id(), nextRank, nextLogprob));
+            }
+        }
+        return new Table("logit_lens", List.of("level", "layer", "position", "rank", "id", "token", "logprob", "prob",
+                "next", "next_rank", "next_logprob"), rows);
+    }
+
+    /**
+     * The logit lens over the whole text: for each level and position, the token there, the token that came
+     * next with its rank and log-probability (empty at the end), and that level's top prediction.
+     */
+    public static Table lensRanks(LogitLens lens) {
+        List<List<Object>> rows = new ArrayList<>();
+        for (int level = 0; level < lens.levels(); level++) {
+            for (int t = 0; t < lens.positions(); t++) {
+                TokenScore next = lens.next(t);
+                List<Alternative> top = lens.top(level, t);
+                rows.add(Arrays.asList(level, level == 0 ? null : level - 1, t, lens.tokens().get(t).text(),
+                        next == null ? null : next.id(), next == null ? null : next.text(), lens.nextRank(level, t),
+                        next == null ? null : f32(lens.logprob()[level][t]),
+                        top.isEmpty() ? null : top.get(0).text(), top.isEmpty() ? null : top.get(0).logprob()));
+            }
+        }
+        return new Table("logit_lens_ranks", List.of("level", "layer", "position", "token", "next_id", "next_token",
+                "next_rank", "next_logprob", "top_token", "top_logprob"), rows);
+    }
+
+    /** A float as the double that prints as it does (0.1f as 0.1, not 0.10000000149011612). */
+    private static double f32(float f) {
+        return Float.isFinite(f) ? Double.parseDouble(Float.toString(f)) : f;
+    }
+
     private static void addScores(List<Object> row, TokenScore t) {
         boolean scored = t != null && t.isScored();
         row.add(scored ? t.logprob() : null);
@@ -232,7 +313,8 @@ public final class DataExport {
         for (List<Object> row : table.rows()) {
             List<String> cells = new ArrayList<>();
             for (int c = 0; c < n; c++) {
-                cells.add(latexCell(row.get(c), table.columns().get(c).startsWith("token")));
+                String column = table.columns().get(c);
+                cells.add(latexCell(row.get(c), column.startsWith("token") || column.endsWith("_token")));
             }
             sb.append(String.join(" & ", cells)).append(" \\\\\n");
         }

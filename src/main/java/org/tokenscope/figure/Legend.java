@@ -29,15 +29,24 @@ public final class Legend {
     /** A colour bar for {@code scale} on {@code palette}, its label on the left and ticks beneath; returns its height. */
     public static double bar(Painter p, double x, double y, double maxWidth, String label, Palette palette, Scale scale,
                              boolean unscored) {
+        return ramp(p, x, y, maxWidth, label, palette::color, scale, unscored ? "unscored" : null);
+    }
+
+    /**
+     * A colour bar for {@code scale}, coloured by {@code color} over [0, 1], its label on the left and ticks
+     * beneath, with a grey swatch named {@code grey} after it (none when null); returns its height.
+     */
+    public static double ramp(Painter p, double x, double y, double maxWidth, String label,
+                              java.util.function.DoubleFunction<Rgb> color, Scale scale, String grey) {
         Font font = Theme.TICK;
         double labelWidth = TextMeasure.width(label, Theme.LABEL);
-        double unscoredWidth = unscored ? unscoredWidth() + 16 : 0;
+        double unscoredWidth = grey != null ? swatchWidth(grey) + 16 : 0;
         double barX = x + labelWidth + 10;
         double barWidth = Math.min(280, maxWidth - labelWidth - 10 - unscoredWidth - 12);
         if (barWidth < 60 && !label.isEmpty()) { // too narrow for a label beside: put it above
             p.text(label, x, y + TextMeasure.ascent(Theme.LABEL), Theme.LABEL, Theme.INK, Anchor.START);
             double h = TextMeasure.lineHeight(Theme.LABEL) + 4;
-            return h + bar(p, x, y + h, maxWidth, "", palette, scale, unscored);
+            return h + ramp(p, x, y + h, maxWidth, "", color, scale, grey);
         }
         barWidth = Math.max(30, barWidth);
         double mid = y + BAR_HEIGHT / 2;
@@ -49,7 +58,7 @@ public final class Legend {
         double step = barWidth / STEPS;
         for (int i = 0; i < STEPS; i++) {
             // each slice overlaps the next a little so that no seam shows when anti-aliased
-            p.fillRect(barX + i * step, y, i == STEPS - 1 ? step : step + 0.6, BAR_HEIGHT, palette.color((i + 0.5) / STEPS));
+            p.fillRect(barX + i * step, y, i == STEPS - 1 ? step : step + 0.6, BAR_HEIGHT, color.apply((i + 0.5) / STEPS));
         }
         p.strokeRect(barX, y, barWidth, BAR_HEIGHT, Theme.AXIS, 0.5);
         double[] ticks = scale.ticks(Math.max(2, Math.min(6, (int) (barWidth / 45))));
@@ -62,23 +71,27 @@ public final class Legend {
                     : ticks.length > 1 && i == ticks.length - 1 && barX + barWidth - tx < 8 ? Anchor.END : Anchor.MIDDLE;
             p.text(Glyphs.tick(ticks[i], tickStep), tx, labelY, font, Theme.MUTED, anchor);
         }
-        if (unscored) {
-            swatch(p, barX + barWidth + 16, y, Theme.UNSCORED, "unscored");
+        if (grey != null) {
+            swatch(p, barX + barWidth + 16, y, Theme.UNSCORED, grey);
         }
         return BAR_HEIGHT + TICK + TextMeasure.lineHeight(font) + 2;
     }
 
     /** GLTR's four rank buckets as swatches; returns the height. */
     public static double ranks(Painter p, double x, double y, double maxWidth, Palette palette, boolean unscored) {
+        return ranks(p, x, y, maxWidth, Measure.RANK.label(), palette, unscored ? "unscored" : null);
+    }
+
+    /** GLTR's four rank buckets as swatches after {@code label}, then a grey one named {@code grey} (none when null). */
+    public static double ranks(Painter p, double x, double y, double maxWidth, String label, Palette palette, String grey) {
         double cx = x;
         double cy = y;
-        String label = Measure.RANK.label();
         p.text(label, cx, cy + SWATCH / 2 + TextMeasure.ascent(Theme.LABEL) * 0.38, Theme.LABEL, Theme.INK, Anchor.START);
         cx += TextMeasure.width(label, Theme.LABEL) + 10;
-        int n = Measure.RANK_BUCKETS.size() + (unscored ? 1 : 0);
+        int n = Measure.RANK_BUCKETS.size() + (grey != null ? 1 : 0);
         for (int b = 0; b < n; b++) {
             boolean isUnscored = b == Measure.RANK_BUCKETS.size();
-            String name = isUnscored ? "unscored" : Measure.RANK_BUCKETS.get(b);
+            String name = isUnscored ? grey : Measure.RANK_BUCKETS.get(b);
             double w = SWATCH + 5 + TextMeasure.width(name, Theme.TICK) + 14;
             if (cx + w > x + maxWidth && cx > x) {
                 cx = x;
@@ -102,8 +115,8 @@ public final class Legend {
         return SWATCH + 2;
     }
 
-    private static double unscoredWidth() {
-        return SWATCH + 5 + TextMeasure.width("unscored", Theme.TICK);
+    private static double swatchWidth(String name) {
+        return SWATCH + 5 + TextMeasure.width(name, Theme.TICK);
     }
 
     private static void swatch(Painter p, double x, double y, Rgb color, String name) {

@@ -1,6 +1,7 @@
 package org.tokenscope.service;
 
 import java.util.function.BooleanSupplier;
+import org.tokenscope.analysis.Inspection;
 import org.tokenscope.analysis.ModelSummary;
 import org.tokenscope.analysis.ScoredText;
 import org.tokenscope.generate.GenerationListener;
@@ -8,6 +9,7 @@ import org.tokenscope.generate.GenerationRequest;
 import org.tokenscope.generate.GenerationResult;
 import org.tokenscope.generate.Generator;
 import org.tokenscope.model.Gpt2Model;
+import org.tokenscope.model.InspectRequest;
 
 /** Our own GPT-2 on the local DJL engine. Owns (and closes) the model. */
 public final class LocalBackend implements Backend {
@@ -43,6 +45,11 @@ public final class LocalBackend implements Backend {
                 .setMaxNewTokens(settings.maxNewTokens()).optStrategy(settings.strategy())
                 .optStopStrings(settings.stopStrings()).optTopAlternatives(settings.topAlternatives()).build();
         return new Generator(model).generate(request, listener, cancel);
+    }
+
+    @Override
+    public Inspection inspect(String text, InspectRequest request, BooleanSupplier cancel) {
+        return Inspector.inspect(model, text, request, cancel);
     }
 
     @Override
