@@ -23,7 +23,8 @@ public final class Main {
             org.tokenscope.app.TokenscopeApp.launchApp(args);
             return;
         }
-        System.exit(TokenscopeCommand.run(args));
+        System.exit(TokenscopeCommand.run(args,
+                java.util.Map.of("screenshot", new org.tokenscope.app.ScreenshotCommand())));
     }
 
     /**

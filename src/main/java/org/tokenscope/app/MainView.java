@@ -2,7 +2,6 @@ package org.tokenscope.app;
 
 import java.io.File;
 import java.util.List;
-import javafx.animation.PauseTransition;
 import javafx.beans.binding.Bindings;
 import javafx.collections.FXCollections;
 import javafx.geometry.Insets;
@@ -73,9 +72,21 @@ public final class MainView extends BorderPane {
         textArea.textProperty().bindBidirectional(vm.textProperty());
         textArea.setPromptText("Paste or type a text…");
         textArea.setStyle("-fx-font-family: 'DejaVu Sans'; -fx-font-size: 14px;");
-        PauseTransition debounce = new PauseTransition(Duration.millis(400));
-        debounce.setOnFinished(e -> vm.analyse());
-        vm.textProperty().addListener((o, a, b) -> debounce.playFromStart());
+        textArea.setOnDragOver(e -> {
+            if (e.getDragboard().hasFiles()) {
+                e.acceptTransferModes(javafx.scene.input.TransferMode.COPY);
+            }
+            e.consume();
+        });
+        textArea.setOnDragDropped(e -> {
+            boolean ok = false;
+            if (e.getDragboard().hasFiles() && !e.getDragboard().getFiles().isEmpty()) {
+                ok = vm.openFile(e.getDragboard().getFiles().get(0).toPath());
+            }
+            e.setDropCompleted(ok);
+            e.consume();
+        });
+        vm.textProperty().addListener((o, a, b) -> vm.scheduleAnalyse());
 
         inside = new InsideView(new InsideViewModel(vm, vm.runner()), vm);
         Tab insideTab = tab("Inside", inside);
@@ -141,6 +152,9 @@ public final class MainView extends BorderPane {
         bounds.setId("boundaries");
         bounds.setTooltip(new Tooltip("Show token boundaries, visible whitespace (· ↵) and the parts of split characters"));
         bounds.selectedProperty().bindBidirectional(vm.boundariesProperty());
+        ToggleButton mono = new ToggleButton("mono");
+        mono.setTooltip(new Tooltip("Set the heatmap's text in a monospace font"));
+        mono.selectedProperty().bindBidirectional(vm.monospaceProperty());
         ToggleButton difference = new ToggleButton("B − A");
         difference.setTooltip(new Tooltip("One heatmap of log p(B) − log p(A)"));
         difference.selectedProperty().addListener((o, a, b) -> vm.compareModeProperty().set(
@@ -150,7 +164,7 @@ public final class MainView extends BorderPane {
         analyse.setOnAction(e -> vm.analyse());
         analyse.setTooltip(new Tooltip("Ctrl+Enter"));
         return new ToolBar(new Label("A"), modelA, new Separator(), compare, modelB, new Separator(),
-                measure, palette, minMax, bounds, difference, new Separator(), analyse);
+                measure, palette, minMax, bounds, mono, difference, new Separator(), analyse);
     }
 
     private void pick(ComboBox<String> box, ModelSlot slot) {
@@ -287,6 +301,7 @@ public final class MainView extends BorderPane {
         vm.paletteProperty().addListener((o, x, y) -> redraw.run());
         vm.rangeProperty().addListener((o, x, y) -> redraw.run());
         vm.boundariesProperty().addListener((o, x, y) -> redraw.run());
+        vm.monospaceProperty().addListener((o, x, y) -> redraw.run());
         vm.compareModeProperty().addListener((o, x, y) -> redraw.run());
         vm.selectedProperty().addListener((o, x, y) -> updateTopK());
         for (FigureView v : List.of(heatmap, tokens, tokenPlot, scatter)) {

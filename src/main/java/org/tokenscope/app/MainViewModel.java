@@ -63,6 +63,7 @@ public final class MainViewModel {
     private final ObjectProperty<Palette> palette = new SimpleObjectProperty<>(Palette.VIRIDIS);
     private final ObjectProperty<Scale.Mode> range = new SimpleObjectProperty<>(Scale.Mode.FIXED);
     private final BooleanProperty boundaries = new SimpleBooleanProperty(false);
+    private final BooleanProperty monospace = new SimpleBooleanProperty(false);
     private final ObjectProperty<CompareHeatmapFigure.Mode> compareMode =
             new SimpleObjectProperty<>(CompareHeatmapFigure.Mode.STACKED);
     private final IntegerProperty selected = new SimpleIntegerProperty(-1);
@@ -80,6 +81,7 @@ public final class MainViewModel {
     private final DoubleProperty maxNewTokensUi = new SimpleDoubleProperty(20);
 
     private TaskRunner.Handle analysisTask;
+    private javafx.animation.PauseTransition debounce;
     private TaskRunner.Handle generationTask;
     private TaskRunner.Handle current;
 
@@ -119,6 +121,10 @@ public final class MainViewModel {
 
     public BooleanProperty boundariesProperty() {
         return boundaries;
+    }
+
+    public BooleanProperty monospaceProperty() {
+        return monospace;
     }
 
     public ObjectProperty<CompareHeatmapFigure.Mode> compareModeProperty() {
@@ -173,7 +179,7 @@ public final class MainViewModel {
     /** The options every figure is drawn with, at a width. */
     public FigureOptions figureOptions(double width) {
         return FigureOptions.DEFAULT.withWidth(width).withMeasure(measure.get()).withPalette(palette.get())
-                .withRange(range.get()).withBoundaries(boundaries.get());
+                .withRange(range.get()).withBoundaries(boundaries.get()).withMonospace(monospace.get());
     }
 
     /** What exported figures carry so they can be reproduced. */
@@ -246,6 +252,15 @@ public final class MainViewModel {
         });
         slot.started(handle);
         current = handle;
+    }
+
+    /** Analyses 400 ms after the last call (typing), so a burst of keystrokes costs one run. */
+    public void scheduleAnalyse() {
+        if (debounce == null) {
+            debounce = new javafx.animation.PauseTransition(javafx.util.Duration.millis(400));
+            debounce.setOnFinished(e -> analyse());
+        }
+        debounce.playFromStart();
     }
 
     /** Scores the text with A (and B when comparing), cancelling any analysis under way. */
@@ -341,8 +356,25 @@ public final class MainViewModel {
         current = generationTask;
     }
 
+    /** Replaces the text with a file's (UTF-8); a file that can't be read leaves the text and says why. */
+    public boolean openFile(java.nio.file.Path file) {
+        try {
+            text.set(java.nio.file.Files.readString(file));
+            return true;
+        } catch (java.io.IOException | RuntimeException e) {
+            fail("Could not open " + file.getFileName() + ": " + Messages.of(e));
+            return false;
+        }
+    }
+
     /** Cancels whatever is running (loading, scoring or generating). */
     public void cancel() {
+        if (debounce != null) {
+            debounce.stop();
+        }
+        if (analysisTask != null) {
+            analysisTask.cancel();
+        }
         if (current != null) {
             current.cancel();
         }

@@ -23,8 +23,21 @@ public final class TokenscopeCommand implements Runnable {
         return run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
     }
 
+    public static int run(String[] args, java.util.Map<String, Object> extra) {
+        return run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true), extra);
+    }
+
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        return run(args, out, err, java.util.Map.of());
+    }
+
+    /**
+     * Runs the command line with extra subcommands that live outside this package (the app's
+     * {@code screenshot}, which needs a window and so cannot be a dependency of the CLI).
+     */
+    public static int run(String[] args, PrintWriter out, PrintWriter err, java.util.Map<String, Object> extra) {
         CommandLine cli = new CommandLine(new TokenscopeCommand());
+        extra.forEach(cli::addSubcommand);
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
