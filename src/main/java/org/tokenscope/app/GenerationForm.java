@@ -23,6 +23,6 @@ public record GenerationForm(String strategy, int maxNewTokens, int beams, doubl
     }
 
     public Backend.GenerationSettings settings() {
-        return new Backend.GenerationSettings(maxNewTokens, toStrategy(), List.of(), 5);
+        return new Backend.GenerationSettings(maxNewTokens, toStrategy(), List.of(), MainViewModel.TOP_K);
     }
 }

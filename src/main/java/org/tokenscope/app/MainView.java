@@ -62,6 +62,7 @@ public final class MainView extends BorderPane {
     final FigureView steps = new FigureView();
     final TextArea generated = new TextArea();
     final Label status = new Label();
+    final Spinner<Integer> topKCount = new Spinner<>(5, MainViewModel.TOP_K, 10, 5);
     final TabPane tabs = new TabPane();
     final InsideView inside;
 
@@ -93,7 +94,7 @@ public final class MainView extends BorderPane {
         tabs.getTabs().addAll(
                 tab("Heatmap", heatmap),
                 tab("Compare", compareTab()),
-                tab("Top-k", topK),
+                tab("Top-k", topKTab()),
                 tab("Tokens", tokens),
                 insideTab,
                 tab("Generate", generateTab()));
@@ -183,6 +184,32 @@ public final class MainView extends BorderPane {
             value = dir.getPath();
         }
         vm.loadModel(slot, value, true, null);
+    }
+
+    private javafx.scene.Node topKTab() {
+        topKCount.setPrefWidth(80);
+        topKCount.valueProperty().addListener((o, a, b) -> updateTopK());
+        Button end = new Button("After the text");
+        end.setOnAction(e -> vm.selectedProperty().set(-1));
+        HBox bar = new HBox(6, new Label("k"), topKCount, end);
+        bar.setAlignment(Pos.CENTER_LEFT);
+        bar.setPadding(new Insets(4, 6, 0, 6));
+        VBox box = new VBox(4, bar, topK);
+        VBox.setVgrow(topK, Priority.ALWAYS);
+        return box;
+    }
+
+    /** Shows a generation step's alternatives in the top-k pane. */
+    private void showStep(org.tokenscope.generate.Step step) {
+        int k = topKCount.getValue();
+        List<TopKFigure.Panel> panels = List.of(new TopKFigure.Panel(vm.slotA().nameProperty().get(),
+                step.top().subList(0, Math.min(k, step.top().size())), step.id()));
+        String heading = "Generation step " + (step.index() + 1) + ": the alternatives to '" + step.text() + "'";
+        topK.factoryProperty().set(w -> TopKFigure.of(heading, panels, vm.figureOptions(w), vm.exportMetadata()));
+        topK.setData(() -> DataExport.topK(panels.get(0).alternatives(), step.id()));
+        topK.refresh();
+        tabs.getTabs().stream().filter(t -> "tab-topk".equals(t.getId())).findFirst()
+                .ifPresent(t -> tabs.getSelectionModel().select(t));
     }
 
     private javafx.scene.Node compareTab() {
@@ -317,6 +344,12 @@ public final class MainView extends BorderPane {
             steps.setData(() -> result == null ? null : DataExport.steps(result.best()));
             steps.setMetadata(vm::exportMetadata);
         });
+        steps.setOnItemClicked(item -> {
+            var result = vm.generationResultProperty().get();
+            if (result != null && "step".equals(item.kind()) && item.index() < result.best().steps().size()) {
+                showStep(result.best().steps().get(item.index()));
+            }
+        });
     }
 
     private void updateTopK() {
@@ -326,23 +359,22 @@ public final class MainView extends BorderPane {
             return;
         }
         int i = vm.selectedProperty().get();
+        int k = topKCount.getValue();
         List<TopKFigure.Panel> panels = new java.util.ArrayList<>();
         String heading;
         if (i >= 0 && i < an.a().tokens().size()) {
             TokenScore t = an.a().tokens().get(i);
             heading = "What came before token " + i + " predicted (it was '" + t.text() + "')";
-            panels.add(new TopKFigure.Panel(an.a().model().name(), t.top(), t.id()));
+            panels.add(new TopKFigure.Panel(an.a().model().name(), t.top().subList(0, Math.min(k, t.top().size())), t.id()));
             if (an.b() != null && i < an.b().tokens().size()) {
                 TokenScore tb = an.b().tokens().get(i);
-                panels.add(new TopKFigure.Panel(an.b().model().name(), tb.top(), tb.id()));
+                panels.add(new TopKFigure.Panel(an.b().model().name(), tb.top().subList(0, Math.min(k, tb.top().size())), tb.id()));
             }
         } else {
-            TokenScore last = an.a().tokens().get(an.a().tokens().size() - 1);
-            heading = "Click a token in the heatmap to see what the model expected there (showing the last token)";
-            panels.add(new TopKFigure.Panel(an.a().model().name(), last.top(), last.id()));
+            heading = "Next tokens after the text (click a token in the heatmap for what was expected there)";
+            panels.add(new TopKFigure.Panel(an.a().model().name(), an.nextA().subList(0, Math.min(k, an.nextA().size())), null));
             if (an.b() != null) {
-                TokenScore lb = an.b().tokens().get(an.b().tokens().size() - 1);
-                panels.add(new TopKFigure.Panel(an.b().model().name(), lb.top(), lb.id()));
+                panels.add(new TopKFigure.Panel(an.b().model().name(), an.nextB().subList(0, Math.min(k, an.nextB().size())), null));
             }
         }
         String h = heading;

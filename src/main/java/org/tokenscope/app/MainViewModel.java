@@ -50,8 +50,16 @@ public final class MainViewModel {
             + "United States of America. Others are not.";
 
     /** Results of one analysis of one text by one or two models. */
-    public record Analysis(String text, ScoredText a, ScoredText b, Comparison comparison, long millis) {
+    public record Analysis(String text, ScoredText a, ScoredText b, Comparison comparison, long millis,
+                           List<org.tokenscope.analysis.Alternative> nextA, List<org.tokenscope.analysis.Alternative> nextB) {
+        /** Results without the next-token predictions after the text. */
+        public Analysis(String text, ScoredText a, ScoredText b, Comparison comparison, long millis) {
+            this(text, a, b, comparison, millis, List.of(), List.of());
+        }
     }
+
+    /** How many alternatives the app keeps per position (the top-k pane shows up to this many). */
+    public static final int TOP_K = 20;
 
     private final TaskRunner runner;
     private final ModelSlot slotA = new ModelSlot("A");
@@ -283,7 +291,7 @@ public final class MainViewModel {
         begin("Scoring…");
         analysisTask = runner.submit((p, cancelled) -> {
             long start = System.nanoTime();
-            ScoreOptions options = ScoreOptions.DEFAULT;
+            ScoreOptions options = new ScoreOptions(true, TOP_K, 0);
             ScoredText sa = a.score(snapshot, options, cancelled,
                     (done, total) -> p.update(0.5 * done / total, "Scoring with " + a.summary().name() + "…"));
             ScoredText sb = null;
@@ -293,7 +301,9 @@ public final class MainViewModel {
                         (done, total) -> p.update(0.5 + 0.5 * done / total, "Scoring with " + b.summary().name() + "…"));
                 comparison = Comparison.of(sa.tokens(), sb.tokens());
             }
-            return new Analysis(snapshot, sa, sb, comparison, (System.nanoTime() - start) / 1_000_000);
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            return new Analysis(snapshot, sa, sb, comparison, millis, next(a, snapshot, cancelled),
+                    b == null ? List.of() : next(b, snapshot, cancelled));
         }, this::showProgress, result -> {
             analysis.set(result);
             if (selected.get() >= result.a().tokens().size()) {
@@ -307,6 +317,18 @@ public final class MainViewModel {
             }
         });
         current = analysisTask;
+    }
+
+    /** The most likely tokens after the whole text (one greedy step), or none when the text fills the context. */
+    private static List<org.tokenscope.analysis.Alternative> next(Backend backend, String text,
+                                                                  java.util.function.BooleanSupplier cancelled) {
+        try {
+            GenerationResult one = backend.generate(text, new Backend.GenerationSettings(1,
+                    new org.tokenscope.generate.Greedy(), List.of(), TOP_K), GenerationListener.NONE, cancelled);
+            return one.best().steps().isEmpty() ? List.of() : one.best().steps().get(0).top();
+        } catch (java.io.IOException | RuntimeException e) {
+            return List.of(); // e.g. a text as long as the context: no position left to predict
+        }
     }
 
     /** Generates from the prompt with model A, streaming the text. */
