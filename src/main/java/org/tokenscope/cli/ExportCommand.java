@@ -293,22 +293,8 @@ public final class ExportCommand implements Callable<Integer> {
     private Result inside(Gpt2Model model, String text, FigureOptions options, ExportMetadata metadata)
             throws java.io.IOException {
         int n = model.tokenizer().encode(text).size();
-        if (n > model.contextLength()) {
-            throw new IllegalArgumentException("The text has " + n + " tokens, more than the model's context of "
-                    + model.contextLength() + "; export a shorter text.");
-        }
+        int at = InspectCommand.checkTarget(model, n, layer, head, position, "export");
         int layers = model.config().layers();
-        if (layer < 0 || layer >= layers) {
-            throw new IllegalArgumentException("--layer must be between 0 and " + (layers - 1) + ".");
-        }
-        if (head != null && (head < 0 || head >= model.config().heads())) {
-            throw new IllegalArgumentException("--head must be between 0 and " + (model.config().heads() - 1) + ".");
-        }
-        int at = position == null ? n - 1 : position;
-        if (at < 0 || at >= n) {
-            throw new IllegalArgumentException("--position " + at + " is outside the text's " + n + " tokens (0 to "
-                    + (n - 1) + ").");
-        }
         java.util.function.BooleanSupplier never = () -> false;
         return switch (figure) {
             case attention, attention_matrix -> {

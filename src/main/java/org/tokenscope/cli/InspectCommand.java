@@ -57,21 +57,8 @@ public final class InspectCommand implements Callable<Integer> {
         try (Gpt2Model model = models.open(models.model)) {
             TokenizedText tokens = model.tokenizer().encode(text);
             int n = tokens.size();
-            if (n > model.contextLength()) {
-                throw new IllegalArgumentException("The text has " + n + " tokens, more than the model's context of "
-                        + model.contextLength() + "; inspect a shorter text.");
-            }
             int layers = model.config().layers();
-            if (layer < 0 || layer >= layers) {
-                throw new IllegalArgumentException("--layer must be between 0 and " + (layers - 1) + ".");
-            }
-            if (head != null && (head < 0 || head >= model.config().heads())) {
-                throw new IllegalArgumentException("--head must be between 0 and " + (model.config().heads() - 1) + ".");
-            }
-            int at = position == null ? n - 1 : position;
-            if (at < 0 || at >= n) {
-                throw new IllegalArgumentException("--position must be between 0 and " + (n - 1) + ".");
-            }
+            int at = checkTarget(model, n, layer, head, position, "inspect");
             Internals in = model.inspect(tokens.ids(),
                     new InspectRequest(java.util.Set.of(layer), true, topK, false), () -> false);
             float[][] weights = weights(in.attention().get(layer), head);
@@ -119,6 +106,30 @@ public final class InspectCommand implements Callable<Integer> {
             out.flush();
         }
         return 0;
+    }
+
+    /**
+     * Checks that a text of {@code n} tokens fits the model and that layer, head and position exist;
+     * returns the position (default: the last token). Shared by {@code inspect} and {@code export}.
+     */
+    static int checkTarget(Gpt2Model model, int n, int layer, Integer head, Integer position, String verb) {
+        if (n > model.contextLength()) {
+            throw new IllegalArgumentException("The text has " + n + " tokens, more than the model's context of "
+                    + model.contextLength() + "; " + verb + " a shorter text.");
+        }
+        int layers = model.config().layers();
+        if (layer < 0 || layer >= layers) {
+            throw new IllegalArgumentException("--layer must be between 0 and " + (layers - 1) + ".");
+        }
+        if (head != null && (head < 0 || head >= model.config().heads())) {
+            throw new IllegalArgumentException("--head must be between 0 and " + (model.config().heads() - 1) + ".");
+        }
+        int at = position == null ? n - 1 : position;
+        if (at < 0 || at >= n) {
+            throw new IllegalArgumentException("--position " + at + " is outside the text's " + n + " tokens (0 to "
+                    + (n - 1) + ").");
+        }
+        return at;
     }
 
     /** One head's weights, or the mean over heads: [query][key]. */
