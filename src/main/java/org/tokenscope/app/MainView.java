@@ -48,6 +48,9 @@ import org.tokenscope.figure.TopKFigure;
 public final class MainView extends BorderPane {
 
     static final String OPEN_FOLDER = "Open folder…";
+    /** Modena derives every control colour from these, which makes a dark theme in one line. */
+    static final String DARK = "-fx-base: #2b2d31; -fx-background: #1e1f22; -fx-control-inner-background: #26282c;"
+            + " -fx-accent: #5b8def; -fx-focus-color: #5b8def;";
 
     private final MainViewModel vm;
     final TextArea textArea = new TextArea();
@@ -161,11 +164,15 @@ public final class MainView extends BorderPane {
         difference.selectedProperty().addListener((o, a, b) -> vm.compareModeProperty().set(
                 b ? CompareHeatmapFigure.Mode.values()[1] : CompareHeatmapFigure.Mode.STACKED));
         difference.disableProperty().bind(compare.selectedProperty().not());
+        ToggleButton dark = new ToggleButton("dark");
+        dark.setId("dark");
+        dark.setTooltip(new Tooltip("Dark theme (figures keep their white paper)"));
+        dark.selectedProperty().addListener((o, a, b) -> setStyle(b ? DARK : ""));
         Button analyse = new Button("Analyse");
         analyse.setOnAction(e -> vm.analyse());
         analyse.setTooltip(new Tooltip("Ctrl+Enter"));
         return new ToolBar(new Label("A"), modelA, new Separator(), compare, modelB, new Separator(),
-                measure, palette, minMax, bounds, mono, difference, new Separator(), analyse);
+                measure, palette, minMax, bounds, mono, difference, new Separator(), analyse, dark);
     }
 
     private void pick(ComboBox<String> box, ModelSlot slot) {
@@ -255,7 +262,10 @@ public final class MainView extends BorderPane {
         Button stop = new Button("Stop");
         stop.setOnAction(e -> vm.cancel());
         stop.disableProperty().bind(vm.generatingProperty().not());
-        HBox row1 = new HBox(6, new Label("Prompt"), prompt, go, stop);
+        Button useText = new Button("Use the text");
+        useText.setTooltip(new Tooltip("Continue the text above"));
+        useText.setOnAction(e -> vm.promptProperty().set(vm.textProperty().get()));
+        HBox row1 = new HBox(6, new Label("Prompt"), prompt, useText, go, stop);
         row1.setAlignment(Pos.CENTER_LEFT);
         HBox row2 = new HBox(6, strategy, new Label("new tokens"), newTokens, new Label("beams"), beams,
                 new Label("temperature"), temperature, new Label("top-k"), topKs, new Label("top-p"), topP,

@@ -37,10 +37,18 @@ public final class TokenscopeApp extends Application {
             }
         }
         MainView view = new MainView(vm, knownModels());
-        Scene scene = new Scene(view, 1280, 820);
+        java.util.prefs.Preferences prefs = java.util.prefs.Preferences.userNodeForPackage(TokenscopeApp.class);
+        Scene scene = new Scene(view, prefs.getDouble("width", 1280), prefs.getDouble("height", 820));
         stage.setTitle("tokenscope");
         stage.setScene(scene);
+        stage.setMaximized(prefs.getBoolean("maximized", false));
         stage.show();
+        // remember the window's size for next time
+        stage.setOnHidden(e -> {
+            prefs.putDouble("width", scene.getWidth());
+            prefs.putDouble("height", scene.getHeight());
+            prefs.putBoolean("maximized", stage.isMaximized());
+        });
         String a = setting("tokenscope.modelA", "TOKENSCOPE_MODEL_A", ModelSources.DEFAULT_A);
         String b = setting("tokenscope.modelB", "TOKENSCOPE_MODEL_B", ModelSources.DEFAULT_B);
         vm.loadModel(vm.slotA(), a, false, ModelSources.BUNDLED_SMALL);
