@@ -3,10 +3,12 @@ package org.tokenscope.model;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
 import ai.djl.nn.norm.LayerNorm;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +28,9 @@ public final class Gpt2Model implements DecoderModel, AutoCloseable {
 
     /** Rows of the output head evaluated at once when scoring: bounds the [rows, vocab] temporaries. */
     private static final int HEAD_CHUNK = 128;
+
+    /** Queries attended to at once in a long forward pass (see {@link #attendInBlocks}). */
+    private static final int ATTENTION_BLOCK = 128;
 
     static {
         // Never reach for the network: the native library ships in the pytorch-native-cpu jar.
@@ -166,18 +171,23 @@ public final class Gpt2Model implements DecoderModel, AutoCloseable {
                 try (NDManager chunk = scratch.newSubManager()) {
                     NDArray rows = hidden.get(new NDIndex("{}:{}", from, to)); // [c, E]
                     rows.attach(chunk);
-                    NDArray logProbs = rows.matMul(headT).logSoftmax(1);      // [c, V]
+                    NDArray logits = rows.matMul(headT);                          // [c, V]
+                    NDArray logProbs = logits.logSoftmax(1);                      // [c, V]
+                    logits.close(); // freed now, its memory serves the next [c, V] array
                     long[] safeTargets = new long[to - from];
                     for (int t = from; t < to; t++) {
                         safeTargets[t - from] = Math.max(0, targets[t]);
                     }
                     NDArray index = chunk.create(safeTargets, new Shape(to - from, 1));
-                    NDArray target = logProbs.gather(index, 1);                // [c, 1]
-                    NDArray entropy = logProbs.exp().mul(logProbs).sum(new int[] {1}).neg(); // [c]
-                    NDArray above = logProbs.gt(target).toType(DataType.INT32, false).sum(new int[] {1}); // [c]
+                    NDArray target = logProbs.gather(index, 1);                    // [c, 1]
+                    // rank − 1: tokens strictly more likely; a boolean sum, no [c, V] integer copy
+                    NDArray above = logProbs.gt(target).sum(new int[] {1});        // [c] int64
+                    NDArray p = logProbs.exp();                                    // [c, V]
+                    NDArray entropy = p.muli(logProbs).sum(new int[] {1}).neg();   // [c]: −Σ p·log p
+                    p.close();
                     float[] lp = target.toFloatArray();
                     float[] h = entropy.toFloatArray();
-                    int[] r = above.toType(DataType.INT32, false).toIntArray();
+                    long[] r = above.toType(DataType.INT64, false).toLongArray();
                     float[] topValues = new float[0];
                     long[] topIds = new long[0];
                     if (k > 0) {
@@ -190,7 +200,7 @@ public final class Gpt2Model implements DecoderModel, AutoCloseable {
                             continue;
                         }
                         int i = t - from;
-                        out.set(t, lp[i], h[i], r[i] + 1,
+                        out.set(t, lp[i], h[i], (int) r[i] + 1,
                                 Arrays.copyOfRange(topIds, i * k, (i + 1) * k),
                                 Arrays.copyOfRange(topValues, i * k, (i + 1) * k));
                     }
@@ -290,7 +300,7 @@ public final class Gpt2Model implements DecoderModel, AutoCloseable {
     /** A new incremental-decoding session with an empty key/value cache. */
     @Override
     public Session newSession() {
-        return new Session(manager.newSubManager(), new KvCache(config.layers()));
+        return new Session(manager.newSubManager(), new KvCache(config.layers(), config.context()));
     }
 
     @Override
@@ -330,12 +340,12 @@ public final class Gpt2Model implements DecoderModel, AutoCloseable {
         int past = cache == null ? 0 : cache.length;
         int t = ids.length;
         long[] longIds = Arrays.stream(ids).asLongStream().toArray();
-        NDArray tokens = weights.tokenEmbedding.get(scratch.create(longIds));                   // [T, E]
-        NDArray positions = weights.positionEmbedding.get(new NDIndex("{}:{}", past, past + t)); // [T, E]
-        tokens.attach(scratch);
-        positions.attach(scratch);
-        NDArray x = tokens.add(positions);                                                      // [T, E]
-        NDArray mask = t > 1 ? causalMask(scratch, t, past) : null;                             // [T, S]
+        NDArray x = weights.tokenEmbedding.get(scratch.create(longIds));                        // [T, E], a copy
+        x.attach(scratch);
+        NDArray positions = weights.positionEmbedding.get(new NDIndex("{}:{}", past, past + t)); // [T, E], a view
+        x.addi(positions); // x is the residual stream from here on, updated in place
+        positions.close();
+        Mask mask = t > 1 ? Mask.causal(scratch, t, past) : null;
         if (probe != null) {
             probe.residual(-1, x);
         }
@@ -343,13 +353,20 @@ public final class Gpt2Model implements DecoderModel, AutoCloseable {
         for (int layer = 0; layer <= last; layer++) {
             checkCancel(cancel);
             Gpt2Weights.Block b = weights.blocks.get(layer);
-            NDArray attended = attention(scratch, layerNorm(x, b.ln1Gain(), b.ln1Bias()), b, layer, cache, mask, probe);
-            x = x.add(attended);
-            NDArray mlpOut = mlp(layerNorm(x, b.ln2Gain(), b.ln2Bias()), b);
-            x = x.add(mlpOut);
-            if (probe != null) {
-                probe.contributions(layer, attended, mlpOut);
-                probe.residual(layer, x);
+            try (NDManager step = scratch.newSubManager()) {
+                x.tempAttach(step); // what this block computes from x is freed with the block; x stays
+                NDArray normed = layerNorm(x, b.ln1Gain(), b.ln1Bias());                    // [T, E]
+                NDArray attended = attention(normed, b, layer, cache, past, mask, probe);   // [T, E]
+                normed.close();
+                x.addi(attended);
+                normed = layerNorm(x, b.ln2Gain(), b.ln2Bias());
+                NDArray mlpOut = mlp(normed, b);                                            // [T, E]
+                normed.close();
+                x.addi(mlpOut);
+                if (probe != null) {
+                    probe.contributions(layer, attended, mlpOut);
+                    probe.residual(layer, x);
+                }
             }
         }
         if (cache != null) {
@@ -362,46 +379,115 @@ public final class Gpt2Model implements DecoderModel, AutoCloseable {
         return LayerNorm.layerNorm(x, new Shape(config.width()), gain, bias, config.layerNormEps()).singletonOrThrow();
     }
 
+    /** A Conv1D layer as one fused engine call: x·W + b. */
+    private static NDArray linear(NDArray x, Gpt2Weights.Linear layer) { // [T, in] -> [T, out]
+        return ai.djl.nn.core.Linear.linear(x, layer.weightOutIn(), layer.bias()).singletonOrThrow();
+    }
+
     /** Causal self-attention of [T, E] inputs over the cache and themselves: [T, E]. */
-    private NDArray attention(NDManager scratch, NDArray x, Gpt2Weights.Block b, int layer, KvCache cache,
-                              NDArray mask, Probe probe) {
+    private NDArray attention(NDArray x, Gpt2Weights.Block b, int layer, KvCache cache, int past, Mask mask,
+                              Probe probe) {
         int t = (int) x.getShape().get(0);
-        int heads = config.heads();
         int headDim = config.headDim();
-        NDList qkv = x.matMul(b.qkvWeight()).add(b.qkvBias()).split(3, 1);              // 3 × [T, E]
-        NDArray q = splitHeads(qkv.get(0), t);                                          // [H, T, D]
-        NDArray k = splitHeads(qkv.get(1), t);                                          // [H, T, D]
-        NDArray v = splitHeads(qkv.get(2), t);                                          // [H, T, D]
+        NDArray qkv = linear(x, b.qkv());                                               // [T, 3E]
+        NDList parts = qkv.split(3, 1);                                                 // 3 × [T, E], views
+        NDArray q = splitHeads(parts.get(0), t).muli(1.0 / Math.sqrt(headDim));        // [H, T, D], scaled in place
+        NDArray k = splitHeads(parts.get(1), t);                                        // [H, T, D]
+        NDArray v = splitHeads(parts.get(2), t);                                        // [H, T, D]
         if (cache != null) {
-            k = cache.append(layer, 0, k);                                              // [H, S, D]
-            v = cache.append(layer, 1, v);                                              // [H, S, D]
+            k = cache.append(layer, 0, k, past);                                        // [H, S, D]
+            v = cache.append(layer, 1, v, past);                                        // [H, S, D]
         }
-        NDArray scores = q.matMul(k.transpose(0, 2, 1)).mul(1.0 / Math.sqrt(headDim));  // [H, T, S]
+        NDArray mixed = mask == null || probe != null || t <= ATTENTION_BLOCK
+                ? attend(q, k, v, mask == null ? null : mask.full(), layer, probe)       // [H, T, D]
+                : attendInBlocks(q, k, v, mask, past);                                  // [H, T, D]
+        qkv.close();
+        NDArray merged = mixed.transpose(1, 0, 2).reshape(t, (long) config.heads() * headDim); // [T, E]
+        mixed.close();
+        return linear(merged, b.attnProj());                                            // [T, E]
+    }
+
+    /** softmax(q·kᵀ + mask)·v, q already scaled by 1/√D: [H, T, D], [H, S, D], [H, S, D], [T, S] -> [H, T, D]. */
+    private static NDArray attend(NDArray q, NDArray k, NDArray v, NDArray mask, int layer, Probe probe) {
+        NDArray scores = q.matMul(k.transpose(0, 2, 1));                                // [H, T, S]
         if (mask != null) {
-            scores = scores.add(mask);
+            scores.addi(mask);
         }
-        NDArray weightsA = scores.softmax(2);                                           // [H, T, S]
+        NDArray weights = scores.softmax(2);                                            // [H, T, S]
+        scores.close();
         if (probe != null) {
-            probe.attention(layer, weightsA);
+            probe.attention(layer, weights);
         }
-        NDArray mixed = weightsA.matMul(v);                                             // [H, T, D]
-        NDArray merged = mixed.transpose(1, 0, 2).reshape(t, (long) heads * headDim);   // [T, E]
-        return merged.matMul(b.attnProjWeight()).add(b.attnProjBias());                 // [T, E]
+        NDArray mixed = weights.matMul(v);                                              // [H, T, D]
+        weights.close();
+        return mixed;
+    }
+
+    /**
+     * {@link #attend} a block of queries at a time, each over only the keys it may see: for T = 1,024
+     * about half the products and softmax of the full [H, T, S] square, and no array larger than
+     * [H, block, S]. The same numbers: masked keys weigh exactly 0 either way.
+     */
+    private static NDArray attendInBlocks(NDArray q, NDArray k, NDArray v, Mask mask, int past) {
+        int t = (int) q.getShape().get(1);
+        NDList blocks = new NDList();
+        for (int from = 0, i = 0; from < t; from += ATTENTION_BLOCK, i++) {
+            int to = Math.min(t, from + ATTENTION_BLOCK);
+            int seen = past + to;                                                       // keys these queries may see
+            NDArray qb = q.get(new NDIndex(":, {}:{}", from, to));                      // [H, b, D]
+            NDArray kb = k.get(new NDIndex(":, :{}", seen));                            // [H, s, D]
+            NDArray vb = v.get(new NDIndex(":, :{}", seen));                            // [H, s, D]
+            blocks.add(attend(qb, kb, vb, mask.blocks()[i], -1, null));                 // [H, b, D]
+            qb.close();
+            kb.close();
+            vb.close();
+        }
+        NDArray mixed = NDArrays.concat(blocks, 1);                                     // [H, T, D]
+        blocks.close();
+        return mixed;
     }
 
     private NDArray splitHeads(NDArray x, int t) { // [T, E] -> [H, T, D]
         return x.reshape(t, config.heads(), config.headDim()).transpose(1, 0, 2);
     }
 
-    private NDArray mlp(NDArray x, Gpt2Weights.Block b) { // [T, E] -> [T, E]
-        NDArray h = x.matMul(b.fcWeight()).add(b.fcBias());                              // [T, I]
-        return geluTanh(h).matMul(b.mlpProjWeight()).add(b.mlpProjBias());              // [T, E]
+    private static NDArray mlp(NDArray x, Gpt2Weights.Block b) { // [T, E] -> [T, E]
+        NDArray h = linear(x, b.fc());                                                  // [T, I]
+        NDArray g = geluTanh(h);                                                        // [T, I]
+        h.close();
+        NDArray out = linear(g, b.mlpProj());                                           // [T, E]
+        g.close();
+        return out;
     }
 
-    /** GPT-2's gelu_new: 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))). */
-    private static NDArray geluTanh(NDArray x) {
-        NDArray inner = x.add(x.pow(3).mul(0.044715f)).mul((float) Math.sqrt(2.0 / Math.PI));
-        return x.mul(inner.tanh().add(1f)).mul(0.5f);
+    /**
+     * GPT-2's gelu_new, 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))), computed as the equal
+     * x·σ(2·√(2/π)·(x + 0.044715·x³)): two new arrays and four in-place passes instead of eight arrays.
+     */
+    private static NDArray geluTanh(NDArray x) { // [T, I] -> [T, I]
+        float c = (float) (2 * Math.sqrt(2.0 / Math.PI));
+        NDArray z = x.square().muli(c * 0.044715f).addi(c).muli(x);                     // 2√(2/π)·(x + 0.044715·x³)
+        NDArray y = Activation.sigmoid(z);
+        z.close();
+        return y.muli(x);
+    }
+
+    /**
+     * The causal mask of a forward pass, made once and shared by every layer: 0 where query i may see
+     * key j (j ≤ past + i), −∞ elsewhere, whole ([T, S]) and as the rows of each block of queries
+     * over the keys that block may see ([b, past + end of block]).
+     */
+    private record Mask(NDArray full, NDArray[] blocks) {
+        static Mask causal(NDManager scratch, int t, int past) {
+            NDArray full = causalMask(scratch, t, past);                                // [T, S]
+            NDArray[] blocks = new NDArray[(t + ATTENTION_BLOCK - 1) / ATTENTION_BLOCK];
+            for (int i = 0; i < blocks.length; i++) {
+                int from = i * ATTENTION_BLOCK;
+                int to = Math.min(t, from + ATTENTION_BLOCK);
+                blocks[i] = full.get(new NDIndex("{}:{}, :{}", from, to, past + to));    // [b, past + to]
+            }
+            return new Mask(full, blocks);
+        }
     }
 
     /** 0 where key j may be seen by query i (j ≤ past + i), −∞ elsewhere: [T, past + T]. */
@@ -447,25 +533,54 @@ public final class Gpt2Model implements DecoderModel, AutoCloseable {
 
     // ---- incremental decoding ---------------------------------------------------------------
 
-    /** Keys and values of every layer so far: [H, S, D] each. */
+    /**
+     * Keys and values of every layer so far, in buffers of [H, capacity, D] that grow by doubling
+     * (at most to the context): a step writes its own positions in place instead of copying the
+     * whole cache into a new array, so a step's cost no longer grows with a copy of everything before it.
+     */
     private static final class KvCache {
-        final NDArray[][] entries; // [layer][0 = keys, 1 = values]
+        private static final int FIRST_CAPACITY = 64;
+        final NDArray[][] buffers; // [layer][0 = keys, 1 = values]: [H, capacity, D]
+        final int context;
         int length;
         NDManager owner;
 
-        KvCache(int layers) {
-            this.entries = new NDArray[layers][2];
+        KvCache(int layers, int context) {
+            this.buffers = new NDArray[layers][2];
+            this.context = context;
         }
 
-        NDArray append(int layer, int which, NDArray fresh) {
-            NDArray old = entries[layer][which];
-            NDArray all = old == null ? fresh : old.concat(fresh, 1);
-            all.attach(owner);
-            if (old != null) {
-                old.close();
+        /**
+         * Stores {@code fresh} ([H, T, D]) at positions {@code past ..} and returns the keys or values
+         * of all positions so far ([H, past + T, D]), a view that belongs to {@code fresh}'s manager.
+         */
+        NDArray append(int layer, int which, NDArray fresh, int past) {
+            int end = past + (int) fresh.getShape().get(1);
+            NDArray buffer = reserve(layer, which, fresh.getShape(), past, end);
+            buffer.set(new NDIndex(":, {}:{}", past, end), fresh);
+            NDArray seen = buffer.get(new NDIndex(":, :{}", end));
+            seen.attach(fresh.getManager());
+            return seen;
+        }
+
+        private NDArray reserve(int layer, int which, Shape like, int past, int needed) {
+            NDArray buffer = buffers[layer][which];
+            long capacity = buffer == null ? 0 : buffer.getShape().get(1);
+            if (capacity >= needed) {
+                return buffer;
             }
-            entries[layer][which] = all;
-            return all;
+            long grown = Math.min(context, Math.max(needed, Math.max(FIRST_CAPACITY, 2 * capacity)));
+            NDArray bigger = owner.zeros(new Shape(like.get(0), grown, like.get(2)));       // [H, capacity, D]
+            if (buffer != null) {
+                if (past > 0) {
+                    NDArray kept = buffer.get(new NDIndex(":, :{}", past));
+                    bigger.set(new NDIndex(":, :{}", past), kept);
+                    kept.close();
+                }
+                buffer.close();
+            }
+            buffers[layer][which] = bigger;
+            return bigger;
         }
     }
 
@@ -493,15 +608,15 @@ public final class Gpt2Model implements DecoderModel, AutoCloseable {
         @Override
         public Session fork() {
             NDManager copyManager = manager.newSubManager();
-            KvCache copy = new KvCache(config.layers());
+            KvCache copy = new KvCache(config.layers(), config.context());
             copy.length = cache.length;
             for (int layer = 0; layer < config.layers(); layer++) {
                 for (int which = 0; which < 2; which++) {
-                    NDArray a = cache.entries[layer][which];
+                    NDArray a = cache.buffers[layer][which];
                     if (a != null) {
                         NDArray d = a.duplicate();
                         d.attach(copyManager);
-                        copy.entries[layer][which] = d;
+                        copy.buffers[layer][which] = d;
                     }
                 }
             }

@@ -31,7 +31,19 @@ final class Gpt2Weights {
                  NDArray attnProjWeight, NDArray attnProjBias, // [E, E], [E]
                  NDArray ln2Gain, NDArray ln2Bias,
                  NDArray fcWeight, NDArray fcBias,         // [E, I], [I]
-                 NDArray mlpProjWeight, NDArray mlpProjBias) { // [I, E], [E]
+                 NDArray mlpProjWeight, NDArray mlpProjBias, // [I, E], [E]
+                 Linear qkv, Linear attnProj, Linear fc, Linear mlpProj) {
+    }
+
+    /**
+     * One Conv1D layer as torch's {@code linear} wants it: y = x·Wᵀ + b with W [out, in], here a
+     * transposed view of the stored [in, out] weight (no copy), so that the engine runs one fused
+     * {@code addmm} per layer instead of a matrix product and a separate bias pass.
+     */
+    record Linear(NDArray weightOutIn, NDArray bias) { // [out, in], [out]
+        static Linear of(NDArray weightInOut, NDArray bias) {
+            return new Linear(weightInOut.transpose(), bias);
+        }
     }
 
     final NDArray tokenEmbedding;    // [V, E]
@@ -57,7 +69,11 @@ final class Gpt2Weights {
                     arrays.get(p + "attn.c_proj.weight"), arrays.get(p + "attn.c_proj.bias"),
                     arrays.get(p + "ln_2.weight"), arrays.get(p + "ln_2.bias"),
                     arrays.get(p + "mlp.c_fc.weight"), arrays.get(p + "mlp.c_fc.bias"),
-                    arrays.get(p + "mlp.c_proj.weight"), arrays.get(p + "mlp.c_proj.bias")));
+                    arrays.get(p + "mlp.c_proj.weight"), arrays.get(p + "mlp.c_proj.bias"),
+                    Linear.of(arrays.get(p + "attn.c_attn.weight"), arrays.get(p + "attn.c_attn.bias")),
+                    Linear.of(arrays.get(p + "attn.c_proj.weight"), arrays.get(p + "attn.c_proj.bias")),
+                    Linear.of(arrays.get(p + "mlp.c_fc.weight"), arrays.get(p + "mlp.c_fc.bias")),
+                    Linear.of(arrays.get(p + "mlp.c_proj.weight"), arrays.get(p + "mlp.c_proj.bias"))));
         }
         this.blocks = List.copyOf(list);
         this.finalGain = arrays.get("ln_f.weight");

@@ -46,10 +46,48 @@ public final class TextScorer {
             throw new IllegalArgumentException("The text is empty: there is nothing to score.");
         }
         TokenizedText tokens = model.tokenizer().encode(text);
-        int n = tokens.size();
-        if (n == 0) {
+        if (tokens.size() == 0) {
             throw new IllegalArgumentException("The text has no tokens to score.");
         }
+        return scoreTokens(model, tokens, options, cancel, progress);
+    }
+
+    /**
+     * Scores token ids that come without a text (benchmarks, tools) exactly as {@link #score} scores
+     * a text's tokens. Each token reads as its piece ({@link org.tokenscope.model.Gpt2Tokenizer#pieceText});
+     * the scored text is the pieces joined.
+     *
+     * @throws IllegalArgumentException for no ids or an id outside the vocabulary
+     */
+    public static ScoredText scoreIds(Gpt2Model model, int[] ids, ScoreOptions options, BooleanSupplier cancel,
+                                      Progress progress) {
+        if (ids.length == 0) {
+            throw new IllegalArgumentException("There are no token ids to score.");
+        }
+        int n = ids.length;
+        StringBuilder text = new StringBuilder();
+        int[] starts = new int[n];
+        int[] ends = new int[n];
+        byte[][] bytes = new byte[n][];
+        for (int t = 0; t < n; t++) {
+            if (ids[t] < 0 || ids[t] >= model.vocabSize()) {
+                throw new IllegalArgumentException("Token id " + ids[t] + " is outside the vocabulary (0.."
+                        + (model.vocabSize() - 1) + ").");
+            }
+            starts[t] = text.length();
+            text.append(model.tokenizer().pieceText(ids[t]));
+            ends[t] = text.length();
+            bytes[t] = model.tokenBytes(ids[t]);
+        }
+        TokenizedText tokens = new TokenizedText(text.toString(), ids.clone(), starts, ends, new boolean[n], bytes);
+        return scoreTokens(model, tokens, options, cancel, progress);
+    }
+
+    /** One forward pass per window over {@code tokens} (at least one), a score for every token. */
+    private static ScoredText scoreTokens(Gpt2Model model, TokenizedText tokens, ScoreOptions options,
+                                          BooleanSupplier cancel, Progress progress) {
+        String text = tokens.text();
+        int n = tokens.size();
         boolean bos = options.bos();
         int eot = model.endOfTextId();
         if (bos && eot < 0) {

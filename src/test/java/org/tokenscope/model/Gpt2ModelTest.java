@@ -113,6 +113,45 @@ class Gpt2ModelTest {
         }
     }
 
+    /** Past 128 positions attention runs a block of queries at a time, and the cache grows its buffers. */
+    @Test
+    void longPassesAndAGrowingCacheMatchTheReference() throws Exception {
+        TinyGpt2 wide = TinyGpt2.random(43, 2, 4, 32, 320, 50257);
+        CheckpointWriter.write(wide, dir);
+        int[] ids = new int[300];
+        java.util.SplittableRandom random = new java.util.SplittableRandom(5);
+        for (int t = 0; t < ids.length; t++) {
+            ids[t] = random.nextInt(50257);
+        }
+        double[][] want = wide.referenceLogits(ids);
+        try (Gpt2Model model = Gpt2Model.load(dir, "wide")) {
+            float[][] full = model.logits(ids);
+            for (int t : new int[] {0, 1, 127, 128, 129, 255, 256, 299}) {
+                double[] wantLp = TinyGpt2.logSoftmax(want[t]);
+                double[] gotLp = TinyGpt2.logSoftmax(toDouble(full[t]));
+                for (int v = 0; v < wantLp.length; v += 7) {
+                    assertThat(gotLp[v]).as("position %d token %d", t, v).isCloseTo(wantLp[v], within(1e-3));
+                }
+            }
+            try (LogitsSession session = model.newSession()) {
+                session.append(java.util.Arrays.copyOfRange(ids, 0, 50));
+                // 250 new positions after 50 cached ones: blocks of queries over a cache that grows past 64
+                assertClose(session.append(java.util.Arrays.copyOfRange(ids, 50, 300)), full[299], 1e-4);
+            }
+            try (LogitsSession session = model.newSession()) {
+                assertClose(session.append(java.util.Arrays.copyOfRange(ids, 0, 60)), full[59], 1e-4);
+                for (int t = 60; t < 140; t++) { // one at a time across the growth at 64 and 128
+                    assertClose(session.append(new int[] {ids[t]}), full[t], 1e-4);
+                    if (t == 100) {
+                        try (LogitsSession fork = session.fork()) {
+                            assertClose(fork.append(new int[] {ids[101], ids[102]}), full[102], 1e-4);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     private static long expectedParameters(TinyGpt2 m) {
         long n = 0;
         for (float[] t : m.tensors().values()) {

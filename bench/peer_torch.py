@@ -1,0 +1,321 @@
+#!/usr/bin/env python3
+"""The peer tokenscope must beat: GPT-2 in PyTorch eager mode, as a notebook would run it.
+
+Does what `tokenscope bench` does, on the same checkpoint folder (config.json + model.safetensors,
+F32), and prints the same JSON shape:
+
+  python3 bench/peer_torch.py --model /tmp/ckpt/gpt2 --tokens 1024 --new-tokens 32 --repeat 3 --json
+
+- load_s: import torch, read config.json, map model.safetensors, weights into torch tensors (no copy
+  of F32 data; pages are read on first use, as tokenscope's are).
+- score: N pseudo-random ids (a fixed seed) through one forward pass per window, then what a notebook
+  does: logits = h @ wte.T, log_softmax, gather of the targets, ranks, entropies, top-k. Windows as
+  tokenscope plans them without BOS (first window [0, C) scores [1, C); each next one scores the next
+  C/2 positions with C positions of context).
+- generate: greedy decoding of K tokens after a 16-token prompt with a key/value cache; each step
+  records the chosen token's log-probability, the entropy and the top-k, as tokenscope's steps do.
+- generate_uncached: the same with a full forward pass over the whole sequence at every step.
+
+The model is GPT-2 written in plain torch (the Hugging Face GPT2LMHeadModel computation in eager mode:
+Conv1D layers as addmm, q·kᵀ/√d with a causal mask, softmax, gelu_new), so that only torch is needed.
+If transformers is installed, --transformers uses its GPT2LMHeadModel instead.
+"""
+import time
+
+STARTED = time.perf_counter()  # load_s counts `import torch` too, as tokenscope's counts starting the engine
+
+import argparse
+import json
+import math
+import os
+import statistics
+import sys
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+PROMPT_TOKENS = 16
+
+
+def log(msg):
+    print("peer: " + msg, file=sys.stderr, flush=True)
+
+
+# ---- loading -------------------------------------------------------------------------------
+
+def read_safetensors(path):
+    """name -> torch tensor over a copy-on-write map of the file (F32 only; no copy is made)."""
+    with open(path, "rb") as f:
+        n = int.from_bytes(f.read(8), "little")
+        header = json.loads(f.read(n))
+    data = np.memmap(path, dtype=np.uint8, mode="c", offset=8 + n)
+    out = {}
+    for name, info in header.items():
+        if name == "__metadata__":
+            continue
+        if info["dtype"] != "F32":
+            raise SystemExit(f"{path}: tensor {name} is {info['dtype']}; the peer reads F32 only")
+        begin, end = info["data_offsets"]
+        array = data[begin:end].view(np.float32).reshape(info["shape"])
+        out[name.removeprefix("transformer.")] = torch.from_numpy(array)
+    return out
+
+
+class Gpt2:
+    """GPT-2's forward pass in plain torch, with an optional key/value cache."""
+
+    def __init__(self, folder):
+        with open(os.path.join(folder, "config.json")) as f:
+            c = json.load(f)
+        self.layers, self.heads, self.width = c["n_layer"], c["n_head"], c["n_embd"]
+        self.context, self.vocab = c.get("n_positions", c.get("n_ctx")), c["vocab_size"]
+        self.eps = c.get("layer_norm_epsilon", 1e-5)
+        self.head_dim = self.width // self.heads
+        w = read_safetensors(os.path.join(folder, "model.safetensors"))
+        self.wte, self.wpe = w["wte.weight"], w["wpe.weight"]          # [V, E], [P, E]
+        self.blocks = [{k: w[f"h.{i}.{k}"] for k in (
+            "ln_1.weight", "ln_1.bias", "attn.c_attn.weight", "attn.c_attn.bias", "attn.c_proj.weight",
+            "attn.c_proj.bias", "ln_2.weight", "ln_2.bias", "mlp.c_fc.weight", "mlp.c_fc.bias",
+            "mlp.c_proj.weight", "mlp.c_proj.bias")} for i in range(self.layers)]
+        self.ln_f = (w["ln_f.weight"], w["ln_f.bias"])
+        self.parameters = sum(t.numel() for t in w.values() if not t.dim() == 4)
+
+    def forward(self, ids, cache=None):
+        """Hidden states after ln_f for ids appended after the cache: [T, E]."""
+        t = ids.shape[0]
+        past = 0 if cache is None or cache[0] is None else cache[0][0].shape[1]
+        x = self.wte[ids] + self.wpe[past:past + t]                                  # [T, E]
+        s = past + t
+        mask = torch.ones(t, s, dtype=torch.bool).tril(diagonal=past) if t > 1 else None  # [T, S]
+        for i, b in enumerate(self.blocks):
+            h = F.layer_norm(x, (self.width,), b["ln_1.weight"], b["ln_1.bias"], self.eps)
+            qkv = torch.addmm(b["attn.c_attn.bias"], h, b["attn.c_attn.weight"])      # [T, 3E]
+            q, k, v = (z.view(t, self.heads, self.head_dim).transpose(0, 1) for z in qkv.split(self.width, 1))
+            if cache is not None:
+                if cache[i] is not None:
+                    k = torch.cat((cache[i][0], k), 1)                                # [H, S, D]
+                    v = torch.cat((cache[i][1], v), 1)
+                cache[i] = (k, v)
+            a = torch.matmul(q, k.transpose(-1, -2)) / math.sqrt(self.head_dim)      # [H, T, S]
+            if mask is not None:
+                a = torch.where(mask, a, torch.tensor(torch.finfo(a.dtype).min))
+            a = torch.softmax(a, -1)
+            y = torch.matmul(a, v).transpose(0, 1).reshape(t, self.width)            # [T, E]
+            x = x + torch.addmm(b["attn.c_proj.bias"], y, b["attn.c_proj.weight"])
+            h = F.layer_norm(x, (self.width,), b["ln_2.weight"], b["ln_2.bias"], self.eps)
+            m = F.gelu(torch.addmm(b["mlp.c_fc.bias"], h, b["mlp.c_fc.weight"]), approximate="tanh")
+            x = x + torch.addmm(b["mlp.c_proj.bias"], m, b["mlp.c_proj.weight"])
+        return F.layer_norm(x, (self.width,), self.ln_f[0], self.ln_f[1], self.eps)
+
+    def logits(self, hidden):  # [T, E] -> [T, V]
+        return hidden @ self.wte.T
+
+
+class HfGpt2:
+    """transformers' GPT2LMHeadModel on the same folder (used with --transformers)."""
+
+    def __init__(self, folder):
+        from transformers import GPT2LMHeadModel
+        self.model = GPT2LMHeadModel.from_pretrained(folder, torch_dtype=torch.float32).eval()
+        c = self.model.config
+        self.layers, self.width, self.context, self.vocab = c.n_layer, c.n_embd, c.n_positions, c.vocab_size
+        self.parameters = sum(p.numel() for p in self.model.parameters())
+        self.wte = self.model.transformer.wte.weight
+
+    def forward(self, ids, cache=None):
+        if cache is None:
+            return self.model.transformer(ids[None], use_cache=False).last_hidden_state[0]
+        out = self.model.transformer(ids[None], past_key_values=cache[0], use_cache=True)
+        cache[0] = out.past_key_values
+        return out.last_hidden_state[0]
+
+    def logits(self, hidden):
+        return self.model.lm_head(hidden)
+
+
+# ---- what is timed -------------------------------------------------------------------------
+
+def windows(n, context):
+    """(start, end, score_from) of each window, as tokenscope's Windows.plan without BOS."""
+    stride = max(1, context // 2)
+    step = min(stride, context - 1)
+    end = min(n, context)
+    out = [(0, end, 1)]
+    while end < n:
+        start_scoring = end
+        end = min(start_scoring + step, n)
+        out.append((end - context, end, start_scoring))
+    return out
+
+
+def score(model, ids, top_k):
+    """Every position's log-prob, rank, entropy and top-k; windows past the context."""
+    n = ids.shape[0]
+    logprob = torch.empty(n)
+    rank = torch.zeros(n, dtype=torch.long)
+    entropy = torch.empty(n)
+    top_ids = torch.zeros(n, top_k, dtype=torch.long)
+    top_lp = torch.empty(n, top_k)
+    plan = windows(n, model.context)
+    for start, end, score_from in plan:
+        x = ids[start:end]
+        logp = torch.log_softmax(model.logits(model.forward(x)), -1)     # [T, V]
+        rows = logp[score_from - 1 - start:end - 1 - start]               # rows predicting [from, end)
+        target = ids[score_from:end]
+        lp = rows.gather(1, target[:, None])                              # [c, 1]
+        logprob[score_from:end] = lp[:, 0]
+        rank[score_from:end] = (rows > lp).sum(1) + 1
+        entropy[score_from:end] = -(rows.exp() * rows).sum(1)
+        values, indices = rows.topk(top_k, 1)
+        top_lp[score_from:end], top_ids[score_from:end] = values, indices
+    return logprob.numpy(), rank.numpy(), entropy.numpy(), top_ids.numpy(), top_lp.numpy(), len(plan)
+
+
+def step_record(logits, top_k):
+    """What tokenscope records per step: the greedy token, its log-prob, the entropy, the top-k."""
+    logp = torch.log_softmax(logits, -1)                                  # [V]
+    token = int(torch.argmax(logits))
+    values, indices = logp.topk(top_k)
+    return token, float(logp[token]), float(-(logp.exp() * logp).sum()), indices.tolist(), values.tolist()
+
+
+def generate(model, prompt, count, cached, top_k):
+    """Greedy decoding; returns the tokens and the time of each step (from the call's start)."""
+    stamps = []
+    start = time.perf_counter()
+    seq = prompt.clone()
+    cache = [None] if isinstance(model, HfGpt2) else [None] * model.layers
+    hidden = model.forward(prompt, cache if cached else None)
+    logits = model.logits(hidden[-1])
+    tokens = []
+    for _ in range(count):
+        token = step_record(logits, top_k)[0]
+        tokens.append(token)
+        stamps.append(time.perf_counter() - start)
+        seq = torch.cat((seq, torch.tensor([token])))
+        if len(tokens) == count:
+            break
+        if cached:
+            hidden = model.forward(seq[-1:], cache)
+        else:
+            hidden = model.forward(seq)
+        logits = model.logits(hidden[-1])
+    return tokens, stamps
+
+
+def cpu_seconds():
+    """CPU time of the whole process, every thread."""
+    t = os.times()
+    return t.user + t.system
+
+
+def status_bytes(field):
+    """A size from /proc/self/status (VmHWM: is the peak resident memory), or -1."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith(field):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return -1
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--model", required=True, help="checkpoint folder (config.json, model.safetensors)")
+    p.add_argument("--tokens", type=int, default=1024)
+    p.add_argument("--new-tokens", type=int, default=32)
+    p.add_argument("--uncached-new-tokens", type=int, default=None)
+    p.add_argument("--repeat", type=int, default=3)
+    p.add_argument("--top-k", type=int, default=5)
+    p.add_argument("--seed", type=int, default=8)
+    p.add_argument("--threads", type=int, default=os.cpu_count(), help="torch intra-op threads (default: all cores)")
+    p.add_argument("--transformers", action="store_true", help="use transformers' GPT2LMHeadModel")
+    p.add_argument("--json", action="store_true")
+    a = p.parse_args()
+    uncached_count = a.new_tokens if a.uncached_new_tokens is None else a.uncached_new_tokens
+    torch.set_num_threads(a.threads)
+    torch.manual_seed(a.seed)
+
+    with torch.inference_mode():
+        model = HfGpt2(a.model) if a.transformers else Gpt2(a.model)
+        load_s = time.perf_counter() - STARTED
+        log(f"loaded {a.model} in {load_s:.2f} s")
+        rss_after_load = status_bytes("VmRSS:")
+        rng = np.random.default_rng(a.seed)
+        ids = torch.from_numpy(rng.integers(0, model.vocab, a.tokens)).long()
+
+        times, cpu = [], []
+        first = 0.0
+        n_windows = 0
+        for run in range(-1, a.repeat):
+            log(f"scoring {a.tokens} tokens, {'warm-up' if run < 0 else f'run {run + 1}/{a.repeat}'}")
+            c0, t0 = cpu_seconds(), time.perf_counter()
+            n_windows = score(model, ids, a.top_k)[-1]
+            dt = time.perf_counter() - t0
+            if run < 0:
+                first = dt
+            else:
+                times.append(dt)
+                cpu.append(cpu_seconds() - c0)
+        median = statistics.median(times)
+        root = {"model": os.path.basename(os.path.normpath(a.model)), "load_s": round(load_s, 4),
+                "rss_after_load_bytes": rss_after_load,
+                "score": {"tokens": a.tokens, "median_s": round(median, 4), "min_s": round(min(times), 4),
+                          "tokens_per_s": round(a.tokens / median, 3), "first_s": round(first, 4),
+                          "cpu_s": round(statistics.median(cpu), 4),
+                          "repeats": a.repeat, "windows": n_windows, "top_k": a.top_k}}
+
+        prompt = torch.from_numpy(np.random.default_rng(a.seed + 1).integers(0, model.vocab, PROMPT_TOKENS)).long()
+        for key, count, cached in (("generate", a.new_tokens, True), ("generate_uncached", uncached_count, False)):
+            if count <= 0:
+                continue
+            totals, firsts, cpus, steps = [], [], [], []
+            for run in range(-1, a.repeat):
+                log(f"generating {count} tokens {'with' if cached else 'without'} the cache, "
+                    f"{'warm-up' if run < 0 else f'run {run + 1}/{a.repeat}'}")
+                c0, t0 = cpu_seconds(), time.perf_counter()
+                _, stamps = generate(model, prompt, count, cached, a.top_k)
+                dt = time.perf_counter() - t0
+                if run >= 0:
+                    totals.append(dt)
+                    cpus.append(cpu_seconds() - c0)
+                    firsts.append(stamps[0] * 1e3)
+                    steps = [round((s - (stamps[i - 1] if i else 0)) * 1e3, 4) for i, s in enumerate(stamps)]
+            gm = statistics.median(totals)
+            fm = statistics.median(firsts)
+            root[key] = {"new_tokens": count, "prompt_tokens": PROMPT_TOKENS, "median_s": round(gm, 4),
+                         "min_s": round(min(totals), 4), "tokens_per_s": round(count / gm, 3),
+                         "first_token_ms": round(fm, 4),
+                         "decode_tokens_per_s": round((count - 1) / (gm - fm / 1e3), 3) if count > 1 else None,
+                         "cpu_s": round(statistics.median(cpus), 4), "kv_cache": cached, "repeats": a.repeat, "step_ms": steps}
+
+    root["peak_rss_bytes"] = status_bytes("VmHWM:")
+    root["parameters"] = model.parameters
+    root["layers"] = model.layers
+    root["width"] = model.width
+    root["context"] = model.context
+    root["cores"] = os.cpu_count()
+    root["engine"] = f"torch {torch.__version__} eager, {torch.get_num_threads()} threads" + (
+        ", transformers" if a.transformers else ", plain-torch GPT-2")
+    root["seed"] = a.seed
+    if a.json:
+        print(json.dumps(root, indent=2))
+    else:
+        s = root["score"]
+        print(f"model {root['model']}: {root['layers']} layers, width {root['width']}, {root['parameters']:,} parameters")
+        print(f"load              {root['load_s']:8.2f} s")
+        print(f"score {s['tokens']:5d} tokens {s['median_s']:8.3f} s median, {s['min_s']:.3f} s min, "
+              f"{s['tokens_per_s']:.1f} tokens/s ({s['windows']} windows)")
+        for key in ("generate", "generate_uncached"):
+            if key in root:
+                g = root[key]
+                print(f"{key:17s} {g['median_s']:8.3f} s median for {g['new_tokens']} tokens, "
+                      f"{g['tokens_per_s']:.2f} tokens/s, first token {g['first_token_ms']:.1f} ms")
+        print(f"peak RSS          {root['peak_rss_bytes'] / 1048576:8.1f} MiB")
+
+
+if __name__ == "__main__":
+    main()

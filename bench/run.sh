@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Runs tokenscope's `bench` and the PyTorch peer (bench/peer_torch.py) on the same checkpoints, one
+# configuration after the other so that both see the same machine, and writes one JSON per run:
+#   OUT/<model>-<who>-score<N>.json, OUT/<model>-<who>-generate.json, OUT/gpt2-<who>-long.json
+#
+#   bench/run.sh CKPT_DIR OUT_DIR [MODEL...]        (models default: gpt2 gpt2-medium gpt2-large)
+#
+# CKPT_DIR/<model> are checkpoint folders (see BENCHMARKS.md for making random GPT-2-shaped ones).
+# Environment: PYTHON (default /usr/bin/python3), JAVA (default $JAVA_HOME/bin/java), PEER=0 skips
+# the peer, LONG=0 skips the 1,000-token generation run, REPEAT (default 3).
+#
+# On a shared machine: before each run it waits until nothing else is runnable (/proc/stat's
+# procs_running) for 5 s, samples procs_running every half second while the run lasts, and runs a
+# configuration again (TRIES, default 3) when other processes were runnable in more than 10% of the
+# samples. OUT/contention.tsv says how contended each kept run was. QUIET=0 turns this off.
+set -euo pipefail
+here="$(cd "$(dirname "$0")/.." && pwd)"
+ckpt="$1"; out="$2"; shift 2
+models=("$@"); [ ${#models[@]} -gt 0 ] || models=(gpt2 gpt2-medium gpt2-large)
+python="${PYTHON:-/usr/bin/python3}"
+java="${JAVA:-${JAVA_HOME:+$JAVA_HOME/bin/}java}"
+jar="$here/target/tokenscope.jar"
+repeat="${REPEAT:-3}"
+mkdir -p "$out"
+
+running() { awk '/procs_running/ {print $2}' /proc/stat; }
+
+wait_quiet() { # until 5 s in a row with nothing runnable but this check
+  [ "${QUIET:-1}" != 0 ] || return 0
+  local calm=0
+  while [ "$calm" -lt 10 ]; do
+    if [ "$(running)" -le 1 ]; then calm=$((calm + 1)); else calm=0; fi
+    sleep 0.5
+  done
+}
+
+measured() { # FILE COMMAND...: runs it, prints the share of half-seconds in which others were runnable
+  local file="$1"; shift
+  local samples; samples="$(mktemp)"
+  ( while true; do running >> "$samples"; sleep 0.5; done ) &
+  local monitor=$!
+  "$@" > "$file"
+  kill "$monitor"; wait "$monitor" 2>/dev/null || true
+  # ours: 2 engine threads (+ the sampler); more than 3 runnable means someone else wanted a core
+  awk '{ n++; if ($1 > 3) busy++ } END { printf "%.2f\n", n ? busy / n : 0 }' "$samples"
+  rm -f "$samples"
+}
+
+ours() { "$java" --enable-native-access=ALL-UNNAMED -jar "$jar" bench --json "$@" 2>>"$out/ours.log"; }
+peer() { "$python" "$here/bench/peer_torch.py" --json "$@" 2>>"$out/peer.log"; }
+
+run() { # NAME ARGS...: ours, then the peer, with the same arguments; again while contended
+  local name="$1"; shift
+  local try who share
+  for who in ours peer; do
+    [ "$who" = ours ] || [ "${PEER:-1}" != 0 ] || continue
+    for try in $(seq 1 "${TRIES:-3}"); do
+      wait_quiet
+      echo "$(date +%T) load $(cut -d' ' -f1 /proc/loadavg): $name $who (try $try)" >&2
+      share="$(measured "$out/$name-$who.json" "$who" "$@")"
+      printf '%s\t%s\t%s\t%s\n' "$name" "$who" "$try" "$share" >> "$out/contention.tsv"
+      awk "BEGIN { exit !($share <= 0.10) }" && break
+      [ "${QUIET:-1}" != 0 ] || break
+    done
+  done
+}
+
+for m in "${models[@]}"; do
+  for n in 64 256 1024 4096; do
+    r="$repeat"
+    # the long texts of the large models take minutes a pass: one timed pass after the warm-up
+    if [ "$n" = 4096 ] && [ "$m" != gpt2 ]; then r=1; fi
+    if [ "$m" = gpt2-xl ] && [ "$n" -ge 1024 ]; then r=1; fi
+    run "$m-score$n" --model "$ckpt/$m" --tokens "$n" --new-tokens 0 --uncached-new-tokens 0 --repeat "$r"
+  done
+  k=64; u=32
+  if [ "$m" = gpt2-xl ]; then k=16; u=8; fi
+  run "$m-generate" --model "$ckpt/$m" --tokens 64 --new-tokens "$k" --uncached-new-tokens "$u" --repeat "$repeat"
+done
+if [ "${LONG:-1}" != 0 ] && [ -d "$ckpt/gpt2" ]; then
+  # generation time per step against position, up to the end of the context
+  run "gpt2-long" --model "$ckpt/gpt2" --tokens 64 --new-tokens 1000 --uncached-new-tokens 0 --repeat 1
+fi
+echo "$(date +%T) done" >&2

@@ -1,0 +1,381 @@
+package org.tokenscope.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import org.tokenscope.analysis.ScoredText;
+import org.tokenscope.generate.DecoderModel;
+import org.tokenscope.generate.GenerationListener;
+import org.tokenscope.generate.GenerationRequest;
+import org.tokenscope.generate.GenerationResult;
+import org.tokenscope.generate.Generator;
+import org.tokenscope.generate.Greedy;
+import org.tokenscope.generate.LogitsSession;
+import org.tokenscope.generate.Step;
+import org.tokenscope.model.Gpt2Model;
+import org.tokenscope.service.ScoreOptions;
+import org.tokenscope.service.TextScorer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code bench}: how long loading, scoring and generating take on this machine, through the same
+ * code paths the app uses. Token ids are pseudo-random from a fixed seed, so runs repeat exactly.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Time loading, scoring N tokens and greedy generation of K tokens (see BENCHMARKS.md).")
+public final class BenchCommand implements Callable<Integer> {
+
+    static final int PROMPT_TOKENS = 16;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ModelOptions models;
+
+    @Option(names = "--tokens", defaultValue = "1024", paramLabel = "N",
+            description = "Token ids to score; past the context, windows apply (default ${DEFAULT-VALUE}).")
+    int tokens;
+
+    @Option(names = "--new-tokens", defaultValue = "32", paramLabel = "K",
+            description = "Tokens to generate greedily after a 16-token prompt; 0 skips generation (default ${DEFAULT-VALUE}).")
+    int newTokens;
+
+    @Option(names = "--repeat", defaultValue = "3", paramLabel = "R",
+            description = "Timed repeats after one warm-up; the median and minimum are reported (default ${DEFAULT-VALUE}).")
+    int repeat;
+
+    @Option(names = "--uncached-new-tokens", paramLabel = "K",
+            description = "Tokens to generate without the key/value cache, a full forward pass per token "
+                    + "(default: as --new-tokens; 0 skips).")
+    Integer uncachedNewTokens;
+
+    @Option(names = "--top-k", defaultValue = "5", paramLabel = "K", description = "Alternatives per position and step (default ${DEFAULT-VALUE}).")
+    int topK;
+
+    @Option(names = "--bos", description = "Feed <|endoftext|> before the ids, as `score` does by default "
+            + "(then N = context takes two windows). Without it, N ids are exactly one forward pass of N positions.")
+    boolean bos;
+
+    @Option(names = "--seed", defaultValue = "8", paramLabel = "S", description = "Seed of the token ids (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--json", description = "Print JSON instead of a summary.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        if (tokens < 2) throw new IllegalArgumentException("--tokens must be at least 2, got " + tokens + ".");
+        if (newTokens < 0) throw new IllegalArgumentException("--new-tokens cannot be negative, got " + newTokens + ".");
+        if (repeat < 1) throw new IllegalArgumentException("--repeat must be at least 1, got " + repeat + ".");
+        int uncached = uncachedNewTokens == null ? newTokens : uncachedNewTokens;
+        if (uncached < 0) throw new IllegalArgumentException("--uncached-new-tokens cannot be negative.");
+        PrintWriter err = spec.commandLine().getErr();
+
+        long started = System.nanoTime();
+        Map<String, Object> root = new LinkedHashMap<>();
+        try (Gpt2Model model = models.open(models.model)) {
+            double loadSeconds = seconds(System.nanoTime() - started);
+            err.printf(Locale.ROOT, "bench: loaded %s in %.2f s%n", model.name(), loadSeconds);
+            root.put("model", model.name());
+            root.put("load_s", round(loadSeconds));
+            root.put("rss_after_load_bytes", statusBytes("VmRSS:"));
+            root.put("score", score(model, err));
+            if (newTokens > 0) {
+                root.put("generate", generate(model, newTokens, false, err));
+            }
+            if (uncached > 0) {
+                root.put("generate_uncached", generate(model, uncached, true, err));
+            }
+            root.put("peak_rss_bytes", statusBytes("VmHWM:"));
+            root.put("parameters", model.parameterCount());
+            root.put("layers", model.config().layers());
+            root.put("width", model.config().width());
+            root.put("context", model.contextLength());
+            root.put("cores", Runtime.getRuntime().availableProcessors());
+            root.put("java", Runtime.version().toString());
+            root.put("seed", seed);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root));
+        } else {
+            printSummary(out, root);
+        }
+        out.flush();
+        return 0;
+    }
+
+    // ---- scoring ----------------------------------------------------------------------------
+
+    private Map<String, Object> score(Gpt2Model model, PrintWriter err) {
+        int[] ids = randomIds(seed, tokens, model.vocabSize());
+        ScoreOptions options = new ScoreOptions(bos, topK, 0);
+        double[] times = new double[repeat];
+        double[] cpu = new double[repeat];
+        double first = 0;
+        int windows = 0;
+        int scored = 0;
+        for (int run = -1; run < repeat; run++) {
+            String label = run < 0 ? "warm-up" : "run " + (run + 1) + "/" + repeat;
+            double cpuStart = cpuSeconds();
+            long start = System.nanoTime();
+            ScoredText result = TextScorer.scoreIds(model, ids, options, () -> false, (done, total) ->
+                    err.printf(Locale.ROOT, "bench: scoring %d tokens, %s: window %d/%d%n", tokens, label, done, total));
+            double s = seconds(System.nanoTime() - start);
+            if (run < 0) {
+                first = s;
+                windows = result.windows().windows().size();
+                scored = (int) result.tokens().stream().filter(t -> t.isScored()).count();
+            } else {
+                times[run] = s;
+                cpu[run] = cpuSeconds() - cpuStart;
+            }
+        }
+        double median = median(times);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("tokens", tokens);
+        out.put("median_s", round(median));
+        out.put("min_s", round(Arrays.stream(times).min().orElseThrow()));
+        out.put("tokens_per_s", round(tokens / median));
+        out.put("first_s", round(first));
+        out.put("cpu_s", round(median(cpu)));
+        out.put("repeats", repeat);
+        out.put("windows", windows);
+        out.put("scored_tokens", scored);
+        out.put("bos", bos);
+        out.put("top_k", topK);
+        return out;
+    }
+
+    // ---- generation -------------------------------------------------------------------------
+
+    private Map<String, Object> generate(Gpt2Model model, int count, boolean withoutCache, PrintWriter err) {
+        int[] prompt = randomIds(seed + 1, PROMPT_TOKENS, model.vocabSize());
+        if (PROMPT_TOKENS + count > model.contextLength()) {
+            throw new IllegalArgumentException("A 16-token prompt plus " + count + " new tokens exceed the model's context of "
+                    + model.contextLength() + ".");
+        }
+        DecoderModel decoder = withoutCache ? new Uncached(model) : new NeverEnds(model);
+        GenerationRequest request = GenerationRequest.builder().setPrompt(prompt).setMaxNewTokens(count)
+                .optStrategy(new Greedy()).optTopAlternatives(topK).build();
+        String label = withoutCache ? "without the cache" : "with the cache";
+        double[] times = new double[repeat];
+        double[] firsts = new double[repeat];
+        double[] cpu = new double[repeat];
+        double[] stepMs = new double[count];
+        for (int run = -1; run < repeat; run++) {
+            String which = run < 0 ? "warm-up" : "run " + (run + 1) + "/" + repeat;
+            err.printf(Locale.ROOT, "bench: generating %d tokens %s, %s%n", count, label, which);
+            double cpuStart = cpuSeconds();
+            long start = System.nanoTime();
+            long[] stamps = new long[count];
+            int[] made = new int[1];
+            GenerationResult result = new Generator(decoder).generate(request, new GenerationListener() {
+                @Override
+                public void onStep(Step step) {
+                    stamps[made[0]++] = System.nanoTime();
+                }
+            }, () -> false);
+            long end = System.nanoTime();
+            if (result.sequences().getFirst().ids().length != count) {
+                throw new IllegalStateException("Generation stopped after " + result.sequences().getFirst().ids().length
+                        + " of " + count + " tokens.");
+            }
+            if (run >= 0) {
+                times[run] = seconds(end - start);
+                cpu[run] = cpuSeconds() - cpuStart;
+                firsts[run] = (stamps[0] - start) / 1e6;
+                if (run == repeat - 1) {
+                    for (int i = 0; i < count; i++) {
+                        stepMs[i] = round((stamps[i] - (i == 0 ? start : stamps[i - 1])) / 1e6);
+                    }
+                }
+            }
+        }
+        double median = median(times);
+        double firstMs = median(firsts);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("new_tokens", count);
+        out.put("prompt_tokens", PROMPT_TOKENS);
+        out.put("median_s", round(median));
+        out.put("min_s", round(Arrays.stream(times).min().orElseThrow()));
+        out.put("tokens_per_s", round(count / median));
+        out.put("first_token_ms", round(firstMs));
+        out.put("decode_tokens_per_s", count > 1 ? round((count - 1) / (median - firstMs / 1e3)) : null);
+        out.put("cpu_s", round(median(cpu)));
+        out.put("kv_cache", !withoutCache);
+        out.put("repeats", repeat);
+        out.put("step_ms", stepMs);
+        return out;
+    }
+
+    /** The model with no end-of-text token, so that greedy decoding always makes all K tokens. */
+    private record NeverEnds(Gpt2Model model) implements DecoderModel {
+        @Override
+        public LogitsSession newSession() {
+            return model.newSession();
+        }
+
+        @Override
+        public int contextLength() {
+            return model.contextLength();
+        }
+
+        @Override
+        public int vocabSize() {
+            return model.vocabSize();
+        }
+
+        @Override
+        public int endOfTextId() {
+            return -1;
+        }
+
+        @Override
+        public byte[] tokenBytes(int id) {
+            return model.tokenBytes(id);
+        }
+    }
+
+    /** As {@link NeverEnds}, but every step runs the whole sequence again in a fresh session (no cache). */
+    private record Uncached(Gpt2Model model) implements DecoderModel {
+        @Override
+        public LogitsSession newSession() {
+            return new LogitsSession() {
+                private int[] ids = new int[0];
+
+                @Override
+                public float[] append(int[] more) {
+                    int[] all = Arrays.copyOf(ids, ids.length + more.length);
+                    System.arraycopy(more, 0, all, ids.length, more.length);
+                    ids = all;
+                    try (LogitsSession fresh = model.newSession()) {
+                        return fresh.append(all);
+                    }
+                }
+
+                @Override
+                public LogitsSession fork() {
+                    throw new UnsupportedOperationException("The uncached benchmark session does not fork.");
+                }
+
+                @Override
+                public int length() {
+                    return ids.length;
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+        }
+
+        @Override
+        public int contextLength() {
+            return model.contextLength();
+        }
+
+        @Override
+        public int vocabSize() {
+            return model.vocabSize();
+        }
+
+        @Override
+        public int endOfTextId() {
+            return -1;
+        }
+
+        @Override
+        public byte[] tokenBytes(int id) {
+            return model.tokenBytes(id);
+        }
+    }
+
+    // ---- helpers ----------------------------------------------------------------------------
+
+    /** {@code n} ids in [0, vocab) from {@code seed}: the same on every machine. */
+    static int[] randomIds(long seed, int n, int vocab) {
+        SplittableRandom random = new SplittableRandom(seed);
+        int[] ids = new int[n];
+        for (int i = 0; i < n; i++) ids[i] = random.nextInt(vocab);
+        return ids;
+    }
+
+    /** A size from /proc/self/status ({@code VmHWM:} is the peak resident memory), or -1 where there is none. */
+    static long statusBytes(String field) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith(field)) {
+                    String[] parts = line.substring(field.length()).trim().split("\\s+");
+                    return Long.parseLong(parts[0]) * 1024; // kB
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    /**
+     * CPU time of the whole process, every thread (the engine's too), from /proc/self/stat; NaN where
+     * there is none. Next to a wall time it shows whether other processes took the cores.
+     */
+    static double cpuSeconds() {
+        try {
+            String stat = Files.readString(Path.of("/proc/self/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0; // utime + stime in ticks of 1/100 s
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
+    static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    private static double seconds(long nanos) {
+        return nanos / 1e9;
+    }
+
+    private static double round(double x) {
+        return Math.round(x * 1e4) / 1e4;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void printSummary(PrintWriter out, Map<String, Object> root) {
+        out.printf(Locale.ROOT, "model %s: %d layers, width %d, %,d parameters%n", root.get("model"), root.get("layers"),
+                root.get("width"), (Long) root.get("parameters"));
+        out.printf(Locale.ROOT, "load              %8.2f s%n", (Double) root.get("load_s"));
+        Map<String, Object> s = (Map<String, Object>) root.get("score");
+        out.printf(Locale.ROOT, "score %5d tokens %8.3f s median, %.3f s min, %.1f tokens/s (%d window%s, first run %.3f s)%n",
+                s.get("tokens"), s.get("median_s"), s.get("min_s"), s.get("tokens_per_s"), s.get("windows"),
+                (Integer) s.get("windows") == 1 ? "" : "s", s.get("first_s"));
+        for (String key : List.of("generate", "generate_uncached")) {
+            Map<String, Object> g = (Map<String, Object>) root.get(key);
+            if (g == null) continue;
+            out.printf(Locale.ROOT, "%-17s %8.3f s median for %d tokens, %.2f tokens/s, first token %.1f ms%n",
+                    key.equals("generate") ? "generate (cache)" : "generate (none)", g.get("median_s"), g.get("new_tokens"),
+                    g.get("tokens_per_s"), g.get("first_token_ms"));
+        }
+        out.printf(Locale.ROOT, "peak RSS          %8.1f MiB%n", (Long) root.get("peak_rss_bytes") / 1048576.0);
+    }
+}

@@ -1,0 +1,78 @@
+package org.tokenscope.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tokenscope.testing.CheckpointWriter;
+import org.tokenscope.testing.TinyGpt2;
+
+/** {@code bench --json} runs end to end on a tiny checkpoint and prints the documented shape (no times checked). */
+class BenchCommandTest {
+
+    @TempDir
+    static Path dir;
+    static Path model;
+
+    @BeforeAll
+    static void writeModel() throws Exception {
+        model = CheckpointWriter.write(TinyGpt2.random(3, 2, 4, 32, 64, 50257), dir.resolve("tiny"));
+    }
+
+    @Test
+    void jsonHasTheDocumentedShape() throws Exception {
+        // 150 tokens in a 64-position context: windows apply
+        CliRun run = CliRun.of("bench", "--model", model.toString(), "--tokens", "150", "--new-tokens", "5",
+                "--repeat", "2", "--json");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode root = new ObjectMapper().readTree(run.out());
+        assertThat(root.get("model").isTextual()).isTrue();
+        assertThat(root.get("load_s").isNumber()).isTrue();
+        assertThat(root.get("peak_rss_bytes").isIntegralNumber()).isTrue();
+        assertThat(root.get("peak_rss_bytes").asLong()).isPositive();
+
+        JsonNode score = root.get("score");
+        assertThat(score.get("tokens").isInt()).isTrue();
+        assertThat(score.get("tokens").asInt()).isEqualTo(150);
+        for (String field : List.of("median_s", "min_s", "tokens_per_s")) {
+            assertThat(score.get(field).isNumber()).as(field).isTrue();
+            assertThat(score.get(field).asDouble()).as(field).isPositive();
+        }
+        assertThat(score.get("min_s").asDouble()).isLessThanOrEqualTo(score.get("median_s").asDouble());
+        assertThat(score.get("windows").asInt()).isGreaterThan(1);
+        assertThat(score.get("scored_tokens").asInt()).isEqualTo(149); // without BOS the first id is context only
+
+        for (String key : List.of("generate", "generate_uncached")) {
+            JsonNode g = root.get(key);
+            assertThat(g.get("new_tokens").isInt()).as(key).isTrue();
+            assertThat(g.get("new_tokens").asInt()).as(key).isEqualTo(5);
+            assertThat(g.get("prompt_tokens").asInt()).as(key).isEqualTo(16);
+            for (String field : List.of("median_s", "tokens_per_s", "first_token_ms")) {
+                assertThat(g.get(field).isNumber()).as(key + "." + field).isTrue();
+                assertThat(g.get(field).asDouble()).as(key + "." + field).isPositive();
+            }
+            assertThat(g.get("step_ms")).as(key).hasSize(5);
+        }
+        assertThat(run.err()).contains("bench:");
+    }
+
+    @Test
+    void summaryWithoutJson() {
+        CliRun run = CliRun.of("bench", "--model", model.toString(), "--tokens", "20", "--new-tokens", "2",
+                "--uncached-new-tokens", "0", "--repeat", "1");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("score", "generate (cache)", "peak RSS").doesNotContain("generate (none)");
+    }
+
+    @Test
+    void refusesNoRepeats() {
+        CliRun run = CliRun.of("bench", "--model", model.toString(), "--repeat", "0");
+        assertThat(run.exitCode()).isNotZero();
+        assertThat(run.err()).contains("--repeat");
+    }
+}

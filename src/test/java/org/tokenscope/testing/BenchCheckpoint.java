@@ -1,0 +1,175 @@
+package org.tokenscope.testing;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Writes a GPT-2-shaped checkpoint with seeded random F32 weights, for benchmarks where the Hub
+ * cannot be reached: {@code config.json}, the real GPT-2 {@code tokenizer.json} (rebuilt from
+ * jtokkit) and {@code model.safetensors}, streamed a few megabytes at a time so that gpt2-xl
+ * (6.2 GB) needs no more heap than gpt2.
+ *
+ * <p>Weights are uniform with GPT-2's initial scales (std 0.02; residual projections 0.02/√(2·layers);
+ * LayerNorm gain 1, bias 0). Timings don't depend on the values; the text they predict is noise.
+ *
+ * <pre>java -cp test-classes:classes:DEPS org.tokenscope.testing.BenchCheckpoint gpt2-large /tmp/ckpt/gpt2-large</pre>
+ */
+public final class BenchCheckpoint {
+
+    /** GPT-2's published shapes. */
+    public record Shape(String name, int layers, int heads, int width) {
+        static final int VOCAB = 50257;
+        static final int CONTEXT = 1024;
+    }
+
+    public static final Map<String, Shape> SHAPES = Map.of(
+            "gpt2", new Shape("gpt2", 12, 12, 768),
+            "gpt2-medium", new Shape("gpt2-medium", 24, 16, 1024),
+            "gpt2-large", new Shape("gpt2-large", 36, 20, 1280),
+            "gpt2-xl", new Shape("gpt2-xl", 48, 25, 1600));
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private BenchCheckpoint() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        if (args.length < 2 || !SHAPES.containsKey(args[0])) {
+            System.err.println("usage: BenchCheckpoint gpt2|gpt2-medium|gpt2-large|gpt2-xl FOLDER [SEED]");
+            System.exit(2);
+        }
+        long seed = args.length > 2 ? Long.parseLong(args[2]) : 8;
+        long start = System.nanoTime();
+        Path dir = write(SHAPES.get(args[0]), Path.of(args[1]), seed);
+        System.err.printf(Locale.ROOT, "wrote %s in %.1f s%n", dir, (System.nanoTime() - start) / 1e9);
+    }
+
+    /** Writes the folder and returns it. */
+    public static Path write(Shape shape, Path dir, long seed) throws IOException {
+        Files.createDirectories(dir);
+        JSON.writeValue(dir.resolve("config.json").toFile(), config(shape));
+        Files.copy(Gpt2TokenizerJson.cached(), dir.resolve("tokenizer.json"), StandardCopyOption.REPLACE_EXISTING);
+        writeWeights(shape, dir.resolve(CheckpointWriter.SINGLE_FILE), seed);
+        return dir;
+    }
+
+    private static ObjectNode config(Shape s) {
+        ObjectNode c = JSON.createObjectNode();
+        c.put("model_type", "gpt2");
+        c.putArray("architectures").add("GPT2LMHeadModel");
+        c.put("n_layer", s.layers());
+        c.put("n_head", s.heads());
+        c.put("n_embd", s.width());
+        c.put("n_positions", Shape.CONTEXT);
+        c.put("n_ctx", Shape.CONTEXT);
+        c.put("vocab_size", Shape.VOCAB);
+        c.put("layer_norm_epsilon", 1e-5);
+        c.put("activation_function", "gelu_new");
+        c.put("bos_token_id", Gpt2TokenizerJson.END_OF_TEXT_ID);
+        c.put("eos_token_id", Gpt2TokenizerJson.END_OF_TEXT_ID);
+        c.put("torch_dtype", "float32");
+        return c;
+    }
+
+    /** Name → (shape, std, mean); std 0 means every entry equals the mean. */
+    private record Init(long[] shape, double std, double mean) {
+        long count() {
+            long n = 1;
+            for (long d : shape) n *= d;
+            return n;
+        }
+    }
+
+    private static LinkedHashMap<String, Init> tensors(Shape s) {
+        long e = s.width();
+        long v = Shape.VOCAB;
+        double std = 0.02;
+        double residual = 0.02 / Math.sqrt(2.0 * s.layers());
+        LinkedHashMap<String, Init> t = new LinkedHashMap<>();
+        t.put("wte.weight", new Init(new long[] {v, e}, std, 0));
+        t.put("wpe.weight", new Init(new long[] {Shape.CONTEXT, e}, 0.01, 0));
+        for (int i = 0; i < s.layers(); i++) {
+            String h = "h." + i + ".";
+            t.put(h + "ln_1.weight", new Init(new long[] {e}, 0, 1));
+            t.put(h + "ln_1.bias", new Init(new long[] {e}, 0, 0));
+            t.put(h + "attn.c_attn.weight", new Init(new long[] {e, 3 * e}, std, 0));
+            t.put(h + "attn.c_attn.bias", new Init(new long[] {3 * e}, 0, 0));
+            t.put(h + "attn.c_proj.weight", new Init(new long[] {e, e}, residual, 0));
+            t.put(h + "attn.c_proj.bias", new Init(new long[] {e}, 0, 0));
+            t.put(h + "ln_2.weight", new Init(new long[] {e}, 0, 1));
+            t.put(h + "ln_2.bias", new Init(new long[] {e}, 0, 0));
+            t.put(h + "mlp.c_fc.weight", new Init(new long[] {e, 4 * e}, std, 0));
+            t.put(h + "mlp.c_fc.bias", new Init(new long[] {4 * e}, 0, 0));
+            t.put(h + "mlp.c_proj.weight", new Init(new long[] {4 * e, e}, residual, 0));
+            t.put(h + "mlp.c_proj.bias", new Init(new long[] {e}, 0, 0));
+        }
+        t.put("ln_f.weight", new Init(new long[] {e}, 0, 1));
+        t.put("ln_f.bias", new Init(new long[] {e}, 0, 0));
+        return t;
+    }
+
+    private static void writeWeights(Shape s, Path file, long seed) throws IOException {
+        LinkedHashMap<String, Init> tensors = tensors(s);
+        ObjectNode header = JSON.createObjectNode();
+        header.putObject("__metadata__").put("format", "pt");
+        long offset = 0;
+        for (Map.Entry<String, Init> t : tensors.entrySet()) {
+            ObjectNode entry = header.putObject(t.getKey());
+            entry.put("dtype", "F32");
+            var shape = entry.putArray("shape");
+            for (long d : t.getValue().shape()) shape.add(d);
+            long bytes = 4 * t.getValue().count();
+            entry.putArray("data_offsets").add(offset).add(offset + bytes);
+            offset += bytes;
+        }
+        StringBuilder json = new StringBuilder(new ObjectMapper().writeValueAsString(header));
+        while (json.toString().getBytes(StandardCharsets.UTF_8).length % 8 != 0) json.append(' ');
+        byte[] headerBytes = json.toString().getBytes(StandardCharsets.UTF_8);
+        Path partial = file.resolveSibling(file.getFileName() + ".partial");
+        try (FileChannel out = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            writeFully(out, ByteBuffer.wrap(CheckpointWriter.lengthPrefix(headerBytes.length)));
+            writeFully(out, ByteBuffer.wrap(headerBytes));
+            ByteBuffer chunk = ByteBuffer.allocateDirect(1 << 24).order(ByteOrder.LITTLE_ENDIAN);
+            long state = seed * 0x9E3779B97F4A7C15L + 1;
+            for (Init init : tensors.values()) {
+                double half = init.std() * Math.sqrt(3.0); // uniform [-a, a] has std a/√3
+                long left = init.count();
+                while (left > 0) {
+                    chunk.clear();
+                    FloatBuffer floats = chunk.asFloatBuffer();
+                    int n = (int) Math.min(left, floats.capacity());
+                    for (int i = 0; i < n; i++) {
+                        state ^= state << 13; // xorshift64
+                        state ^= state >>> 7;
+                        state ^= state << 17;
+                        double u = (state >>> 40) * 0x1.0p-24 * 2 - 1; // [-1, 1)
+                        floats.put((float) (init.mean() + half * u));
+                    }
+                    chunk.limit(4 * n);
+                    writeFully(out, chunk);
+                    left -= n;
+                }
+            }
+        }
+        Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private static void writeFully(FileChannel out, ByteBuffer buffer) throws IOException {
+        while (buffer.hasRemaining()) out.write(buffer);
+    }
+}
