@@ -1,5 +1,6 @@
 package org.tokenscope.app;
 
+import org.tokenscope.service.UserMessages;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import javafx.beans.property.BooleanProperty;
@@ -344,6 +345,6 @@ public final class InsideViewModel {
     private void failed(Throwable e) {
         busy.set(passRunning || gridRunning);
         progress.set(0);
-        status.set(e instanceof CancellationException ? "Cancelled." : Messages.of(e));
+        status.set(e instanceof CancellationException ? "Cancelled." : UserMessages.sentence(e));
     }
 }

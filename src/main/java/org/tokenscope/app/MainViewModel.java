@@ -1,5 +1,6 @@
 package org.tokenscope.app;
 
+import org.tokenscope.service.UserMessages;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
@@ -253,8 +254,8 @@ public final class MainViewModel {
             done(where.note() != null ? where.note() : "Model " + slot.label() + ": " + where.name() + " ready.");
             analyse();
         }, e -> {
-            slot.failed(Messages.of(e));
-            fail("Model " + slot.label() + " (" + spec + "): " + Messages.of(e)
+            slot.failed(UserMessages.sentence(e));
+            fail("Model " + slot.label() + " (" + spec + "): " + UserMessages.sentence(e)
                     + (standIn != null ? " Choose \"" + MainView.OPEN_FOLDER + "\" in the " + slot.label()
                     + " list to open a model folder." : ""));
         });
@@ -313,7 +314,7 @@ public final class MainViewModel {
                     formatPpl(result.a()), result.b() == null ? "" : " (A), " + formatPpl(result.b()) + " (B)"));
         }, e -> {
             if (!(e instanceof CancellationException)) {
-                fail(Messages.of(e));
+                fail(UserMessages.sentence(e));
             }
         });
         current = analysisTask;
@@ -373,7 +374,7 @@ public final class MainViewModel {
             done(result.cancelled() ? "Generation cancelled." : "Generated " + result.best().steps().size() + " tokens.");
         }, e -> {
             generating.set(false);
-            fail(Messages.of(e));
+            fail(UserMessages.sentence(e));
         });
         current = generationTask;
     }
@@ -384,7 +385,7 @@ public final class MainViewModel {
             text.set(java.nio.file.Files.readString(file));
             return true;
         } catch (java.io.IOException | RuntimeException e) {
-            fail("Could not open " + file.getFileName() + ": " + Messages.of(e));
+            fail("Could not open " + file.getFileName() + ": " + UserMessages.sentence(e));
             return false;
         }
     }

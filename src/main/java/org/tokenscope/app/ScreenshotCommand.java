@@ -1,5 +1,6 @@
 package org.tokenscope.app;
 
+import org.tokenscope.service.UserMessages;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -111,7 +112,7 @@ public final class ScreenshotCommand implements Callable<Integer> {
         } catch (java.util.concurrent.TimeoutException e) {
             throw new IllegalStateException("The analysis was not shown within " + timeout + " s; no screenshot taken.");
         } catch (java.util.concurrent.ExecutionException e) {
-            throw new IllegalStateException(Messages.of(e.getCause()), e.getCause());
+            throw new IllegalStateException(UserMessages.sentence(e.getCause()), e.getCause());
         } finally {
             Platform.exit();
             inference.close();

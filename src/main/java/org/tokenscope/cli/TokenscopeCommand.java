@@ -1,5 +1,6 @@
 package org.tokenscope.cli;
 
+import org.tokenscope.service.UserMessages;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -41,7 +42,7 @@ public final class TokenscopeCommand implements Runnable {
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            commandLine.getErr().println("Error: " + Errors.sentence(e));
+            commandLine.getErr().println("Error: " + UserMessages.sentence(e));
             return 1;
         });
         return cli.execute(args);
