@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import javafx.beans.property.BooleanProperty;
-import javafx.beans.property.DoubleProperty;
 import javafx.beans.property.IntegerProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
@@ -17,7 +16,6 @@ import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.beans.property.SimpleBooleanProperty;
-import javafx.beans.property.SimpleDoubleProperty;
 import javafx.beans.property.SimpleIntegerProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
@@ -87,7 +85,6 @@ public final class MainViewModel {
     private final ReadOnlyStringWrapper generatedText = new ReadOnlyStringWrapper("");
     private final ReadOnlyObjectWrapper<GenerationResult> generationResult = new ReadOnlyObjectWrapper<>();
     private final ReadOnlyBooleanWrapper generating = new ReadOnlyBooleanWrapper(false);
-    private final DoubleProperty maxNewTokensUi = new SimpleDoubleProperty(20);
 
     private TaskRunner.Handle analysisTask;
     private javafx.animation.PauseTransition debounce;
@@ -460,10 +457,5 @@ public final class MainViewModel {
     /** The runner its work goes to, for the views' own view-models (the Inside tab's). */
     TaskRunner runner() {
         return runner;
-    }
-
-    /** Exposed for the generation pane's spinner. */
-    DoubleProperty maxNewTokensUi() {
-        return maxNewTokensUi;
     }
 }
