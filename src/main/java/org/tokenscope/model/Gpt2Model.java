@@ -43,15 +43,31 @@ public final class Gpt2Model implements DecoderModel, AutoCloseable {
     private final Gpt2Tokenizer tokenizer;
     private final NDManager manager;
     private final Gpt2Weights weights;
+    /**
+     * Whether gradients may flow through the forward pass (a {@link Gpt2Trainer}'s model): then it
+     * makes new arrays where inference updates in place, since autograd needs the values it saved,
+     * and scalar operands are arrays of the pass (see {@link #scaled}).
+     */
+    private final boolean training;
 
     private Gpt2Model(String name, Path folder, Gpt2Config config, Gpt2Tokenizer tokenizer, NDManager manager,
-                      Gpt2Weights weights) {
+                      Gpt2Weights weights, boolean training) {
         this.name = name;
         this.folder = folder;
         this.config = config;
         this.tokenizer = tokenizer;
         this.manager = manager;
         this.weights = weights;
+        this.training = training;
+    }
+
+    /**
+     * A model over weights made in memory, to be trained (a {@link Gpt2Trainer}'s). Like a loaded model
+     * it owns {@code manager} and {@code tokenizer}; it has no folder.
+     */
+    static Gpt2Model training(String name, Gpt2Config config, Gpt2Tokenizer tokenizer, NDManager manager,
+                              Gpt2Weights weights) {
+        return new Gpt2Model(name, null, config, tokenizer, manager, weights, true);
     }
 
     /**
@@ -77,7 +93,7 @@ public final class Gpt2Model implements DecoderModel, AutoCloseable {
         NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch");
         try (SafetensorsBundle bundle = SafetensorsBundle.open(folder)) {
             Gpt2Weights weights = Gpt2Weights.load(bundle, config, manager);
-            return new Gpt2Model(name, folder, config, tokenizer, manager, weights);
+            return new Gpt2Model(name, folder, config, tokenizer, manager, weights, false);
         } catch (ModelFormatException | RuntimeException e) {
             manager.close();
             tokenizer.close();
@@ -124,6 +140,19 @@ public final class Gpt2Model implements DecoderModel, AutoCloseable {
     @Override
     public byte[] tokenBytes(int id) {
         return tokenizer.tokenBytes(id);
+    }
+
+    /**
+     * Logits at every position, [T, V], made in {@code scratch}, for training: inside a
+     * {@code GradientCollector} the result carries the graph back to every weight (the tied head is
+     * transposed here, not through the view made once at load).
+     */
+    NDArray trainingLogits(NDManager scratch, int[] ids) {
+        checkIds(ids, 0);
+        NDArray hidden = forward(scratch, ids, null);          // [T, E]
+        NDArray headTransposed = weights.head.transpose();      // [E, V]
+        headTransposed.attach(scratch);
+        return hidden.matMul(headTransposed);                   // [T, V]
     }
 
     /** Logits at every position: [ids.length][vocab]. Meant for short inputs (tests, tools). */
@@ -343,8 +372,10 @@ public final class Gpt2Model implements DecoderModel, AutoCloseable {
         NDArray x = weights.tokenEmbedding.get(scratch.create(longIds));                        // [T, E], a copy
         x.attach(scratch);
         NDArray positions = weights.positionEmbedding.get(new NDIndex("{}:{}", past, past + t)); // [T, E], a view
-        x.addi(positions); // x is the residual stream from here on, updated in place
-        positions.close();
+        x = accumulate(x, positions); // x is the residual stream from here on, updated in place
+        if (!training) {
+            positions.close();
+        }
         Mask mask = t > 1 ? Mask.causal(scratch, t, past) : null;
         if (probe != null) {
             probe.residual(-1, x);
@@ -353,20 +384,13 @@ public final class Gpt2Model implements DecoderModel, AutoCloseable {
         for (int layer = 0; layer <= last; layer++) {
             checkCancel(cancel);
             Gpt2Weights.Block b = weights.blocks.get(layer);
+            if (training) {
+                x = block(x, b, layer, cache, past, mask, probe); // every array lives until backward
+                continue;
+            }
             try (NDManager step = scratch.newSubManager()) {
                 x.tempAttach(step); // what this block computes from x is freed with the block; x stays
-                NDArray normed = layerNorm(x, b.ln1Gain(), b.ln1Bias());                    // [T, E]
-                NDArray attended = attention(normed, b, layer, cache, past, mask, probe);   // [T, E]
-                normed.close();
-                x.addi(attended);
-                normed = layerNorm(x, b.ln2Gain(), b.ln2Bias());
-                NDArray mlpOut = mlp(normed, b);                                            // [T, E]
-                normed.close();
-                x.addi(mlpOut);
-                if (probe != null) {
-                    probe.contributions(layer, attended, mlpOut);
-                    probe.residual(layer, x);
-                }
+                x = block(x, b, layer, cache, past, mask, probe);
             }
         }
         if (cache != null) {
@@ -375,12 +399,55 @@ public final class Gpt2Model implements DecoderModel, AutoCloseable {
         return layerNorm(x, weights.finalGain, weights.finalBias);
     }
 
+    /** One transformer block on the residual stream x: x + attention(ln₁ x), then + mlp(ln₂ x). */
+    private NDArray block(NDArray x, Gpt2Weights.Block b, int layer, KvCache cache, int past, Mask mask,
+                          Probe probe) { // [T, E] -> [T, E]
+        NDArray normed = layerNorm(x, b.ln1Gain(), b.ln1Bias());                        // [T, E]
+        NDArray attended = attention(normed, b, layer, cache, past, mask, probe);       // [T, E]
+        release(normed);
+        x = accumulate(x, attended);
+        normed = layerNorm(x, b.ln2Gain(), b.ln2Bias());
+        NDArray mlpOut = mlp(normed, b);                                                // [T, E]
+        release(normed);
+        x = accumulate(x, mlpOut);
+        if (probe != null) {
+            probe.contributions(layer, attended, mlpOut);
+            probe.residual(layer, x);
+        }
+        return x;
+    }
+
+    /** x + y: in place when inferring, a new array when training (autograd may have saved x). */
+    private NDArray accumulate(NDArray x, NDArray y) {
+        return training ? x.add(y) : x.addi(y);
+    }
+
+    /**
+     * x·c: in place when inferring; when training, a new array times c as an array of x's manager,
+     * not {@code mul(Number)}: DJL turns the number into an array over a Java buffer and lets go of it
+     * at once, and autograd, which saved that operand for the backward pass, then reads memory the
+     * garbage collector may have reused (gradients turn NaN at random steps).
+     */
+    private NDArray scaled(NDArray x, float c) {
+        return training ? x.mul(x.getManager().create(c)) : x.muli(c);
+    }
+
+    /** Frees an intermediate early when inferring; when training, backward may still need it. */
+    private void release(NDArray array) {
+        if (!training) {
+            array.close();
+        }
+    }
+
     private NDArray layerNorm(NDArray x, NDArray gain, NDArray bias) { // [T, E] -> [T, E]
         return LayerNorm.layerNorm(x, new Shape(config.width()), gain, bias, config.layerNormEps()).singletonOrThrow();
     }
 
     /** A Conv1D layer as one fused engine call: x·W + b. */
-    private static NDArray linear(NDArray x, Gpt2Weights.Linear layer) { // [T, in] -> [T, out]
+    private NDArray linear(NDArray x, Gpt2Weights.Linear layer) { // [T, in] -> [T, out]
+        if (training) { // the stored weight itself, so the gradient lands on it, not on a view made at load
+            return x.matMul(layer.weightInOut()).add(layer.bias());
+        }
         return ai.djl.nn.core.Linear.linear(x, layer.weightOutIn(), layer.bias()).singletonOrThrow();
     }
 
@@ -391,7 +458,7 @@ public final class Gpt2Model implements DecoderModel, AutoCloseable {
         int headDim = config.headDim();
         NDArray qkv = linear(x, b.qkv());                                               // [T, 3E]
         NDList parts = qkv.split(3, 1);                                                 // 3 × [T, E], views
-        NDArray q = splitHeads(parts.get(0), t).muli(1.0 / Math.sqrt(headDim));        // [H, T, D], scaled in place
+        NDArray q = scaled(splitHeads(parts.get(0), t), (float) (1.0 / Math.sqrt(headDim))); // [H, T, D], scaled in place
         NDArray k = splitHeads(parts.get(1), t);                                        // [H, T, D]
         NDArray v = splitHeads(parts.get(2), t);                                        // [H, T, D]
         if (cache != null) {
@@ -401,9 +468,9 @@ public final class Gpt2Model implements DecoderModel, AutoCloseable {
         NDArray mixed = mask == null || probe != null || t <= ATTENTION_BLOCK
                 ? attend(q, k, v, mask == null ? null : mask.full(), layer, probe)       // [H, T, D]
                 : attendInBlocks(q, k, v, mask, past);                                  // [H, T, D]
-        qkv.close();
+        release(qkv);
         NDArray merged = mixed.transpose(1, 0, 2).reshape(t, (long) config.heads() * headDim); // [T, E]
-        mixed.close();
+        release(mixed);
         return linear(merged, b.attnProj());                                            // [T, E]
     }
 
@@ -451,12 +518,12 @@ public final class Gpt2Model implements DecoderModel, AutoCloseable {
         return x.reshape(t, config.heads(), config.headDim()).transpose(1, 0, 2);
     }
 
-    private static NDArray mlp(NDArray x, Gpt2Weights.Block b) { // [T, E] -> [T, E]
+    private NDArray mlp(NDArray x, Gpt2Weights.Block b) { // [T, E] -> [T, E]
         NDArray h = linear(x, b.fc());                                                  // [T, I]
         NDArray g = geluTanh(h);                                                        // [T, I]
-        h.close();
+        release(h);
         NDArray out = linear(g, b.mlpProj());                                           // [T, E]
-        g.close();
+        release(g);
         return out;
     }
 
@@ -464,8 +531,13 @@ public final class Gpt2Model implements DecoderModel, AutoCloseable {
      * GPT-2's gelu_new, 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))), computed as the equal
      * x·σ(2·√(2/π)·(x + 0.044715·x³)): two new arrays and four in-place passes instead of eight arrays.
      */
-    private static NDArray geluTanh(NDArray x) { // [T, I] -> [T, I]
+    private NDArray geluTanh(NDArray x) { // [T, I] -> [T, I]
         float c = (float) (2 * Math.sqrt(2.0 / Math.PI));
+        if (training) { // the same, without overwriting what autograd saved
+            NDManager scratch = x.getManager();
+            NDArray z = x.square().mul(scratch.create(c * 0.044715f)).add(scratch.create(c)).mul(x);
+            return Activation.sigmoid(z).mul(x);
+        }
         NDArray z = x.square().muli(c * 0.044715f).addi(c).muli(x);                     // 2√(2/π)·(x + 0.044715·x³)
         NDArray y = Activation.sigmoid(z);
         z.close();

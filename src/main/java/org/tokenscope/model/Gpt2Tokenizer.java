@@ -36,6 +36,14 @@ public final class Gpt2Tokenizer implements AutoCloseable {
         if (!Files.isRegularFile(file)) {
             throw new ModelFormatException(folder + " has no tokenizer.json.");
         }
+        return loadFile(file);
+    }
+
+    /** Loads a {@code tokenizer.json} file by its own path (its name may be anything). */
+    public static Gpt2Tokenizer loadFile(Path file) throws ModelFormatException {
+        if (!Files.isRegularFile(file)) {
+            throw new ModelFormatException("No tokenizer file at " + file + ".");
+        }
         JsonNode json;
         try {
             json = new ObjectMapper().readTree(file.toFile());

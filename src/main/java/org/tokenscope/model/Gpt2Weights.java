@@ -9,10 +9,12 @@ import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import org.tokenscope.model.safetensors.DType;
 import org.tokenscope.model.safetensors.SafetensorsBundle;
@@ -40,9 +42,9 @@ final class Gpt2Weights {
      * transposed view of the stored [in, out] weight (no copy), so that the engine runs one fused
      * {@code addmm} per layer instead of a matrix product and a separate bias pass.
      */
-    record Linear(NDArray weightOutIn, NDArray bias) { // [out, in], [out]
+    record Linear(NDArray weightInOut, NDArray weightOutIn, NDArray bias) { // [in, out], [out, in], [out]
         static Linear of(NDArray weightInOut, NDArray bias) {
-            return new Linear(weightInOut.transpose(), bias);
+            return new Linear(weightInOut, weightInOut.transpose(), bias);
         }
     }
 
@@ -54,6 +56,8 @@ final class Gpt2Weights {
     final NDArray head;              // [V, E]: wte itself when tied
     final NDArray headTransposed;    // [E, V]: a view of head, made once
     final long parameterCount;
+    /** Every tensor above by its bare name ({@code h.0.attn.c_attn.weight}), in file order; the head is wte's. */
+    final Map<String, NDArray> named;
     /** The mapped file regions that F32 arrays point into; they must outlive the arrays. */
     private final List<ByteBuffer> pinned;
 
@@ -81,7 +85,39 @@ final class Gpt2Weights {
         this.head = head;
         this.headTransposed = head.transpose();
         this.parameterCount = parameterCount;
+        this.named = Collections.unmodifiableMap(new LinkedHashMap<>(arrays));
         this.pinned = pinned;
+    }
+
+    /**
+     * Fresh weights to train, initialised as GPT-2 was: embeddings and matrices normal(0, 0.02), the
+     * two projections that write into the residual stream ({@code attn.c_proj}, {@code mlp.c_proj})
+     * normal(0, 0.02/√(2·layers)), biases 0, LayerNorm gains 1. Every array requires a gradient;
+     * the head is tied to {@code wte}. The same seed gives the same weights.
+     */
+    static Gpt2Weights initialised(Gpt2Config config, NDManager manager, long seed) {
+        Random random = new Random(seed);
+        double residualStd = 0.02 / Math.sqrt(2.0 * config.layers());
+        Map<String, NDArray> arrays = new LinkedHashMap<>();
+        long parameters = 0;
+        for (Map.Entry<String, long[]> entry : expectedShapes(config).entrySet()) {
+            String name = entry.getKey();
+            long[] shape = entry.getValue();
+            float[] values = new float[Math.toIntExact(Arrays.stream(shape).reduce(1, Math::multiplyExact))];
+            if (shape.length == 2) {
+                double std = name.endsWith(".c_proj.weight") ? residualStd : 0.02;
+                for (int i = 0; i < values.length; i++) {
+                    values[i] = (float) (random.nextGaussian() * std);
+                }
+            } else if (name.endsWith("ln_1.weight") || name.endsWith("ln_2.weight") || name.equals("ln_f.weight")) {
+                Arrays.fill(values, 1f);
+            }
+            NDArray array = manager.create(values, new Shape(shape));
+            array.setRequiresGradient(true);
+            arrays.put(name, array);
+            parameters += values.length;
+        }
+        return new Gpt2Weights(arrays, arrays.get("wte.weight"), config.layers(), parameters, List.of());
     }
 
     /** The shape every tensor must have, by its bare name, in file order. */
