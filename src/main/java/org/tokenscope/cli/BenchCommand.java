@@ -170,7 +170,8 @@ public final class BenchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("A 16-token prompt plus " + count + " new tokens exceed the model's context of "
                     + model.contextLength() + ".");
         }
-        DecoderModel decoder = withoutCache ? new Uncached(model) : new NeverEnds(model);
+        NeverEnds timed = new NeverEnds(model);
+        DecoderModel decoder = withoutCache ? new Uncached(model) : timed;
         GenerationRequest request = GenerationRequest.builder().setPrompt(prompt).setMaxNewTokens(count)
                 .optStrategy(new Greedy()).optTopAlternatives(topK).build();
         String label = withoutCache ? "without the cache" : "with the cache";
@@ -178,7 +179,9 @@ public final class BenchCommand implements Callable<Integer> {
         double[] firsts = new double[repeat];
         double[] cpu = new double[repeat];
         double[] stepMs = new double[count];
+        double[] forwardShare = new double[repeat];
         for (int run = -1; run < repeat; run++) {
+            timed.forwardNanos()[0] = 0;
             String which = run < 0 ? "warm-up" : "run " + (run + 1) + "/" + repeat;
             err.printf(Locale.ROOT, "bench: generating %d tokens %s, %s%n", count, label, which);
             double cpuStart = cpuSeconds();
@@ -200,6 +203,7 @@ public final class BenchCommand implements Callable<Integer> {
                 times[run] = seconds(end - start);
                 cpu[run] = cpuSeconds() - cpuStart;
                 firsts[run] = (stamps[0] - start) / 1e6;
+                forwardShare[run] = timed.forwardNanos()[0] / (double) (end - start);
                 if (run == repeat - 1) {
                     for (int i = 0; i < count; i++) {
                         stepMs[i] = round((stamps[i] - (i == 0 ? start : stamps[i - 1])) / 1e6);
@@ -220,15 +224,52 @@ public final class BenchCommand implements Callable<Integer> {
         out.put("cpu_s", round(median(cpu)));
         out.put("kv_cache", !withoutCache);
         out.put("repeats", repeat);
+        if (!withoutCache) {
+            // where a step's time goes: the model's forward pass (with the logits' copy out of the
+            // engine) against everything else (log-softmax, rank, entropy, top-k in Java; the loop)
+            double share = median(forwardShare);
+            out.put("forward_share", round(share));
+            out.put("step_forward_ms", round(median * share / count * 1e3));
+            out.put("step_other_ms", round(median * (1 - share) / count * 1e3));
+        }
         out.put("step_ms", stepMs);
         return out;
     }
 
     /** The model with no end-of-text token, so that greedy decoding always makes all K tokens. */
-    private record NeverEnds(Gpt2Model model) implements DecoderModel {
+    private record NeverEnds(Gpt2Model model, long[] forwardNanos) implements DecoderModel {
+        NeverEnds(Gpt2Model model) {
+            this(model, new long[1]);
+        }
+
+        /** The model's session, timing each {@code append}: the forward pass and the logits' copy to Java. */
         @Override
         public LogitsSession newSession() {
-            return model.newSession();
+            LogitsSession session = model.newSession();
+            return new LogitsSession() {
+                @Override
+                public float[] append(int[] ids) {
+                    long start = System.nanoTime();
+                    float[] logits = session.append(ids);
+                    forwardNanos[0] += System.nanoTime() - start;
+                    return logits;
+                }
+
+                @Override
+                public LogitsSession fork() {
+                    return session.fork();
+                }
+
+                @Override
+                public int length() {
+                    return session.length();
+                }
+
+                @Override
+                public void close() {
+                    session.close();
+                }
+            };
         }
 
         @Override

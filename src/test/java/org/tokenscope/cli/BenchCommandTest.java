@@ -58,6 +58,10 @@ class BenchCommandTest {
             }
             assertThat(g.get("step_ms")).as(key).hasSize(5);
         }
+        JsonNode cached = root.get("generate");
+        assertThat(cached.get("forward_share").asDouble()).isStrictlyBetween(0.0, 1.0);
+        assertThat(cached.get("step_forward_ms").asDouble() + cached.get("step_other_ms").asDouble())
+                .isCloseTo(cached.get("median_s").asDouble() * 1e3 / 5, org.assertj.core.api.Assertions.within(0.01));
         assertThat(run.err()).contains("bench:");
     }
 

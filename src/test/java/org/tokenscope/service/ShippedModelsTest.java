@@ -1,4 +1,4 @@
-package org.tokenscope.model;
+package org.tokenscope.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -8,6 +8,10 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.tokenscope.model.Gpt2Config;
+import org.tokenscope.model.Gpt2Model;
+import org.tokenscope.model.ModelFormatException;
+import org.tokenscope.model.NextTokenStats;
 
 /**
  * The two models trained by tokenscope and kept in {@code assets/models}: they load like any
@@ -21,7 +25,7 @@ class ShippedModelsTest {
             + "in the text, and export every figure as a picture or its data as a table.";
 
     static Gpt2Model load(String name) throws ModelFormatException {
-        Path folder = BundledModels.find(name).orElseThrow(() -> new AssertionError(
+        Path folder = ModelSources.bundled(name).orElseThrow(() -> new AssertionError(
                 "assets/models/" + name + " not found from " + Path.of("").toAbsolutePath()));
         return Gpt2Model.load(folder, name);
     }
@@ -74,10 +78,10 @@ class ShippedModelsTest {
     void theLargeModelReadsUnseenEnglishBetterThanTheSmallOne() throws Exception {
         double small;
         double large;
-        try (Gpt2Model model = load(BundledModels.SMALL)) {
+        try (Gpt2Model model = load(ModelSources.BUNDLED_SMALL)) {
             small = perplexity(model, PARAGRAPH);
         }
-        try (Gpt2Model model = load(BundledModels.LARGE)) {
+        try (Gpt2Model model = load(ModelSources.BUNDLED_LARGE)) {
             large = perplexity(model, PARAGRAPH);
         }
         assertThat(large).isLessThan(small);
