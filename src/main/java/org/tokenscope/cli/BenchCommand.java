@@ -88,7 +88,7 @@ public final class BenchCommand implements Callable<Integer> {
 
         long started = System.nanoTime();
         Map<String, Object> root = new LinkedHashMap<>();
-        try (Gpt2Model model = models.open(models.model)) {
+        try (Gpt2Model model = models.open(models.model())) {
             double loadSeconds = seconds(System.nanoTime() - started);
             err.printf(Locale.ROOT, "bench: loaded %s in %.2f s%n", model.name(), loadSeconds);
             root.put("model", model.name());

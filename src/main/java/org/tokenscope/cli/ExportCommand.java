@@ -220,7 +220,7 @@ public final class ExportCommand implements Callable<Integer> {
         if (text.isEmpty()) {
             throw new IllegalArgumentException("The text is empty: there is nothing to export.");
         }
-        List<String> specs = compare == null ? List.of(models.model) : List.of(models.model, compare);
+        List<String> specs = compare == null ? List.of(models.model()) : List.of(models.model(), compare);
         List<Gpt2Model> opened = new ArrayList<>();
         try {
             for (String s : specs) opened.add(models.open(s));

@@ -88,7 +88,7 @@ public final class GenerateCommand implements Callable<Integer> {
         }
         Strategy chosen = strategy();
         PrintWriter out = spec.commandLine().getOut();
-        try (Backend model = models.openBackend(models.model)) {
+        try (Backend model = models.openBackend(models.model())) {
             GenerationListener listener = json ? GenerationListener.NONE : new GenerationListener() {
                 @Override
                 public void onText(String text) {

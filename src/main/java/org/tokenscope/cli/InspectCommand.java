@@ -54,7 +54,7 @@ public final class InspectCommand implements Callable<Integer> {
         if (text.isEmpty()) {
             throw new IllegalArgumentException("The text is empty: there is nothing to inspect.");
         }
-        try (Gpt2Model model = models.open(models.model)) {
+        try (Gpt2Model model = models.open(models.model())) {
             TokenizedText tokens = model.tokenizer().encode(text);
             int n = tokens.size();
             int layers = model.config().layers();

@@ -56,7 +56,7 @@ public final class ScoreCommand implements Callable<Integer> {
         String text = input.read();
         ScoreOptions options = new ScoreOptions(!noBos, topK, stride);
         List<ScoredText> runs = new ArrayList<>();
-        for (String spec : compare == null ? List.of(models.model) : List.of(models.model, compare)) {
+        for (String spec : compare == null ? List.of(models.model()) : List.of(models.model(), compare)) {
             try (Backend model = models.openBackend(spec)) {
                 runs.add(model.score(text, options, () -> false, (done, total) -> { }));
             }
