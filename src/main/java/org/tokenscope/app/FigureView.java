@@ -9,8 +9,11 @@ import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.DoubleFunction;
 import java.util.function.Supplier;
+import javafx.beans.property.IntegerProperty;
 import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleIntegerProperty;
 import javafx.beans.property.SimpleObjectProperty;
+import javafx.scene.Group;
 import javafx.scene.canvas.Canvas;
 import javafx.scene.control.ContextMenu;
 import javafx.scene.control.MenuItem;
@@ -20,6 +23,10 @@ import javafx.scene.image.Image;
 import javafx.scene.input.Clipboard;
 import javafx.scene.input.ClipboardContent;
 import javafx.scene.layout.Pane;
+import javafx.scene.paint.Color;
+import javafx.scene.shape.Circle;
+import javafx.scene.shape.Rectangle;
+import javafx.scene.shape.Shape;
 import javafx.stage.FileChooser;
 import javafx.util.Duration;
 import org.tokenscope.figure.DataExport;
@@ -44,9 +51,14 @@ public final class FigureView extends ScrollPane {
     private Consumer<Figure.Item> onItemClicked = item -> { };
     private Figure.Item hovered;
     private double laidOutWidth = -1;
+    /** The selected token, outlined wherever this figure draws it (-1: none). */
+    private final IntegerProperty selected = new SimpleIntegerProperty(-1);
+    private final Group marks = new Group();
 
     public FigureView() {
-        content.getChildren().add(canvas);
+        marks.setMouseTransparent(true);
+        content.getChildren().addAll(canvas, marks);
+        selected.addListener((o, a, b) -> mark());
         setContent(content);
         setFitToWidth(true);
         getStyleClass().add("figure-view");
@@ -93,6 +105,46 @@ public final class FigureView extends ScrollPane {
         this.onItemClicked = onItemClicked;
     }
 
+    /** The selected token's index: its boxes, chips and points are outlined. */
+    public IntegerProperty selectedProperty() {
+        return selected;
+    }
+
+    /** Items that stand for a token of the text (heatmap boxes, chips, scatter and plot points). */
+    static boolean isToken(Figure.Item item) {
+        String kind = item.kind();
+        return kind.startsWith("token") || kind.startsWith("point") || kind.equals("chip");
+    }
+
+    /** The outlines drawn over the selected token's items (for tests). */
+    public List<javafx.scene.Node> selectionMarks() {
+        return List.copyOf(marks.getChildren());
+    }
+
+    private void mark() {
+        marks.getChildren().clear();
+        Figure fig = figure.get();
+        int index = selected.get();
+        if (fig == null || index < 0) {
+            return;
+        }
+        for (Figure.Item item : fig.items()) {
+            if (item.index() != index || !isToken(item)) {
+                continue;
+            }
+            Shape mark = item.kind().startsWith("point")
+                    ? new Circle(item.x() + item.width() / 2, item.y() + item.height() / 2, item.width() / 2 + 3)
+                    : new Rectangle(item.x() - 1.5, item.y() - 1.5, item.width() + 3, item.height() + 3);
+            mark.setFill(item.kind().startsWith("point") ? SELECTION.deriveColor(0, 1, 1, 0.35) : Color.TRANSPARENT);
+            mark.setStroke(SELECTION);
+            mark.setStrokeWidth(2.5);
+            mark.getStyleClass().add("selection-mark");
+            marks.getChildren().add(mark);
+        }
+    }
+
+    private static final Color SELECTION = Color.web("#e4572e");
+
     /** Lays the figure out again (after a change of data or options). */
     public void refresh() {
         relayout(true);
@@ -116,6 +168,7 @@ public final class FigureView extends ScrollPane {
             canvas.setWidth(10);
             canvas.setHeight(10);
             gc.clearRect(0, 0, 10, 10);
+            marks.getChildren().clear();
             return;
         }
         canvas.setWidth(Math.ceil(fig.width()));
@@ -124,6 +177,7 @@ public final class FigureView extends ScrollPane {
         gc.setFill(javafx.scene.paint.Color.WHITE);
         gc.fillRect(0, 0, canvas.getWidth(), canvas.getHeight());
         fig.paint(new FxPainter(gc));
+        mark();
     }
 
     /** The item under a point of the canvas, or null. */

@@ -14,6 +14,7 @@ import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.ProgressBar;
 import javafx.scene.control.Separator;
+import javafx.scene.control.Slider;
 import javafx.scene.control.Spinner;
 import javafx.scene.control.SplitPane;
 import javafx.scene.control.Tab;
@@ -66,6 +67,8 @@ public final class MainView extends BorderPane {
     final TextArea generated = new TextArea();
     final Label status = new Label();
     final Spinner<Integer> topKCount = new Spinner<>(5, MainViewModel.TOP_K, 10, 5);
+    /** Rescales the top-k pane's distribution live: softmax(logits / T) over the alternatives kept. */
+    final Slider temperature = new Slider(0.1, 3, 1);
     final TabPane tabs = new TabPane();
     final InsideView inside;
 
@@ -198,7 +201,20 @@ public final class MainView extends BorderPane {
         topKCount.valueProperty().addListener((o, a, b) -> updateTopK());
         Button end = new Button("After the text");
         end.setOnAction(e -> vm.selectedProperty().set(-1));
-        HBox bar = new HBox(6, new Label("k"), topKCount, end);
+        temperature.setId("temperature");
+        temperature.setPrefWidth(220);
+        temperature.setMajorTickUnit(0.5);
+        temperature.setShowTickMarks(true);
+        temperature.setTooltip(new Tooltip("Temperature: below 1 sharpens the distribution, above 1 flattens it "
+                + "(renormalised over the " + MainViewModel.TOP_K + " most likely tokens kept)"));
+        Label shown = new Label();
+        shown.setMinWidth(52);
+        shown.textProperty().bind(temperature.valueProperty().map(v -> String.format(java.util.Locale.ROOT, "T = %.2f", v)));
+        Button reset = new Button("T = 1");
+        reset.setOnAction(e -> temperature.setValue(1));
+        temperature.valueProperty().addListener((o, a, b) -> updateTopK());
+        HBox bar = new HBox(6, new Label("k"), topKCount, end, new Separator(Orientation.VERTICAL), new Label("temperature"),
+                temperature, shown, reset);
         bar.setAlignment(Pos.CENTER_LEFT);
         bar.setPadding(new Insets(4, 6, 0, 6));
         VBox box = new VBox(4, bar, topK);
@@ -324,9 +340,9 @@ public final class MainView extends BorderPane {
             tokenPlot.factoryProperty().set(w -> TokenPlotFigure.of(b == null ? List.of(a) : List.of(a, b),
                     vm.figureOptions(w), meta));
             tokenPlot.setData(() -> DataExport.tokenScores(a, b));
-            tokens.factoryProperty().set(w -> TokensFigure.of(a.text(), a.tokens(), null, a.model().name(),
+            tokens.factoryProperty().set(w -> TokensFigure.of(a.text(), a.tokens(), an.bytesA(), a.model().name(),
                     vm.figureOptions(w), meta));
-            tokens.setData(() -> DataExport.tokens(a.tokens(), null));
+            tokens.setData(() -> DataExport.tokens(a.tokens(), an.bytesA()));
             updateTopK();
             for (FigureView v : List.of(heatmap, scatter, tokenPlot, tokens)) {
                 v.setMetadata(vm::exportMetadata);
@@ -343,10 +359,11 @@ public final class MainView extends BorderPane {
         vm.selectedProperty().addListener((o, x, y) -> updateTopK());
         for (FigureView v : List.of(heatmap, tokens, tokenPlot, scatter)) {
             v.setOnItemClicked(item -> {
-                if (item.kind().startsWith("token") || item.kind().equals("point") || item.kind().equals("chip")) {
+                if (FigureView.isToken(item)) {
                     vm.selectedProperty().set(item.index());
                 }
             });
+            v.selectedProperty().bind(vm.selectedProperty());
         }
         vm.generationResultProperty().addListener((o, x, result) -> {
             steps.factoryProperty().set(result == null ? null : w -> StepsFigure.of(vm.promptProperty().get(),
@@ -370,22 +387,32 @@ public final class MainView extends BorderPane {
         }
         int i = vm.selectedProperty().get();
         int k = topKCount.getValue();
+        double t = Math.round(temperature.getValue() * 100) / 100.0;
+        java.util.function.Function<List<org.tokenscope.analysis.Alternative>, List<org.tokenscope.analysis.Alternative>> shown =
+                kept -> {
+                    List<org.tokenscope.analysis.Alternative> rescaled = org.tokenscope.analysis.Alternative.atTemperature(kept, t);
+                    return rescaled.subList(0, Math.min(k, rescaled.size()));
+                };
         List<TopKFigure.Panel> panels = new java.util.ArrayList<>();
         String heading;
         if (i >= 0 && i < an.a().tokens().size()) {
-            TokenScore t = an.a().tokens().get(i);
-            heading = "What came before token " + i + " predicted (it was '" + t.text() + "')";
-            panels.add(new TopKFigure.Panel(an.a().model().name(), t.top().subList(0, Math.min(k, t.top().size())), t.id()));
+            TokenScore ta = an.a().tokens().get(i);
+            heading = "What came before token " + i + " predicted (it was '" + ta.text() + "')";
+            panels.add(new TopKFigure.Panel(an.a().model().name(), shown.apply(ta.top()), ta.id()));
             if (an.b() != null && i < an.b().tokens().size()) {
                 TokenScore tb = an.b().tokens().get(i);
-                panels.add(new TopKFigure.Panel(an.b().model().name(), tb.top().subList(0, Math.min(k, tb.top().size())), tb.id()));
+                panels.add(new TopKFigure.Panel(an.b().model().name(), shown.apply(tb.top()), tb.id()));
             }
         } else {
             heading = "Next tokens after the text (click a token in the heatmap for what was expected there)";
-            panels.add(new TopKFigure.Panel(an.a().model().name(), an.nextA().subList(0, Math.min(k, an.nextA().size())), null));
+            panels.add(new TopKFigure.Panel(an.a().model().name(), shown.apply(an.nextA()), null));
             if (an.b() != null) {
-                panels.add(new TopKFigure.Panel(an.b().model().name(), an.nextB().subList(0, Math.min(k, an.nextB().size())), null));
+                panels.add(new TopKFigure.Panel(an.b().model().name(), shown.apply(an.nextB()), null));
             }
+        }
+        if (t != 1) {
+            heading += String.format(java.util.Locale.ROOT, " · temperature %.2f, renormalised over the %d most likely",
+                    t, MainViewModel.TOP_K);
         }
         String h = heading;
         topK.factoryProperty().set(w -> TopKFigure.of(h, panels, vm.figureOptions(w), vm.exportMetadata()));

@@ -50,10 +50,11 @@ public final class MainViewModel {
 
     /** Results of one analysis of one text by one or two models. */
     public record Analysis(String text, ScoredText a, ScoredText b, Comparison comparison, long millis,
-                           List<org.tokenscope.analysis.Alternative> nextA, List<org.tokenscope.analysis.Alternative> nextB) {
+                           List<org.tokenscope.analysis.Alternative> nextA, List<org.tokenscope.analysis.Alternative> nextB,
+                           int[] bytesA) {
         /** Results without the next-token predictions after the text. */
         public Analysis(String text, ScoredText a, ScoredText b, Comparison comparison, long millis) {
-            this(text, a, b, comparison, millis, List.of(), List.of());
+            this(text, a, b, comparison, millis, List.of(), List.of(), null);
         }
     }
 
@@ -301,7 +302,7 @@ public final class MainViewModel {
             }
             long millis = (System.nanoTime() - start) / 1_000_000;
             return new Analysis(snapshot, sa, sb, comparison, millis, next(a, snapshot, cancelled),
-                    b == null ? List.of() : next(b, snapshot, cancelled));
+                    b == null ? List.of() : next(b, snapshot, cancelled), a.byteLengths(sa));
         }, this::showProgress, result -> {
             analysis.set(result);
             if (selected.get() >= result.a().tokens().size()) {

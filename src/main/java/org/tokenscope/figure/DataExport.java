@@ -124,7 +124,7 @@ public final class DataExport {
         for (int i = 0; i < tokens.size(); i++) {
             TokenScore t = tokens.get(i);
             List<Object> row = new ArrayList<>(List.of(t.index(), t.id(), t.text(), t.start(), t.end(), t.partial()));
-            if (byteLength != null) row.add(byteLength[i]);
+            if (byteLength != null) row.add(byteLength[i] >= 0 ? byteLength[i] : null); // -1: not known
             rows.add(row);
         }
         return new Table("tokens", columns, rows);

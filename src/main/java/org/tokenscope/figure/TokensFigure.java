@@ -10,7 +10,8 @@ import org.tokenscope.figure.TokenPieces.Piece;
 
 /**
  * The tokenization laid bare: every token a chip with its piece (whitespace visible, a split character
- * marked with its part) and its id beneath, chips in alternating colours, wrapped to the width.
+ * marked with its part) and beneath it its id and, when known, its length in UTF-8 bytes; chips in
+ * alternating colours, wrapped to the width; the counts of tokens, characters and bytes in the subtitle.
  * Items are the chips (kind "chip").
  */
 public final class TokensFigure extends DrawnFigure {
@@ -60,7 +61,7 @@ public final class TokensFigure extends DrawnFigure {
             String shown = TokenPieces.shown(pieces.get(i), true);
             if (shown.isEmpty()) shown = Glyphs.visible(t.text());
             shown = TextMeasure.ellipsize(shown, piece, inner - 2 * PAD_X);
-            String idText = Integer.toString(t.id());
+            String idText = t.id() + (byteLength != null && byteLength[i] >= 0 ? " · " + byteLength[i] + " B" : "");
             double chipW = Math.max(TextMeasure.width(shown, piece), TextMeasure.width(idText, id)) + 2 * PAD_X;
             if (x + chipW > m + inner && x > m) {
                 x = m;
@@ -69,7 +70,7 @@ public final class TokensFigure extends DrawnFigure {
             }
             String tip = "token " + i + " · id " + t.id() + "\n" + Tooltips.quoted(t.text())
                     + (t.partial() ? " (part of a character)" : "")
-                    + (byteLength != null ? " · " + byteLength[i] + (byteLength[i] == 1 ? " byte" : " bytes") : "")
+                    + (byteLength != null && byteLength[i] >= 0 ? " · " + byteLength[i] + (byteLength[i] == 1 ? " byte" : " bytes") : "")
                     + "\ncharacters " + t.start() + "–" + t.end();
             sheet.beginItem("chip-" + i, tip);
             sheet.fillRect(x, y, chipW, chipH, i % 2 == 0 ? Theme.CHIP_A : Theme.CHIP_B);

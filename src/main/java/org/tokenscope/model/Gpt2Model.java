@@ -35,6 +35,7 @@ public final class Gpt2Model implements DecoderModel, AutoCloseable {
     static {
         // Never reach for the network: the native library ships in the pytorch-native-cpu jar.
         System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
+        NativeMemory.fixMmapThreshold();
     }
 
     private final String name;

@@ -1,11 +1,13 @@
 package org.tokenscope.service;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import org.tokenscope.analysis.Inspection;
 import org.tokenscope.analysis.ModelSummary;
 import org.tokenscope.analysis.ScoredText;
+import org.tokenscope.analysis.TokenScore;
 import org.tokenscope.generate.GenerationListener;
 import org.tokenscope.generate.GenerationResult;
 import org.tokenscope.generate.Strategy;
@@ -34,6 +36,22 @@ public interface Backend extends AutoCloseable {
     default Inspection inspect(String text, InspectRequest request, BooleanSupplier cancel) throws IOException {
         throw new UnsupportedOperationException("Looking inside the model (attention, logit lens) is not available "
                 + "for remote models.");
+    }
+
+    /**
+     * Each token's length in UTF-8 bytes. By default the bytes of the characters it spans, and -1
+     * (unknown) for a token that holds only part of a character; a backend that knows its
+     * vocabulary's bytes gives them all.
+     */
+    default int[] byteLengths(ScoredText scored) {
+        int[] lengths = new int[scored.tokens().size()];
+        String text = scored.text();
+        for (int i = 0; i < lengths.length; i++) {
+            TokenScore t = scored.tokens().get(i);
+            boolean spans = !t.partial() && t.start() >= 0 && t.end() <= text.length() && t.start() <= t.end();
+            lengths[i] = spans ? text.substring(t.start(), t.end()).getBytes(StandardCharsets.UTF_8).length : -1;
+        }
+        return lengths;
     }
 
     @Override

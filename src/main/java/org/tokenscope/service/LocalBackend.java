@@ -34,6 +34,12 @@ public final class LocalBackend implements Backend {
         return TextScorer.score(model, text, options, cancel, progress);
     }
 
+    /** Exact for every token, split characters included: the vocabulary's own bytes. */
+    @Override
+    public int[] byteLengths(ScoredText scored) {
+        return scored.tokens().stream().mapToInt(t -> model.tokenBytes(t.id()).length).toArray();
+    }
+
     @Override
     public GenerationResult generate(String prompt, GenerationSettings settings, GenerationListener listener,
                                      BooleanSupplier cancel) {

@@ -17,6 +17,7 @@ import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
+import org.tokenscope.analysis.TokenScore;
 import org.tokenscope.figure.Figure;
 import org.tokenscope.testing.CheckpointWriter;
 import org.tokenscope.testing.TinyGpt2;
@@ -98,6 +99,85 @@ class MainWindowTest {
         assertThat(vm.selectedProperty().get()).isEqualTo(second.index());
         assertThat(view.topK.getFigure().title()).isNotBlank();
         assertThat(view.topK.getFigure().items()).isNotEmpty();
+    }
+
+    @Test
+    void theSelectionIsMarkedInEveryFigureAndClickingAScatterPointSelectsIt(FxRobot robot) throws Exception {
+        analysed();
+        robot.interact(() -> view.tabs.getSelectionModel().select(1)); // Compare: lay the scatter out
+        waitFor(() -> view.scatter.getFigure() != null);
+        Figure.Item point = view.scatter.getFigure().items().stream().filter(i -> i.kind().equals("point"))
+                .skip(2).findFirst().orElseThrow();
+        Point2D at = view.scatter.lookup("Canvas").localToScreen(point.x() + point.width() / 2,
+                point.y() + point.height() / 2);
+        robot.clickOn(at);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(vm.selectedProperty().get()).isEqualTo(point.index());
+        // the point is ringed where it is drawn, and the same token is marked in the other figures
+        assertThat(view.scatter.selectionMarks()).hasSize(1);
+        var ring = view.scatter.selectionMarks().get(0).getBoundsInParent();
+        assertThat(ring.getCenterX()).isCloseTo(point.x() + point.width() / 2, org.assertj.core.api.Assertions.within(0.5));
+        assertThat(ring.getCenterY()).isCloseTo(point.y() + point.height() / 2, org.assertj.core.api.Assertions.within(0.5));
+        assertThat(view.heatmap.selectionMarks()).hasSize(2); // stacked heatmaps: A's box and B's box
+        robot.interact(() -> vm.selectedProperty().set(point.index() + 1));
+        var moved = view.scatter.getFigure().items().stream()
+                .filter(i -> i.kind().equals("point") && i.index() == point.index() + 1).findFirst().orElseThrow();
+        assertThat(view.scatter.selectionMarks().get(0).getBoundsInParent().getCenterX())
+                .isCloseTo(moved.x() + moved.width() / 2, org.assertj.core.api.Assertions.within(0.5));
+        robot.interact(() -> vm.selectedProperty().set(-1));
+        assertThat(view.scatter.selectionMarks()).isEmpty();
+    }
+
+    @Test
+    void theTemperatureSliderRescalesTheTopKLive(FxRobot robot) throws Exception {
+        analysed();
+        robot.interact(() -> vm.selectedProperty().set(1));
+        double before = topBarProbability();
+        robot.interact(() -> view.temperature.setValue(0.5));
+        double sharper = topBarProbability();
+        robot.interact(() -> view.temperature.setValue(2.5));
+        double flatter = topBarProbability();
+        assertThat(view.topK.getFigure().title()).contains("temperature 2.50");
+        assertThat(sharper).isGreaterThan(flatter);
+        // the kept alternatives at T = 0.5, renormalised: the top one's share, computed here from the analysis
+        var kept = vm.analysisProperty().get().a().tokens().get(1).top();
+        double z = kept.stream().mapToDouble(x -> Math.exp(x.logprob() / 0.5)).sum();
+        double expected = Math.exp(kept.get(0).logprob() / 0.5) / z;
+        assertThat(sharper).isCloseTo(expected, org.assertj.core.api.Assertions.within(Math.max(6e-5, expected / 100)));
+        double raw = Math.exp(kept.get(0).logprob());
+        assertThat(before).isCloseTo(raw, org.assertj.core.api.Assertions.within(Math.max(6e-5, raw / 100)));
+        robot.interact(() -> view.temperature.setValue(1));
+    }
+
+    /** The probability the top-k pane's first bar shows, read from its tooltip ("p 12.3%" or "p 0.0123"). */
+    private double topBarProbability() {
+        String tip = view.topK.getFigure().items().stream().filter(i -> i.kind().equals("bar")).findFirst()
+                .orElseThrow().tooltip();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\np ([0-9.]+(?:e[\u2212+-]?[0-9]+)?)").matcher(tip);
+        assertThat(m.find()).as(tip).isTrue();
+        return Double.parseDouble(m.group(1).replace('\u2212', '-'));
+    }
+
+    @Test
+    void theTokensPaneShowsEachTokensBytesAndTheCounts(FxRobot robot) throws Exception {
+        analysed();
+        robot.interact(() -> vm.textProperty().set("naïve 😀"));
+        waitFor(() -> vm.analysisProperty().get().text().equals("naïve 😀") && !vm.busyProperty().get());
+        var an = vm.analysisProperty().get();
+        int[] bytes = an.bytesA();
+        assertThat(bytes).hasSize(an.a().tokens().size());
+        // every byte of the text belongs to exactly one token (the <|endoftext|> read before it aside)
+        int textBytes = "naïve 😀".getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        int bos = an.a().tokens().get(0).id() == 50256 ? bytes[0] : 0;
+        assertThat(java.util.Arrays.stream(bytes).sum() - bos).isEqualTo(textBytes);
+        assertThat(an.a().tokens().stream().anyMatch(TokenScore::partial)).as("the emoji is split").isTrue();
+        Figure tokensFigure = view.tokens.getFigure();
+        var chips = tokensFigure.items().stream().filter(i -> i.kind().equals("chip")).toList();
+        assertThat(chips).hasSize(bytes.length);
+        for (int i = 0; i < chips.size(); i++) {
+            assertThat(chips.get(i).tooltip()).contains(bytes[i] + (bytes[i] == 1 ? " byte" : " bytes"));
+        }
+        assertThat(tokensFigure.title()).startsWith("Tokens");
     }
 
     @Test
