@@ -70,6 +70,8 @@ public final class MainView extends BorderPane {
     /** Rescales the top-k pane's distribution live: softmax(logits / T) over the alternatives kept. */
     final Slider temperature = new Slider(0.1, 3, 1);
     final TabPane tabs = new TabPane();
+    final SplitPane split;
+    final SplitPane compareSplit = new SplitPane();
     final InsideView inside;
 
     public MainView(MainViewModel vm, List<String> knownModels) {
@@ -106,7 +108,7 @@ public final class MainView extends BorderPane {
                 tab("Generate", generateTab()));
         inside.viewModel().activeProperty().bind(insideTab.selectedProperty());
         tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
-        SplitPane split = new SplitPane(textArea, tabs);
+        split = new SplitPane(textArea, tabs);
         split.setOrientation(Orientation.VERTICAL);
         split.setDividerPositions(0.25);
         setCenter(split);
@@ -119,6 +121,35 @@ public final class MainView extends BorderPane {
                 vm.cancel();
             }
         });
+    }
+
+    /** Puts back the layout of the last session: dividers, the open tab, measure and palette. */
+    public void restore(Settings settings) {
+        split.setDividerPositions(clamp(settings.getDouble("layout.text", 0.25)));
+        compareSplit.setDividerPositions(clamp(settings.getDouble("layout.compare", 0.5)));
+        int tab = (int) settings.getDouble("layout.tab", 0);
+        if (tab >= 0 && tab < tabs.getTabs().size()) {
+            tabs.getSelectionModel().select(tab);
+        }
+        try {
+            vm.measureProperty().set(Measure.valueOf(settings.get("figure.measure", vm.measureProperty().get().name())));
+            vm.paletteProperty().set(Palette.valueOf(settings.get("figure.palette", vm.paletteProperty().get().name())));
+        } catch (IllegalArgumentException e) {
+            // a name from another version: keep the defaults
+        }
+    }
+
+    /** Notes the layout for the next session (see {@link #restore}). */
+    public void remember(Settings settings) {
+        settings.put("layout.text", split.getDividerPositions()[0]);
+        settings.put("layout.compare", compareSplit.getDividerPositions()[0]);
+        settings.put("layout.tab", tabs.getSelectionModel().getSelectedIndex());
+        settings.put("figure.measure", vm.measureProperty().get().name());
+        settings.put("figure.palette", vm.paletteProperty().get().name());
+    }
+
+    private static double clamp(double divider) {
+        return Math.max(0.05, Math.min(0.95, divider));
     }
 
     private static Tab tab(String title, javafx.scene.Node node) {
@@ -236,9 +267,9 @@ public final class MainView extends BorderPane {
     }
 
     private javafx.scene.Node compareTab() {
-        SplitPane split = new SplitPane(scatter, tokenPlot);
-        split.setOrientation(Orientation.HORIZONTAL);
-        return split;
+        compareSplit.getItems().setAll(scatter, tokenPlot);
+        compareSplit.setOrientation(Orientation.HORIZONTAL);
+        return compareSplit;
     }
 
     private javafx.scene.Node generateTab() {
@@ -309,10 +340,23 @@ public final class MainView extends BorderPane {
         cancel.visibleProperty().bind(vm.busyProperty());
         Label models = new Label();
         models.textProperty().bind(Bindings.concat("A: ", vm.slotA().stateProperty(),
-                Bindings.when(vm.compareProperty()).then(Bindings.concat("   B: ", vm.slotB().stateProperty())).otherwise("")));
-        Region spacer = new Region();
-        HBox.setHgrow(spacer, Priority.ALWAYS);
-        HBox bar2 = new HBox(8, status, spacer, models, bar, cancel);
+                Bindings.when(vm.compareProperty()).then(Bindings.concat("\nB: ", vm.slotB().stateProperty())).otherwise("")));
+        // both notes wrap instead of being cut: on a narrow window the bar grows a line, never hides the end
+        for (Label label : List.of(status, models)) {
+            label.setWrapText(true);
+            label.setMinWidth(0);
+            label.setMinHeight(Region.USE_PREF_SIZE);
+            Tooltip tip = new Tooltip();
+            tip.textProperty().bind(label.textProperty());
+            tip.setWrapText(true);
+            tip.setMaxWidth(600);
+            label.setTooltip(tip);
+        }
+        status.setMaxWidth(Double.MAX_VALUE);
+        HBox.setHgrow(status, Priority.ALWAYS);
+        models.maxWidthProperty().bind(widthProperty().multiply(0.45));
+        models.setStyle("-fx-text-fill: #555;");
+        HBox bar2 = new HBox(12, status, models, bar, cancel);
         bar2.setAlignment(Pos.CENTER_LEFT);
         bar2.setPadding(new Insets(3, 8, 3, 8));
         bar2.setStyle("-fx-border-color: #ccc transparent transparent transparent;");

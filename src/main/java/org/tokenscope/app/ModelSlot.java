@@ -75,7 +75,7 @@ public final class ModelSlot {
         name.set(displayName);
         state.set(fresh.summary().layers() == 0 ? displayName + " · remote server"
                 : displayName + " · " + fresh.summary().layers() + " layers · "
-                + String.format("%,d", fresh.summary().parameters()) + " parameters");
+                + String.format("%,d", fresh.summary().parameters()) + " parameters · CPU");
         return old;
     }
 

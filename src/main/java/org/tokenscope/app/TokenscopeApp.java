@@ -37,17 +37,20 @@ public final class TokenscopeApp extends Application {
             }
         }
         MainView view = new MainView(vm, knownModels());
-        java.util.prefs.Preferences prefs = java.util.prefs.Preferences.userNodeForPackage(TokenscopeApp.class);
-        Scene scene = new Scene(view, prefs.getDouble("width", 1280), prefs.getDouble("height", 820));
+        Settings settings = Settings.ofUser();
+        Scene scene = new Scene(view, settings.getDouble("window.width", 1280), settings.getDouble("window.height", 820));
         stage.setTitle("tokenscope");
         stage.setScene(scene);
-        stage.setMaximized(prefs.getBoolean("maximized", false));
+        stage.setMaximized(settings.getBoolean("window.maximized", false));
+        view.restore(settings);
         stage.show();
-        // remember the window's size for next time
+        // remember the window and its layout for next time
         stage.setOnHidden(e -> {
-            prefs.putDouble("width", scene.getWidth());
-            prefs.putDouble("height", scene.getHeight());
-            prefs.putBoolean("maximized", stage.isMaximized());
+            settings.put("window.width", scene.getWidth());
+            settings.put("window.height", scene.getHeight());
+            settings.put("window.maximized", stage.isMaximized());
+            view.remember(settings);
+            settings.save();
         });
         String a = setting("tokenscope.modelA", "TOKENSCOPE_MODEL_A", ModelSources.DEFAULT_A);
         String b = setting("tokenscope.modelB", "TOKENSCOPE_MODEL_B", ModelSources.DEFAULT_B);

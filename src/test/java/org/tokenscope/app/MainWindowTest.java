@@ -181,6 +181,28 @@ class MainWindowTest {
     }
 
     @Test
+    void theLayoutIsRememberedForTheNextWindow(FxRobot robot) throws Exception {
+        Settings settings = Settings.in(dir.resolve("settings"));
+        robot.interact(() -> {
+            view.split.setDividerPositions(0.4);
+            view.compareSplit.setDividerPositions(0.62);
+            view.tabs.getSelectionModel().select(3);
+            vm.measureProperty().set(org.tokenscope.figure.Measure.values()[2]);
+            view.remember(settings);
+        });
+        settings.save();
+        Settings read = Settings.in(dir.resolve("settings"));
+        robot.interact(() -> {
+            MainView next = new MainView(new MainViewModel(new DirectRunner()), List.of());
+            next.restore(read);
+            assertThat(next.split.getDividerPositions()[0]).isCloseTo(0.4, org.assertj.core.api.Assertions.within(1e-9));
+            assertThat(next.compareSplit.getDividerPositions()[0]).isCloseTo(0.62, org.assertj.core.api.Assertions.within(1e-9));
+            assertThat(next.tabs.getSelectionModel().getSelectedIndex()).isEqualTo(3);
+        });
+        assertThat(read.get("figure.measure", "")).isEqualTo(org.tokenscope.figure.Measure.values()[2].name());
+    }
+
+    @Test
     void switchingBOffLeavesOneHeatmap(FxRobot robot) throws Exception {
         analysed();
         robot.clickOn("#compare");
