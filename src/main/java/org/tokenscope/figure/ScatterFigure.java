@@ -6,7 +6,7 @@ import java.util.Map;
 import org.tokenscope.analysis.Comparison;
 import org.tokenscope.analysis.Correlation;
 import org.tokenscope.analysis.ScoredText;
-import org.tokenscope.analysis.TokenScore;
+import org.tokenscope.analysis.SpanAlignment;
 import org.tokenscope.figure.Painter.Anchor;
 
 /**
@@ -25,19 +25,23 @@ public final class ScatterFigure extends DrawnFigure {
         this.range = range;
     }
 
+    /**
+     * One point per paired segment of the two tokenizations' {@link SpanAlignment}: where both models
+     * cut the text the same way a segment is one token; where they differ, each coordinate is that
+     * model's log-probabilities summed over the segment's tokens, and the subtitle says so. Points are
+     * items of kind "point" with the index of the segment's first token of A, so selecting a token
+     * rings the point it belongs to; the statistics are of exactly these points.
+     */
     public static ScatterFigure of(ScoredText a, ScoredText b, FigureOptions options, ExportMetadata metadata) {
-        Comparison comparison = Comparison.of(a.tokens(), b.tokens());
-        List<TokenScore> paired = Pairing.of(a.tokens(), b.tokens());
+        SpanAlignment alignment = SpanAlignment.of(a.tokens(), b.tokens());
+        Comparison comparison = Comparison.of(alignment);
+        List<SpanAlignment.Segment> points = alignment.segments().stream().filter(SpanAlignment.Segment::paired).toList();
         List<Double> values = new ArrayList<>();
-        List<Integer> points = new ArrayList<>();
-        for (int i = 0; i < a.tokens().size(); i++) {
-            TokenScore ta = a.tokens().get(i);
-            TokenScore tb = paired.get(i);
-            if (ta.isScored() && tb != null && tb.isScored()) {
-                points.add(i);
-                values.add(ta.logprob());
-                values.add(tb.logprob());
-            }
+        int summed = 0;
+        for (SpanAlignment.Segment segment : points) {
+            values.add(segment.aLogprob());
+            values.add(segment.bLogprob());
+            if (segment.a().length > 1 || segment.b().length > 1) summed++;
         }
         Scale range = options.range() == Scale.Mode.FIXED && values.stream().allMatch(v -> v >= -15)
                 ? Scale.fixed(Measure.LOGPROB)
@@ -48,8 +52,11 @@ public final class ScatterFigure extends DrawnFigure {
         double m = Theme.MARGIN;
         Sheet sheet = new Sheet();
         String title = "log-probability per token · " + a.model().name() + " vs " + b.model().name();
-        String subtitle = points.size() + (points.size() == 1 ? " token" : " tokens") + " scored by both · perplexity "
-                + Glyphs.perplexity(a.perplexity()) + " vs " + Glyphs.perplexity(b.perplexity());
+        String subtitle = (alignment.identical()
+                ? points.size() + (points.size() == 1 ? " token" : " tokens") + " scored by both"
+                : points.size() + " aligned spans · log p summed over each span's tokens where the tokenizers differ ("
+                        + summed + ")")
+                + " · perplexity " + Glyphs.perplexity(a.perplexity()) + " vs " + Glyphs.perplexity(b.perplexity());
         double top = Header.draw(sheet, m, m, w - 2 * m, title, subtitle) + 14;
         double side = Math.min(w - 2 * m - Axes.LEFT_ROOM - 4, 640);
         Axes axes = new Axes(m + Axes.LEFT_ROOM, top, side, side, range, range);
@@ -60,13 +67,19 @@ public final class ScatterFigure extends DrawnFigure {
         sheet.line(axes.px(range.min()), axes.py(range.min()), axes.px(range.max()), axes.py(range.max()), Theme.AXIS, 1);
 
         double radius = points.size() > 400 ? 2.2 : 3.2;
-        for (int i : points) {
-            TokenScore ta = a.tokens().get(i);
-            TokenScore tb = paired.get(i);
-            double px = axes.px(ta.logprob());
-            double py = axes.py(tb.logprob());
-            String tip = Tooltips.tokenLine(ta) + "\nA " + a.model().name() + ": log p " + Glyphs.number(ta.logprob(), 3)
-                    + "\nB " + b.model().name() + ": log p " + Glyphs.number(tb.logprob(), 3);
+        for (SpanAlignment.Segment segment : points) {
+            int i = segment.a()[0];
+            double px = axes.px(segment.aLogprob());
+            double py = axes.py(segment.bLogprob());
+            String tip = segment.a().length == 1 && segment.b().length == 1
+                    ? Tooltips.tokenLine(a.tokens().get(i)) + "\nA " + a.model().name() + ": log p "
+                            + Glyphs.number(segment.aLogprob(), 3) + "\nB " + b.model().name() + ": log p "
+                            + Glyphs.number(segment.bLogprob(), 3)
+                    : Tooltips.quoted(a.text().substring(segment.start(), segment.end())) + " · characters "
+                            + segment.start() + "–" + segment.end() + "\nA " + a.model().name() + ": "
+                            + segment.a().length + " tokens, log p " + Glyphs.number(segment.aLogprob(), 3)
+                            + " (summed)\nB " + b.model().name() + ": " + segment.b().length + " tokens, log p "
+                            + Glyphs.number(segment.bLogprob(), 3) + " (summed)";
             sheet.beginItem("point-" + i, tip);
             sheet.fillCircle(px, py, radius, Theme.SERIES_A.withAlpha(0.6));
             sheet.endItem();

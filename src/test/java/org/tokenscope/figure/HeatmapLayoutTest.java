@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.tokenscope.analysis.ScoredText;
+import org.tokenscope.analysis.TokenScore;
 import org.tokenscope.figure.Figure.Item;
 
 class HeatmapLayoutTest {
@@ -107,5 +108,36 @@ class HeatmapLayoutTest {
         double low = f.coloring().color(sorted.get(0)).luminance();
         double high = f.coloring().color(sorted.get(sorted.size() - 1)).luminance();
         assertThat(high).isGreaterThan(low);
+    }
+
+    /**
+     * The colours on the page follow the probabilities: each token's box is painted in the palette's
+     * colour for its probability on the fixed [0, 1] scale, so a more probable token is never darker
+     * (viridis rises in lightness) and two tokens of equal probability get the same colour.
+     */
+    @Test
+    void theBoxesArePaintedInProbabilityOrder() {
+        ScoredText scored = Samples.scored(Samples.PARAGRAPH, "gpt2", 3, false);
+        HeatmapFigure f = HeatmapFigure.of(scored, OPTIONS, ExportMetadata.NONE);
+        Recorder painted = Recorder.of(f);
+        java.util.Map<Integer, Painter.Rgb> boxColour = new java.util.HashMap<>();
+        for (Recorder.Fill fill : painted.fills) {
+            if (fill.item() != null && fill.item().matches("token-\\d+")) {
+                int token = Integer.parseInt(fill.item().substring("token-".length()));
+                Painter.Rgb before = boxColour.putIfAbsent(token, fill.fill());
+                assertThat(before == null || before.equals(fill.fill())).as("one colour per token").isTrue();
+            }
+        }
+        var scoredTokens = scored.tokens().stream().filter(TokenScore::isScored).toList();
+        assertThat(boxColour.keySet()).containsAll(scoredTokens.stream().map(TokenScore::index).toList());
+        for (TokenScore t : scoredTokens) {
+            assertThat(boxColour.get(t.index())).as("token %d (p %.4f)", t.index(), t.prob())
+                    .isEqualTo(OPTIONS.palette().color(t.prob()));
+        }
+        var byProbability = scoredTokens.stream().sorted(java.util.Comparator.comparingDouble(TokenScore::prob)).toList();
+        for (int i = 1; i < byProbability.size(); i++) {
+            assertThat(boxColour.get(byProbability.get(i).index()).luminance())
+                    .isGreaterThanOrEqualTo(boxColour.get(byProbability.get(i - 1).index()).luminance() - 1e-9);
+        }
     }
 }

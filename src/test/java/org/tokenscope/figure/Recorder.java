@@ -11,6 +11,12 @@ final class Recorder implements Painter {
 
     final List<Text> texts = new ArrayList<>();
     final List<double[]> rects = new ArrayList<>();
+    /** Every filled rectangle's colour, with the item it was drawn in (null outside items). */
+    record Fill(String item, double x, double y, double width, double height, Rgb fill) {
+    }
+
+    final List<Fill> fills = new ArrayList<>();
+    private String item;
     int circles;
     int items;
     int depth;
@@ -33,6 +39,7 @@ final class Recorder implements Painter {
     @Override
     public void fillRect(double x, double y, double width, double height, Rgb fill) {
         rects.add(new double[] {x, y, width, height});
+        fills.add(new Fill(item, x, y, width, height, fill));
     }
 
     @Override
@@ -64,12 +71,14 @@ final class Recorder implements Painter {
 
     @Override
     public void beginItem(String id, String tooltip) {
+        item = id;
         items++;
         depth++;
     }
 
     @Override
     public void endItem() {
+        item = null;
         depth--;
     }
 }
