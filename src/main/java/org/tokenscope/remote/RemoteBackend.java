@@ -13,7 +13,6 @@ import java.util.function.BooleanSupplier;
 import org.tokenscope.analysis.ModelSummary;
 import org.tokenscope.analysis.ScoredText;
 import org.tokenscope.analysis.TokenScore;
-import org.tokenscope.analysis.WindowPlan;
 import org.tokenscope.analysis.Windows;
 import org.tokenscope.generate.GenerationListener;
 import org.tokenscope.generate.GenerationResult;
@@ -45,7 +44,8 @@ import org.tokenscope.service.TextScorer;
  * token the server adds (Llama's {@code <s>}) takes no characters: it is dropped, and the scored text's
  * {@code bos} says whether the first text token was scored after it. With {@code bos} off, vLLM is asked
  * to add no start token; on other servers the first token's score is withheld instead. The text goes in
- * one request: a text longer than the model's context on the server is refused with a sentence.
+ * one request; when the server says it is longer than the model's context, it is scored again in
+ * overlapping windows of text, one request at a time (see {@link RemoteWindows}).
  *
  * <h2>Threads</h2>
  * Like every backend, one inference thread uses it; requests run one at a time. {@code cancel} is
@@ -94,18 +94,35 @@ public final class RemoteBackend implements Backend {
         if (text == null || text.isEmpty()) {
             throw new IllegalArgumentException("The text is empty: there is nothing to score.");
         }
+        List<TokenScore> tokens;
+        try {
+            tokens = scoreOnce(text, options, cancel);
+        } catch (RemoteException e) {
+            if (e.kind() != RemoteException.Kind.CONTEXT_EXCEEDED) throw e;
+            return RemoteWindows.score(text, options, e, info.maxModelLen(), summary(),
+                    window -> scoreOnce(window, options, cancel), cancel, progress);
+        }
+        boolean bos = !tokens.isEmpty() && tokens.get(0).isScored();
+        int n = tokens.size();
+        int context = Math.max(2, Math.max(n + (bos ? 1 : 0), summary().context()));
+        progress.windowsDone(1, 1);
+        return ScoredText.of(text, bos, summary(), tokens, Windows.plan(n, bos, context));
+    }
+
+    /** The tokens of {@code text} scored in one request, spans in {@code text}'s characters. */
+    private List<TokenScore> scoreOnce(String text, ScoreOptions options, BooleanSupplier cancel) throws IOException {
         if (mode == null || mode == ScoringMode.PROMPT_LOGPROBS) {
             PromptScores.Parsed parsed = promptLogprobs(text, options, cancel);
             if (parsed != null) {
                 mode = ScoringMode.PROMPT_LOGPROBS;
-                return finish(text, options, parsed, progress);
+                return tokens(text, options, parsed);
             }
         }
         if (mode == null || mode == ScoringMode.ECHO) {
             PromptScores.Parsed parsed = echo(text, options, cancel);
             if (parsed != null) {
                 mode = ScoringMode.ECHO;
-                return finish(text, options, parsed, progress);
+                return tokens(text, options, parsed);
             }
         }
         mode = ScoringMode.NONE;
@@ -181,7 +198,7 @@ public final class RemoteBackend implements Backend {
         return e.kind() == RemoteException.Kind.BAD_REQUEST && !(m.contains("logprob") && m.contains("max"));
     }
 
-    private ScoredText finish(String text, ScoreOptions options, PromptScores.Parsed parsed, TextScorer.Progress progress) {
+    private static List<TokenScore> tokens(String text, ScoreOptions options, PromptScores.Parsed parsed) {
         List<PromptScores.Scored> scored = parsed.tokens();
         List<ServerToken> tokens = scored.stream().map(PromptScores.Scored::token).toList();
         TokenSpans.Spans spans = TokenSpans.align(text, tokens, parsed.offsets());
@@ -204,12 +221,7 @@ public final class RemoteBackend implements Backend {
                         Math.exp(s.logprob()), s.rank(), null, s.top()));
             }
         }
-        boolean bos = !out.isEmpty() && out.get(0).isScored();
-        int n = out.size();
-        int context = Math.max(2, Math.max(n + (bos ? 1 : 0), summary().context()));
-        WindowPlan plan = Windows.plan(n, bos, context);
-        progress.windowsDone(1, 1);
-        return ScoredText.of(text, bos, summary(), out, plan);
+        return out;
     }
 
     @Override

@@ -39,11 +39,13 @@ public final class FakeVllm implements AutoCloseable {
     private final List<String> continuation = List.of(" over", " the", " lazy", " dog", ".", " It", " ran", " far",
             " away", " and", " hid", ".");
     public volatile long eventDelayMillis = 0;
+    /** The context the fake claims and enforces (tests of long texts make it small). */
+    public volatile int maxModelLen = MAX_MODEL_LEN;
     public volatile int cutAfterEvents = -1;
 
     public FakeVllm() throws IOException {
         server = new FakeServer();
-        server.on("GET /v1/models", (r, x) -> FakeServer.json(x, 200, models()));
+        server.on("GET /v1/models", (r, x) -> FakeServer.json(x, 200, models(maxModelLen)));
         server.on("POST /v1/completions", this::completions);
     }
 
@@ -61,6 +63,10 @@ public final class FakeVllm implements AutoCloseable {
     }
 
     static String models() {
+        return models(MAX_MODEL_LEN);
+    }
+
+    static String models(int maxModelLen) {
         return """
                 {"object":"list","data":[{"id":"%s","object":"model","created":1718000000,"owned_by":"vllm",
                  "root":"%s","parent":null,"max_model_len":%d,
@@ -68,7 +74,7 @@ public final class FakeVllm implements AutoCloseable {
                    "allow_create_engine":false,"allow_sampling":true,"allow_logprobs":true,
                    "allow_search_indices":false,"allow_view":true,"allow_fine_tuning":false,
                    "organization":"*","group":null,"is_blocking":false}]}]}
-                """.formatted(MODEL, MODEL, MAX_MODEL_LEN);
+                """.formatted(MODEL, MODEL, maxModelLen);
     }
 
     /** The toy tokenization of {@code text}, start token first when {@code bos}. */
@@ -136,10 +142,11 @@ public final class FakeVllm implements AutoCloseable {
         String prompt = body.path("prompt").asText();
         boolean bos = body.path("add_special_tokens").asBoolean(true);
         List<Piece> pieces = tokenize(prompt, bos);
-        if (pieces.size() + body.path("max_tokens").asInt(16) > MAX_MODEL_LEN) {
+        int max = maxModelLen;
+        if (pieces.size() + body.path("max_tokens").asInt(16) > max) {
             FakeServer.json(exchange, 400, """
                     {"error":{"message":"This model's maximum context length is %d tokens. However, you requested %d tokens (%d in the messages, %d in the completion). Please reduce the length of the messages or completion.","type":"BadRequestError","param":null,"code":400}}
-                    """.formatted(MAX_MODEL_LEN, pieces.size() + 1, pieces.size(), 1));
+                    """.formatted(max, pieces.size() + 1, pieces.size(), 1));
             return;
         }
         int k = body.path("prompt_logprobs").asInt(body.path("logprobs").asInt(0));

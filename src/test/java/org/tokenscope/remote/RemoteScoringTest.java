@@ -33,6 +33,65 @@ class RemoteScoringTest {
               "root":"gpt2","parent":null,"max_model_len":1024,"permission":[]}]}
             """;
 
+    /**
+     * A text longer than the server's context is scored in windows of text: every token once, tiling
+     * the text, each with exactly the numbers the fake sent for it in the request that scored it, and
+     * no request over the context.
+     */
+    @Test
+    void aTextLongerThanTheServersContextIsScoredInWindows() throws Exception {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < 160; i++) {
+            b.append(i == 0 ? "" : (i % 17 == 0 ? "\n" : " ")).append("word").append(i);
+        }
+        String text = b.toString();
+        try (FakeVllm vllm = new FakeVllm()) {
+            vllm.maxModelLen = 64;
+            try (RemoteBackend backend = RemoteBackend.builder().setSpec(RemoteSpec.parse(vllm.spec())).connect()) {
+                List<int[]> progress = new java.util.ArrayList<>();
+                ScoredText s = backend.score(text, new ScoreOptions(true, 3, 0), () -> false,
+                        (done, total) -> progress.add(new int[] {done, total}));
+                assertThat(s.windows().windows().size()).isGreaterThan(3);
+                assertThat(progress).isNotEmpty();
+                // the tokens tile the text, each once
+                int at = 0;
+                for (TokenScore t : s.tokens()) {
+                    assertThat(t.start()).as("token %d", t.index()).isEqualTo(at);
+                    assertThat(t.text()).isEqualTo(text.substring(t.start(), t.end()));
+                    at = t.end();
+                }
+                assertThat(at).isEqualTo(text.length());
+                assertThat(s.tokens().stream().filter(t -> !t.isScored())).isEmpty();
+                // each token's score is what the fake sent for it in an answered window
+                List<String> answered = vllm.server().requests("/v1/completions").stream()
+                        .map(r -> r.body().path("prompt").asText())
+                        .filter(prompt -> FakeVllm.tokenize(prompt, true).size() + 1 <= 64).toList();
+                assertThat(answered.size()).isGreaterThan(3);
+                for (TokenScore t : s.tokens()) {
+                    boolean found = false;
+                    for (String prompt : answered) {
+                        int offset = text.indexOf(prompt);
+                        assertThat(offset).as("a window is a piece of the text").isNotNegative();
+                        List<FakeVllm.Piece> pieces = FakeVllm.tokenize(prompt, true);
+                        int from = 0;
+                        for (int j = 1; j < pieces.size(); j++) {
+                            int start = offset + from;
+                            from += pieces.get(j).covers().length();
+                            if (start == t.start() && offset + from == t.end()) {
+                                int rank = FakeVllm.rank(j, pieces.get(j).covers());
+                                found |= t.logprob() == FakeVllm.logprob(j, rank) && t.rank() == rank;
+                            }
+                        }
+                    }
+                    assertThat(found).as("token %d %s was sent so", t.index(), t.text()).isTrue();
+                }
+                // later windows score their tokens after text before them, not at the start of a request
+                long late = s.tokens().stream().filter(t -> t.logprob() < -0.5 * 9 - 0.01 * 20).count();
+                assertThat(late).as("some tokens scored deep into their window").isPositive();
+            }
+        }
+    }
+
     static ScoredText score(RemoteBackend backend, String text, int k) throws Exception {
         return backend.score(text, new ScoreOptions(true, k, 0), () -> false, (d, t) -> { });
     }
@@ -240,14 +299,14 @@ class RemoteScoringTest {
     }
 
     @Test
-    void aTextLongerThanTheServersContextIsOneSentence() throws Exception {
+    void aTextFarLongerThanTheServersContextTakesAFewWindowsNotAnError() throws Exception {
         try (FakeVllm vllm = new FakeVllm();
              RemoteBackend backend = RemoteBackend.builder().setSpec(RemoteSpec.parse(vllm.spec())).connect()) {
             String longText = "word ".repeat(3000);
-            assertThatThrownBy(() -> score(backend, longText, 2))
-                    .isInstanceOf(RemoteException.class)
-                    .hasMessageStartingWith("The text is too long for model " + FakeVllm.MODEL + ", whose context is 2048 tokens")
-                    .satisfies(e -> assertThat(((RemoteException) e).kind()).isEqualTo(RemoteException.Kind.CONTEXT_EXCEEDED));
+            ScoredText s = score(backend, longText, 2);
+            assertThat(s.tokens()).hasSize(FakeVllm.tokenize(longText, false).size()); // the whole text's tokens
+            assertThat(s.windows().windows().size()).isBetween(2, 6);
+            assertThat(vllm.server().requests("/v1/completions").size()).isLessThan(12);
         }
     }
 
