@@ -49,6 +49,7 @@ import org.tokenscope.figure.TopKFigure;
 public final class MainView extends BorderPane {
 
     static final String OPEN_FOLDER = "Open folder…";
+    static final String ADD_SERVER = "Add a remote server…";
     /** Modena derives every control colour from these, which makes a dark theme in one line. */
     static final String DARK = "-fx-base: #2b2d31; -fx-background: #1e1f22; -fx-control-inner-background: #26282c;"
             + " -fx-accent: #5b8def; -fx-focus-color: #5b8def;";
@@ -162,10 +163,12 @@ public final class MainView extends BorderPane {
         for (ComboBox<String> box : List.of(modelA, modelB)) {
             box.setEditable(true);
             box.getItems().setAll(knownModels);
-            box.getItems().add(OPEN_FOLDER);
+            box.getItems().addAll(OPEN_FOLDER, ADD_SERVER);
             box.setPrefWidth(220);
             box.setTooltip(new Tooltip("A cached model, a Hub id to download (gpt2, gpt2-large, user/fine-tune) or a folder"));
         }
+        vm.connections().addListener((javafx.collections.ListChangeListener<org.tokenscope.remote.Connection>) c -> listConnections());
+        listConnections();
         modelA.setId("model-a");
         modelB.setId("model-b");
         modelA.setOnAction(e -> pick(modelA, vm.slotA()));
@@ -214,6 +217,14 @@ public final class MainView extends BorderPane {
         if (value == null || value.isBlank() || value.equals(slot.nameProperty().get())) {
             return;
         }
+        if (value.equals(ADD_SERVER)) {
+            box.getEditor().setText(slot.nameProperty().get());
+            ConnectionDialog.ask(getScene() == null ? null : getScene().getWindow()).ifPresent(c -> {
+                addConnection(c);
+                vm.loadModel(slot, c.spec(), false, null);
+            });
+            return;
+        }
         if (value.equals(OPEN_FOLDER)) {
             DirectoryChooser chooser = new DirectoryChooser();
             chooser.setTitle("Open a model folder (config.json, tokenizer.json, model.safetensors)");
@@ -225,6 +236,20 @@ public final class MainView extends BorderPane {
             value = dir.getPath();
         }
         vm.loadModel(slot, value, true, null);
+    }
+
+    /** Saves a remote server (replacing one at the same address); the pickers list it. */
+    void addConnection(org.tokenscope.remote.Connection c) {
+        vm.connections().removeIf(old -> old.spec().equals(c.spec()));
+        vm.connections().add(c);
+    }
+
+    /** Lists the saved servers in both pickers, just above "Open folder…". */
+    private void listConnections() {
+        for (ComboBox<String> box : List.of(modelA, modelB)) {
+            box.getItems().removeIf(item -> org.tokenscope.remote.RemoteSpec.isRemote(item));
+            vm.connections().forEach(c -> box.getItems().add(box.getItems().indexOf(OPEN_FOLDER), c.spec()));
+        }
     }
 
     private javafx.scene.Node topKTab() {

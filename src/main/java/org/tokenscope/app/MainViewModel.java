@@ -62,6 +62,8 @@ public final class MainViewModel {
     public static final int TOP_K = 20;
 
     private final TaskRunner runner;
+    private final javafx.collections.ObservableList<org.tokenscope.remote.Connection> connections =
+            javafx.collections.FXCollections.observableArrayList();
     private final ModelSlot slotA = new ModelSlot("A");
     private final ModelSlot slotB = new ModelSlot("B");
 
@@ -204,6 +206,23 @@ public final class MainViewModel {
 
     // ---- commands ---------------------------------------------------------------------------
 
+    /** Remote servers the user saved (address and where the key comes from); the app keeps them in the settings. */
+    public javafx.collections.ObservableList<org.tokenscope.remote.Connection> connections() {
+        return connections;
+    }
+
+    /** Where the key for a remote {@code spec} comes from: its saved connection, else TOKENSCOPE_API_KEY if set. */
+    org.tokenscope.remote.KeySource keySourceFor(String spec) {
+        for (org.tokenscope.remote.Connection c : connections) {
+            if (c.spec().equals(spec.strip())) {
+                return c.key();
+            }
+        }
+        String key = System.getenv("TOKENSCOPE_API_KEY");
+        return key != null && !key.isBlank() ? org.tokenscope.remote.KeySource.env("TOKENSCOPE_API_KEY")
+                : org.tokenscope.remote.KeySource.NONE;
+    }
+
     /** Loads a model into a slot (a folder, or a Hub id from the cache or downloaded), then re-analyses. */
     public void loadModel(ModelSlot slot, String spec, boolean allowDownload, String standIn) {
         if (spec == null || spec.isBlank()) {
@@ -215,14 +234,15 @@ public final class MainViewModel {
         error.set("");
         slot.loading(null, spec);
         begin("Loading " + spec + "…");
+        org.tokenscope.remote.KeySource keySource = keySourceFor(spec); // read here, on the FX thread
         TaskRunner.Handle handle = runner.submit((p, cancelled) -> {
             if (org.tokenscope.remote.RemoteSpec.isRemote(spec.trim())) {
-                // a remote OpenAI-compatible server; its key comes from TOKENSCOPE_API_KEY when set
+                // a remote OpenAI-compatible server; its key from the saved connection's source
                 var builder = org.tokenscope.remote.RemoteBackend.builder()
                         .setSpec(org.tokenscope.remote.RemoteSpec.parse(spec.trim()));
-                String key = System.getenv("TOKENSCOPE_API_KEY");
-                if (key != null && !key.isBlank()) {
-                    builder.optApiKey(org.tokenscope.remote.ApiKey.of(key));
+                org.tokenscope.remote.ApiKey key = keySource.resolve();
+                if (key != null) {
+                    builder.optApiKey(key);
                 }
                 p.update(-1, "Connecting to " + spec + "…");
                 Backend remote = builder.connect();

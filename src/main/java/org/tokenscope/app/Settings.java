@@ -8,9 +8,13 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import org.tokenscope.remote.Connection;
+import org.tokenscope.remote.KeySource;
 
 /**
  * The app's remembered settings (window size, divider positions, the chosen tab and colours) as a
@@ -84,6 +88,31 @@ public final class Settings {
 
     public void put(String key, Object value) {
         values.setProperty(key, String.valueOf(value));
+    }
+
+    /** The saved remote servers; an entry that does not parse any more is skipped. */
+    public List<Connection> connections() {
+        List<Connection> out = new ArrayList<>();
+        int count = (int) getDouble("connection.count", 0);
+        for (int i = 0; i < count; i++) {
+            String spec = values.getProperty("connection." + i + ".spec");
+            try {
+                out.add(new Connection(spec, KeySource.parse(values.getProperty("connection." + i + ".key", "none"))));
+            } catch (IllegalArgumentException | NullPointerException e) {
+                // written by another version, or edited by hand: leave it out
+            }
+        }
+        return out;
+    }
+
+    /** Replaces the saved remote servers (addresses and key sources only: keys are never written). */
+    public void putConnections(List<Connection> connections) {
+        values.keySet().removeIf(k -> k.toString().startsWith("connection."));
+        put("connection.count", connections.size());
+        for (int i = 0; i < connections.size(); i++) {
+            put("connection." + i + ".spec", connections.get(i).spec());
+            put("connection." + i + ".key", connections.get(i).key());
+        }
     }
 
     /** Writes the file; a failure is reported, never thrown (settings are a convenience). */

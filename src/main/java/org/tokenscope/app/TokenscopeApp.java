@@ -43,6 +43,11 @@ public final class TokenscopeApp extends Application {
         stage.setScene(scene);
         stage.setMaximized(settings.getBoolean("window.maximized", false));
         view.restore(settings);
+        vm.connections().setAll(settings.connections());
+        vm.connections().addListener((javafx.collections.ListChangeListener<org.tokenscope.remote.Connection>) c -> {
+            settings.putConnections(vm.connections());
+            settings.save();
+        });
         stage.show();
         // remember the window and its layout for next time
         stage.setOnHidden(e -> {

@@ -89,4 +89,32 @@ class MainViewModelTest {
         assertThat(vm.generatedTextProperty().get()).startsWith("Hello");
         assertThat(vm.generatingProperty().get()).isFalse();
     }
+
+    /**
+     * A saved connection's key comes from where it says (here the environment variable HOME, whose
+     * value every test machine has) and reaches the server as a bearer token; the settings file keeps
+     * the address and the variable's name, never the key.
+     */
+    @Test
+    void aSavedConnectionsKeyReachesTheServerAndNeverTheSettings() throws Exception {
+        String secret = System.getenv("HOME");
+        org.junit.jupiter.api.Assumptions.assumeTrue(secret != null && secret.length() > 1, "HOME is set");
+        try (org.tokenscope.remote.FakeVllm vllm = new org.tokenscope.remote.FakeVllm()) {
+            var connection = new org.tokenscope.remote.Connection(vllm.spec(), org.tokenscope.remote.KeySource.env("HOME"));
+            vm.connections().add(connection);
+            vm.textProperty().set("Hello there");
+            vm.loadModel(vm.slotA(), small.toString(), false, null);
+            vm.loadModel(vm.slotB(), vllm.spec(), false, null);
+            assertThat(vm.slotB().nameProperty().get()).isEqualTo(org.tokenscope.remote.FakeVllm.MODEL);
+            assertThat(vllm.server().requests()).isNotEmpty()
+                    .allSatisfy(r -> assertThat(r.authorization()).isEqualTo("Bearer " + secret.strip()));
+            Settings settings = Settings.in(dir.resolve("settings-" + System.nanoTime()));
+            settings.putConnections(vm.connections());
+            settings.save();
+            String file = java.nio.file.Files.readString(settings.file());
+            assertThat(file).contains("env\\:HOME").doesNotContain("Bearer");
+            assertThat(file.replace(vllm.spec().replace(":", "\\:"), "")).doesNotContain(secret.strip());
+            assertThat(Settings.in(settings.file().getParent()).connections()).containsExactly(connection);
+        }
+    }
 }
