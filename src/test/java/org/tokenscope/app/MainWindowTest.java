@@ -203,6 +203,31 @@ class MainWindowTest {
     }
 
     @Test
+    void theServerDialogOnlyOffersOkForAConnectionItCanSave(FxRobot robot) throws Exception {
+        robot.interact(() -> {
+            ConnectionDialog d = new ConnectionDialog(null);
+            var ok = d.dialog.getDialogPane().lookupButton(javafx.scene.control.ButtonType.OK);
+            assertThat(ok.isDisabled()).isFalse(); // the default address is a server
+            d.address.setText("localhost:8000");
+            assertThat(ok.isDisabled()).isTrue();
+            assertThat(d.problem.getText()).contains("http://");
+            d.address.setText("http://gpu-box:8000/v1");
+            d.model.setText("meta-llama/Llama-3.1-70B");
+            d.keyKind.setValue(ConnectionDialog.ENV);
+            assertThat(ok.isDisabled()).as("a variable must be named").isTrue();
+            d.keyName.setText("VLLM_API_KEY");
+            assertThat(ok.isDisabled()).isFalse();
+            assertThat(d.connection()).isEqualTo(new org.tokenscope.remote.Connection(
+                    "http://gpu-box:8000/v1#meta-llama/Llama-3.1-70B", org.tokenscope.remote.KeySource.env("VLLM_API_KEY")));
+            // saved, it is listed in both pickers above "Open folder…"
+            view.addConnection(d.connection());
+            assertThat(view.modelA.getItems()).contains("http://gpu-box:8000/v1#meta-llama/Llama-3.1-70B");
+            assertThat(view.modelB.getItems().indexOf("http://gpu-box:8000/v1#meta-llama/Llama-3.1-70B"))
+                    .isEqualTo(view.modelB.getItems().indexOf(MainView.OPEN_FOLDER) - 1);
+        });
+    }
+
+    @Test
     void switchingBOffLeavesOneHeatmap(FxRobot robot) throws Exception {
         analysed();
         robot.clickOn("#compare");
