@@ -17,7 +17,10 @@ import com.sun.jna.Native;
  */
 final class NativeMemory {
 
-    /** Blocks this large or larger are mapped and unmapped, never kept in the heap. */
+    /**
+     * Blocks this large or larger are mapped and unmapped, never kept in the heap; the system property
+     * {@code tokenscope.mmapThreshold} sets another (bytes; 0 leaves glibc's own, for measuring).
+     */
     static final int MMAP_THRESHOLD = 1 << 20;
     private static final int M_MMAP_THRESHOLD = -3; // malloc.h
 
@@ -38,9 +41,13 @@ final class NativeMemory {
         if (!System.getProperty("os.name", "").startsWith("Linux") || System.getenv("MALLOC_MMAP_THRESHOLD_") != null) {
             return false;
         }
+        int threshold = Integer.getInteger("tokenscope.mmapThreshold", MMAP_THRESHOLD);
+        if (threshold <= 0) {
+            return false;
+        }
         try {
             CLibrary c = Native.load("c", CLibrary.class);
-            applied = c.mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD) == 1;
+            applied = c.mallopt(M_MMAP_THRESHOLD, threshold) == 1;
         } catch (UnsatisfiedLinkError | RuntimeException e) {
             applied = false; // no glibc (musl): its malloc has no such threshold to fix
         }
