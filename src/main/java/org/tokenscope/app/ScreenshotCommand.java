@@ -23,8 +23,15 @@ import picocli.CommandLine.Option;
         description = "Open the real window on a text, wait for the analysis, save a PNG of the window and exit.")
 public final class ScreenshotCommand implements Callable<Integer> {
 
-    @Option(names = "--text", required = true, paramLabel = "T", description = "The text.")
+    @Option(names = "--text", paramLabel = "T", description = "The text.")
     String text;
+
+    @Option(names = "--text-file", paramLabel = "F", description = "Read the text from a UTF-8 file instead.")
+    Path textFile;
+
+    @Option(names = "--measure", description = "Also measure, once the analysis is shown: the time it took, laying "
+            + "out and painting the heatmap, and frame times while scrolling it top to bottom; JSON on stdout.")
+    boolean measure;
 
     @Option(names = {"-m", "--model"}, required = true, paramLabel = "M", description = "Model A (folder or Hub id).")
     String model;
@@ -53,6 +60,12 @@ public final class ScreenshotCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if ((text == null) == (textFile == null)) {
+            throw new IllegalArgumentException("Give the text with --text or --text-file (one of them).");
+        }
+        if (textFile != null) {
+            text = java.nio.file.Files.readString(textFile);
+        }
         String[] wh = size.toLowerCase().split("x");
         double width = Double.parseDouble(wh[0]);
         double height = Double.parseDouble(wh[1]);
@@ -81,7 +94,7 @@ public final class ScreenshotCommand implements Callable<Integer> {
                         // let layout, the figures and (for Inside) its own pass settle, then take the picture
                         javafx.animation.PauseTransition settle = new javafx.animation.PauseTransition(
                                 javafx.util.Duration.seconds(tab.equalsIgnoreCase("Inside") ? 6 : 1.5));
-                        settle.setOnFinished(e -> {
+                        Runnable shoot = () -> {
                             try {
                                 WritableImage image = stage.getScene().snapshot(null);
                                 File file = out.toFile();
@@ -89,6 +102,16 @@ public final class ScreenshotCommand implements Callable<Integer> {
                                 done.complete(null);
                             } catch (Exception ex) {
                                 done.completeExceptionally(ex);
+                            }
+                        };
+                        settle.setOnFinished(e -> {
+                            if (measure) {
+                                RenderMeasurement.run(view, analysis, json -> {
+                                    System.out.println(json);
+                                    shoot.run();
+                                });
+                            } else {
+                                shoot.run();
                             }
                         });
                         settle.play();
