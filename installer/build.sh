@@ -128,6 +128,20 @@ for entry in $class_path; do
   [ -f "$root/target/$entry" ] || die "target/$entry is named by the jar's Class-Path but missing: run './mvnw -DskipTests package'"
   cp "$root/target/$entry" "$out/input/$entry"
 done
+# JavaFX goes into the runtime as modules (jlink), the only way OpenJFX supports: on the class path
+# it warns "Unsupported JavaFX configuration" at every start. Its platform jars (javafx-M-V-OS.jar)
+# are modular; the classifier-less javafx-M-V.jar are empty placeholders. Both leave the class path.
+mkdir -p "$out/fxmods"
+for f in "$out/input/lib"/javafx-*.jar; do
+  [ -f "$f" ] || continue
+  case "$(basename "$f")" in
+    javafx-base-*-*.jar|javafx-graphics-*-*.jar|javafx-controls-*-*.jar|javafx-swing-*-*.jar) mv "$f" "$out/fxmods/" ;;
+    javafx-base-*|javafx-graphics-*|javafx-controls-*|javafx-swing-*) rm "$f" ;;
+  esac
+done
+fx_modules=""
+[ -n "$(ls "$out/fxmods")" ] && fx_modules="javafx.controls,javafx.swing"
+
 # The small GPT-2 pair the app falls back on when gpt2/gpt2-large are not cached: ModelSources
 # looks for assets/models beside the jar, which is lib/app/assets/models in the app image.
 if [ -d "$assets/models" ]; then
@@ -162,12 +176,15 @@ for m in $(echo "$found,$extra" | tr ',' '\n' | sort -u); do
   # jdk.crypto.ec is empty from JDK 22 on (its code moved to java.base) and may be gone later
   if echo "$available" | grep -qx "$m"; then modules="${modules:+$modules,}$m"; fi
 done
+modules="$modules${fx_modules:+,$fx_modules}"
+module_path="$out/fxmods"
+[ -d "$JAVA_HOME/jmods" ] && module_path="$JAVA_HOME/jmods:$module_path" # JDK 24+ may link without jmods
 note "jlink: $modules"
-"$JAVA_HOME/bin/jlink" --add-modules "$modules" --output "$out/runtime" \
+"$JAVA_HOME/bin/jlink" --module-path "$module_path" --add-modules "$modules" --output "$out/runtime" \
   --strip-debug --no-man-pages --no-header-files --compress=zip-6 --generate-cds-archive
 
 # --- the app image -----------------------------------------------------------------------------
-java_options=(--java-options "--enable-native-access=ALL-UNNAMED")
+java_options=(--java-options "--enable-native-access=ALL-UNNAMED${fx_modules:+,javafx.graphics}")
 # JavaFX 21's renderer allocates memory through sun.misc.Unsafe; JDK 24+ warn about it on every start
 [ "$java_major" -ge 23 ] && java_options+=(--java-options "--sun-misc-unsafe-memory-access=allow")
 
@@ -254,7 +271,7 @@ for t in "${types[@]}"; do
 done
 
 # --- what was made -----------------------------------------------------------------------------
-rm -rf "$out/input" "$out/runtime"
+rm -rf "$out/input" "$out/runtime" "$out/fxmods"
 echo "Built in target/installer/ with $("$JAVA_HOME/bin/java" -version 2>&1 | head -1):"
 printf '  %-40s %s\n' "$(basename "$image")/ (app image)" "$(du -sh "$image" | cut -f1)"
 for f in "$out"/*.deb "$out"/*.rpm "$out"/*.msi "$out"/*.exe "$out"/*.dmg "$out"/*.pkg; do
