@@ -22,7 +22,8 @@ public record GenerationForm(String strategy, int maxNewTokens, int beams, doubl
         };
     }
 
-    public Backend.GenerationSettings settings() {
-        return new Backend.GenerationSettings(maxNewTokens, toStrategy(), List.of(), MainViewModel.TOP_K);
+    /** The settings, recording {@code alternatives} per step. */
+    public Backend.GenerationSettings settings(int alternatives) {
+        return new Backend.GenerationSettings(maxNewTokens, toStrategy(), List.of(), alternatives);
     }
 }

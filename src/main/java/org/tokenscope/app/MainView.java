@@ -262,7 +262,8 @@ public final class MainView extends BorderPane {
         temperature.setMajorTickUnit(0.5);
         temperature.setShowTickMarks(true);
         temperature.setTooltip(new Tooltip("Temperature: below 1 sharpens the distribution, above 1 flattens it "
-                + "(renormalised over the " + MainViewModel.TOP_K + " most likely tokens kept)"));
+                + "(renormalised over the most likely tokens kept: " + MainViewModel.TOP_K + ", from a remote server "
+                + MainViewModel.REMOTE_TOP_K + ")"));
         Label shown = new Label();
         shown.setMinWidth(52);
         shown.textProperty().bind(temperature.valueProperty().map(v -> String.format(java.util.Locale.ROOT, "T = %.2f", v)));
@@ -480,8 +481,9 @@ public final class MainView extends BorderPane {
             }
         }
         if (t != 1) {
+            int kept = i >= 0 && i < an.a().tokens().size() ? an.a().tokens().get(i).top().size() : an.nextA().size();
             heading += String.format(java.util.Locale.ROOT, " · temperature %.2f, renormalised over the %d most likely",
-                    t, MainViewModel.TOP_K);
+                    t, kept);
         }
         String h = heading;
         topK.factoryProperty().set(w -> TopKFigure.of(h, panels, vm.figureOptions(w), vm.exportMetadata()));

@@ -59,7 +59,18 @@ public final class MainViewModel {
     }
 
     /** How many alternatives the app keeps per position (the top-k pane shows up to this many). */
-    public static final int TOP_K = 20;
+    public static final int TOP_K = 50;
+    /** As many from a remote server: vLLM refuses more than its --max-logprobs, 20 by default. */
+    public static final int REMOTE_TOP_K = 20;
+
+    /** The alternatives kept per position from {@code backend}. */
+    static int topK(Backend backend) {
+        return backend instanceof org.tokenscope.remote.RemoteBackend ? REMOTE_TOP_K : TOP_K;
+    }
+
+    private static ScoreOptions scoreOptions(Backend backend) {
+        return new ScoreOptions(true, topK(backend), 0);
+    }
 
     private final TaskRunner runner;
     private final javafx.collections.ObservableList<org.tokenscope.remote.Connection> connections =
@@ -310,13 +321,12 @@ public final class MainViewModel {
         begin("Scoring…");
         analysisTask = runner.submit((p, cancelled) -> {
             long start = System.nanoTime();
-            ScoreOptions options = new ScoreOptions(true, TOP_K, 0);
-            ScoredText sa = a.score(snapshot, options, cancelled,
+            ScoredText sa = a.score(snapshot, scoreOptions(a), cancelled,
                     (done, total) -> p.update(0.5 * done / total, "Scoring with " + a.summary().name() + "…"));
             ScoredText sb = null;
             Comparison comparison = null;
             if (b != null) {
-                sb = b.score(snapshot, options, cancelled,
+                sb = b.score(snapshot, scoreOptions(b), cancelled,
                         (done, total) -> p.update(0.5 + 0.5 * done / total, "Scoring with " + b.summary().name() + "…"));
                 comparison = Comparison.of(sa.tokens(), sb.tokens());
             }
@@ -343,7 +353,7 @@ public final class MainViewModel {
                                                                   java.util.function.BooleanSupplier cancelled) {
         try {
             GenerationResult one = backend.generate(text, new Backend.GenerationSettings(1,
-                    new org.tokenscope.generate.Greedy(), List.of(), TOP_K), GenerationListener.NONE, cancelled);
+                    new org.tokenscope.generate.Greedy(), List.of(), topK(backend)), GenerationListener.NONE, cancelled);
             return one.best().steps().isEmpty() ? List.of() : one.best().steps().get(0).top();
         } catch (java.io.IOException | RuntimeException e) {
             return List.of(); // e.g. a text as long as the context: no position left to predict
@@ -367,7 +377,7 @@ public final class MainViewModel {
         generating.set(true);
         begin("Generating…");
         StringBuilder pending = new StringBuilder();
-        generationTask = runner.submit((p, cancelled) -> a.generate(p0, form.settings(), new GenerationListener() {
+        generationTask = runner.submit((p, cancelled) -> a.generate(p0, form.settings(topK(a)), new GenerationListener() {
             @Override
             public void onText(String piece) {
                 synchronized (pending) {

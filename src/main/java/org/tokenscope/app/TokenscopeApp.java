@@ -49,6 +49,9 @@ public final class TokenscopeApp extends Application {
             settings.save();
         });
         stage.show();
+        if (System.getenv("TOKENSCOPE_STARTUP_LOG") != null) {
+            logFirstFrame();
+        }
         // remember the window and its layout for next time
         stage.setOnHidden(e -> {
             settings.put("window.width", scene.getWidth());
@@ -61,6 +64,26 @@ public final class TokenscopeApp extends Application {
         String b = setting("tokenscope.modelB", "TOKENSCOPE_MODEL_B", ModelSources.DEFAULT_B);
         vm.loadModel(vm.slotA(), a, false, ModelSources.BUNDLED_SMALL);
         vm.loadModel(vm.slotB(), b, false, ModelSources.BUNDLED_LARGE);
+    }
+
+    /**
+     * For measuring start-up (BENCHMARKS.md): prints to stderr the wall-clock time at which the first
+     * frame with the window's content has been rendered, that is at the second pulse after showing it.
+     */
+    private static void logFirstFrame() {
+        new javafx.animation.AnimationTimer() {
+            private int pulses;
+
+            @Override
+            public void handle(long now) {
+                if (++pulses == 2) {
+                    stop();
+                    long jvm = java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
+                    long at = System.currentTimeMillis();
+                    System.err.println("tokenscope: first frame at " + at + " ms (" + (at - jvm) + " ms after the JVM started)");
+                }
+            }
+        }.start();
     }
 
     @Override

@@ -8,9 +8,12 @@ import com.sun.jna.Native;
  * glibc's {@code malloc}, which serves large blocks with {@code mmap} and gives them back on free,
  * but raises that threshold to the size of each large block freed (up to 32 MiB); after the first
  * [128 × 50,257] head chunk is freed, every later temporary below 32 MiB is carved from the heap,
- * whose freed holes stay resident. Scoring 1,024 tokens with gpt2 then peaks about 180 MB higher.
- * Fixing the threshold ({@code mallopt(M_MMAP_THRESHOLD, ...)}, what the environment variable
- * {@code MALLOC_MMAP_THRESHOLD_} does) keeps blocks of that size or more out of the heap.
+ * whose freed holes stay resident. Fixing the threshold ({@code mallopt(M_MMAP_THRESHOLD, ...)},
+ * what the environment variable {@code MALLOC_MMAP_THRESHOLD_} does) keeps blocks of that size or
+ * more out of the heap, at the price of fresh pages for each of them. Measured on gpt2 scoring
+ * 1,024 tokens (BENCHMARKS.md): glibc's own 1.97 s and 1,277 MiB peak; 1 MiB 2.45 s, 921 MiB;
+ * 8 MiB 2.21 s, 980 MiB; 32 MiB 1.78 s, 1,248 MiB. 8 MiB keeps the peak within the weights plus
+ * 600 MB for a tenth of the time.
  *
  * <p>Only glibc has {@code mallopt}; elsewhere (macOS, Windows, musl) this does nothing. An explicit
  * {@code MALLOC_MMAP_THRESHOLD_} in the environment wins.
@@ -21,7 +24,7 @@ final class NativeMemory {
      * Blocks this large or larger are mapped and unmapped, never kept in the heap; the system property
      * {@code tokenscope.mmapThreshold} sets another (bytes; 0 leaves glibc's own, for measuring).
      */
-    static final int MMAP_THRESHOLD = 1 << 20;
+    static final int MMAP_THRESHOLD = 8 << 20;
     private static final int M_MMAP_THRESHOLD = -3; // malloc.h
 
     private static volatile boolean applied;
