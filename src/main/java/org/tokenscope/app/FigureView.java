@@ -180,6 +180,11 @@ public final class FigureView extends ScrollPane {
         mark();
     }
 
+    /** A point of the scene in the figure's own units (its canvas's coordinates). */
+    public javafx.geometry.Point2D figurePoint(double sceneX, double sceneY) {
+        return canvas.sceneToLocal(sceneX, sceneY);
+    }
+
     /** The item under a point of the canvas, or null. */
     public Figure.Item itemAt(double x, double y) {
         Figure fig = figure.get();

@@ -389,6 +389,53 @@ public final class MainView extends BorderPane {
         return bar2;
     }
 
+    /** The scatter's view when zoomed or panned (null: all points). */
+    Scale scatterX;
+    Scale scatterY;
+
+    /**
+     * The scatter zooms with the mouse wheel around the pointer, pans by dragging, and shows every
+     * point again on a double click.
+     */
+    private void zoomAndPan(FigureView view) {
+        double[] drag = new double[2];
+        view.addEventFilter(javafx.scene.input.ScrollEvent.SCROLL, e -> {
+            if (!(view.getFigure() instanceof ScatterFigure f) || e.getDeltaY() == 0) {
+                return;
+            }
+            var at = view.figurePoint(e.getSceneX(), e.getSceneY());
+            double factor = Math.pow(0.85, Math.signum(e.getDeltaY())); // wheel up: closer
+            scatterX = f.range().zoomed(f.valueAtX(at.getX()), factor);
+            scatterY = f.rangeY().zoomed(f.valueAtY(at.getY()), factor);
+            view.refresh();
+            e.consume();
+        });
+        view.addEventFilter(javafx.scene.input.MouseEvent.MOUSE_PRESSED, e -> {
+            drag[0] = e.getSceneX();
+            drag[1] = e.getSceneY();
+        });
+        view.addEventFilter(javafx.scene.input.MouseEvent.MOUSE_DRAGGED, e -> {
+            if (!(view.getFigure() instanceof ScatterFigure f) || !e.isPrimaryButtonDown()) {
+                return;
+            }
+            double unitsX = (f.range().max() - f.range().min()) / f.plotSide();
+            double unitsY = (f.rangeY().max() - f.rangeY().min()) / f.plotSide();
+            scatterX = f.range().shifted(-(e.getSceneX() - drag[0]) * unitsX);
+            scatterY = f.rangeY().shifted((e.getSceneY() - drag[1]) * unitsY);
+            drag[0] = e.getSceneX();
+            drag[1] = e.getSceneY();
+            view.refresh();
+            e.consume();
+        });
+        view.addEventHandler(javafx.scene.input.MouseEvent.MOUSE_CLICKED, e -> {
+            if (e.getClickCount() == 2 && view.getFigure() instanceof ScatterFigure) {
+                scatterX = null;
+                scatterY = null;
+                view.refresh();
+            }
+        });
+    }
+
     private void wireFigures() {
         Runnable redraw = () -> {
             MainViewModel.Analysis an = vm.analysisProperty().get();
@@ -405,7 +452,8 @@ public final class MainView extends BorderPane {
                     ? w -> HeatmapFigure.of(a, vm.figureOptions(w), meta)
                     : w -> CompareHeatmapFigure.of(a, b, vm.compareModeProperty().get(), vm.figureOptions(w), meta));
             heatmap.setData(() -> DataExport.tokenScores(a, b));
-            scatter.factoryProperty().set(b == null ? null : w -> ScatterFigure.of(a, b, vm.figureOptions(w), meta));
+            scatter.factoryProperty().set(b == null ? null
+                    : w -> ScatterFigure.of(a, b, vm.figureOptions(w), meta, scatterX, scatterY));
             scatter.setData(() -> DataExport.tokenScores(a, b));
             tokenPlot.factoryProperty().set(w -> TokenPlotFigure.of(b == null ? List.of(a) : List.of(a, b),
                     vm.figureOptions(w), meta));
@@ -419,7 +467,12 @@ public final class MainView extends BorderPane {
                 v.refresh();
             }
         };
-        vm.analysisProperty().addListener((o, x, y) -> redraw.run());
+        vm.analysisProperty().addListener((o, x, y) -> {
+            scatterX = null; // a new analysis starts with every point in view
+            scatterY = null;
+            redraw.run();
+        });
+        zoomAndPan(scatter);
         vm.measureProperty().addListener((o, x, y) -> redraw.run());
         vm.paletteProperty().addListener((o, x, y) -> redraw.run());
         vm.rangeProperty().addListener((o, x, y) -> redraw.run());

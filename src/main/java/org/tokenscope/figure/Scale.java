@@ -102,6 +102,24 @@ public record Scale(double min, double max) {
     }
 
     /** Where {@code v} falls, not clamped: 0 at {@code min}, 1 at {@code max}. */
+    /** Whether {@code v} lies in [min, max]. */
+    public boolean contains(double v) {
+        return v >= Math.min(min, max) && v <= Math.max(min, max);
+    }
+
+    /**
+     * This range zoomed by {@code factor} around {@code at} (below 1 zooms in): {@code at} stays where
+     * it is on the axis.
+     */
+    public Scale zoomed(double at, double factor) {
+        return new Scale(at - (at - min) * factor, at + (max - at) * factor);
+    }
+
+    /** This range moved by {@code delta}. */
+    public Scale shifted(double delta) {
+        return new Scale(min + delta, max + delta);
+    }
+
     public double fraction(double v) {
         return (v - min) / (max - min);
     }

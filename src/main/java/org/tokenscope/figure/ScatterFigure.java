@@ -17,12 +17,21 @@ public final class ScatterFigure extends DrawnFigure {
 
     private final Comparison comparison;
     private final Scale range;
+    private final Scale rangeY;
+
+    private final double[] plot; // left, top, side of the plot area
 
     private ScatterFigure(double width, double height, String title, Sheet sheet, Map<String, String> metadata,
-                          Comparison comparison, Scale range) {
+                          Comparison comparison, Scale range, Scale rangeY, double[] plot) {
         super(width, height, title, sheet, metadata);
         this.comparison = comparison;
         this.range = range;
+        this.rangeY = rangeY;
+        this.plot = plot;
+    }
+
+    public static ScatterFigure of(ScoredText a, ScoredText b, FigureOptions options, ExportMetadata metadata) {
+        return of(a, b, options, metadata, null, null);
     }
 
     /**
@@ -32,7 +41,12 @@ public final class ScatterFigure extends DrawnFigure {
      * items of kind "point" with the index of the segment's first token of A, so selecting a token
      * rings the point it belongs to; the statistics are of exactly these points.
      */
-    public static ScatterFigure of(ScoredText a, ScoredText b, FigureOptions options, ExportMetadata metadata) {
+    /**
+     * As above, showing only {@code viewX} by {@code viewY} (zoomed or panned; null: every point), the
+     * points outside left out; the statistics stay those of all points.
+     */
+    public static ScatterFigure of(ScoredText a, ScoredText b, FigureOptions options, ExportMetadata metadata,
+                                   Scale viewX, Scale viewY) {
         SpanAlignment alignment = SpanAlignment.of(a.tokens(), b.tokens());
         Comparison comparison = Comparison.of(alignment);
         List<SpanAlignment.Segment> points = alignment.segments().stream().filter(SpanAlignment.Segment::paired).toList();
@@ -47,6 +61,8 @@ public final class ScatterFigure extends DrawnFigure {
                 ? Scale.fixed(Measure.LOGPROB)
                 : Scale.minMax(values, Scale.fixed(Measure.LOGPROB)).nice(5);
         if (options.range() == Scale.Mode.FIXED) range = new Scale(Math.min(range.min(), -15), Math.max(range.max(), 0));
+        Scale rangeY = viewY != null ? viewY : range;
+        if (viewX != null) range = viewX;
 
         double w = options.width();
         double m = Theme.MARGIN;
@@ -59,15 +75,23 @@ public final class ScatterFigure extends DrawnFigure {
                 + " · perplexity " + Glyphs.perplexity(a.perplexity()) + " vs " + Glyphs.perplexity(b.perplexity());
         double top = Header.draw(sheet, m, m, w - 2 * m, title, subtitle) + 14;
         double side = Math.min(w - 2 * m - Axes.LEFT_ROOM - 4, 640);
-        Axes axes = new Axes(m + Axes.LEFT_ROOM, top, side, side, range, range);
-        double[] ticks = range.ticks(Math.max(2, Math.min(6, (int) (side / 55))));
+        Axes axes = new Axes(m + Axes.LEFT_ROOM, top, side, side, range, rangeY);
+        int tickCount = Math.max(2, Math.min(6, (int) (side / 55)));
+        double[] ticks = range.ticks(tickCount);
+        double[] ticksY = rangeY.ticks(tickCount);
         double step = ticks.length > 1 ? ticks[1] - ticks[0] : 1;
-        axes.draw(sheet, ticks, v -> Glyphs.tick(v, step), "log p under A: " + a.model().name() + " (nats)", ticks,
-                v -> Glyphs.tick(v, step), "log p under B: " + b.model().name() + " (nats)");
-        sheet.line(axes.px(range.min()), axes.py(range.min()), axes.px(range.max()), axes.py(range.max()), Theme.AXIS, 1);
+        double stepY = ticksY.length > 1 ? ticksY[1] - ticksY[0] : 1;
+        axes.draw(sheet, ticks, v -> Glyphs.tick(v, step), "log p under A: " + a.model().name() + " (nats)", ticksY,
+                v -> Glyphs.tick(v, stepY), "log p under B: " + b.model().name() + " (nats)");
+        double from = Math.max(range.min(), rangeY.min()); // the identity line, where it crosses the view
+        double to = Math.min(range.max(), rangeY.max());
+        if (from < to) {
+            sheet.line(axes.px(from), axes.py(from), axes.px(to), axes.py(to), Theme.AXIS, 1);
+        }
 
         double radius = points.size() > 400 ? 2.2 : 3.2;
         for (SpanAlignment.Segment segment : points) {
+            if (!range.contains(segment.aLogprob()) || !rangeY.contains(segment.bLogprob())) continue; // out of view
             int i = segment.a()[0];
             double px = axes.px(segment.aLogprob());
             double py = axes.py(segment.bLogprob());
@@ -108,16 +132,37 @@ public final class ScatterFigure extends DrawnFigure {
         md.put("scale", options.range() + " [" + Glyphs.plain(range.min()) + ", " + Glyphs.plain(range.max()) + "]");
         md.put("pearson", Double.isNaN(comparison.pearson().value()) ? "NaN" : Glyphs.plain(comparison.pearson().value()));
         md.put("spearman", Double.isNaN(comparison.spearman().value()) ? "NaN" : Glyphs.plain(comparison.spearman().value()));
-        return new ScatterFigure(w, h, title, sheet, md, comparison, range);
+        return new ScatterFigure(w, h, title, sheet, md, comparison, range, rangeY,
+                new double[] {axes.left(), axes.top(), side});
+    }
+
+    /** The data value (nats) at figure x, on the horizontal axis. */
+    public double valueAtX(double x) {
+        return range.min() + (x - plot[0]) / plot[2] * (range.max() - range.min());
+    }
+
+    /** The data value (nats) at figure y, on the vertical axis. */
+    public double valueAtY(double y) {
+        return rangeY.min() + (plot[1] + plot[2] - y) / plot[2] * (rangeY.max() - rangeY.min());
+    }
+
+    /** The side of the square plot area, in figure units. */
+    public double plotSide() {
+        return plot[2];
     }
 
     public Comparison comparison() {
         return comparison;
     }
 
-    /** The range of both axes, in nats. */
+    /** The range of the horizontal axis (both, unless zoomed or panned), in nats. */
     public Scale range() {
         return range;
+    }
+
+    /** The range of the vertical axis, in nats. */
+    public Scale rangeY() {
+        return rangeY;
     }
 
     private static String stat(Correlation c) {

@@ -129,6 +129,39 @@ class MainWindowTest {
     }
 
     @Test
+    void theScatterZoomsWithTheWheelPansByDraggingAndResetsOnDoubleClick(FxRobot robot) throws Exception {
+        analysed();
+        robot.interact(() -> view.tabs.getSelectionModel().select(1));
+        waitFor(() -> view.scatter.getFigure() != null);
+        var before = (org.tokenscope.figure.ScatterFigure) view.scatter.getFigure();
+        double width = before.range().max() - before.range().min();
+        javafx.scene.Node canvas = view.scatter.lookup("Canvas");
+        // the wheel, over the middle of the plot area: closer, around the pointer
+        double midX = 70 + before.plotSide() / 2;
+        Point2D at = canvas.localToScene(midX, 120 + before.plotSide() / 2);
+        robot.interact(() -> javafx.event.Event.fireEvent(view.scatter, new javafx.scene.input.ScrollEvent(
+                javafx.scene.input.ScrollEvent.SCROLL, at.getX(), at.getY(), at.getX(), at.getY(), false, false, false,
+                false, false, false, 0, 40, 0, 40, javafx.scene.input.ScrollEvent.HorizontalTextScrollUnits.NONE, 0,
+                javafx.scene.input.ScrollEvent.VerticalTextScrollUnits.NONE, 0, 0, null)));
+        var zoomed = (org.tokenscope.figure.ScatterFigure) view.scatter.getFigure();
+        assertThat(zoomed.range().max() - zoomed.range().min()).isCloseTo(width * 0.85, org.assertj.core.api.Assertions.within(1e-9));
+        assertThat(zoomed.range().contains(before.valueAtX(canvas.sceneToLocal(at).getX()))).isTrue();
+        // a drag to the right shows what lies to the left
+        Point2D screen = canvas.localToScreen(canvas.sceneToLocal(at));
+        robot.drag(screen, javafx.scene.input.MouseButton.PRIMARY).moveBy(60, 0).drop();
+        WaitForAsyncUtils.waitForFxEvents();
+        var panned = (org.tokenscope.figure.ScatterFigure) view.scatter.getFigure();
+        assertThat(panned.range().min()).isLessThan(zoomed.range().min());
+        assertThat(panned.range().max() - panned.range().min())
+                .isCloseTo(zoomed.range().max() - zoomed.range().min(), org.assertj.core.api.Assertions.within(1e-9));
+        robot.doubleClickOn(screen);
+        WaitForAsyncUtils.waitForFxEvents();
+        var reset = (org.tokenscope.figure.ScatterFigure) view.scatter.getFigure();
+        assertThat(reset.range()).isEqualTo(before.range());
+        assertThat(reset.comparison().pearson().value()).isEqualTo(before.comparison().pearson().value());
+    }
+
+    @Test
     void theTemperatureSliderRescalesTheTopKLive(FxRobot robot) throws Exception {
         analysed();
         robot.interact(() -> vm.selectedProperty().set(1));
