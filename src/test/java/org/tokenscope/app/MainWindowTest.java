@@ -161,6 +161,63 @@ class MainWindowTest {
         assertThat(reset.comparison().pearson().value()).isEqualTo(before.comparison().pearson().value());
     }
 
+    /**
+     * On screen, in pixels: each token's box (A's heatmap, probability on viridis' fixed scale) is as
+     * light as its probability ranks it, and the scatter's r is the Pearson correlation of the two
+     * models' log-probabilities computed here from the analysis.
+     */
+    @Test
+    void theColoursOnScreenFollowTheProbabilitiesAndTheScattersRIsPearsons(FxRobot robot) throws Exception {
+        analysed();
+        robot.interact(() -> {
+            vm.compareProperty().set(false);
+            // min-max spreads the tiny random models' probabilities over the whole palette
+            vm.rangeProperty().set(org.tokenscope.figure.Scale.Mode.MIN_MAX);
+        });
+        waitFor(() -> vm.analysisProperty().get().b() == null && !vm.busyProperty().get());
+        var an = vm.analysisProperty().get();
+        javafx.scene.image.WritableImage[] shot = new javafx.scene.image.WritableImage[1];
+        robot.interact(() -> shot[0] = view.heatmap.lookup("Canvas").snapshot(null, null));
+        java.util.Map<Integer, Double> light = new java.util.HashMap<>();
+        for (Figure.Item box : view.heatmap.getFigure().items()) {
+            if (box.kind().equals("token") && an.a().tokens().get(box.index()).isScored()) {
+                var c = shot[0].getPixelReader().getColor((int) box.x() + 2, (int) box.y() + 1);
+                light.putIfAbsent(box.index(), 0.2126 * c.getRed() + 0.7152 * c.getGreen() + 0.0722 * c.getBlue());
+            }
+        }
+        var byProbability = an.a().tokens().stream().filter(TokenScore::isScored)
+                .sorted(java.util.Comparator.comparingDouble(TokenScore::prob)).toList();
+        assertThat(light).hasSize(byProbability.size());
+        for (int i = 1; i < byProbability.size(); i++) {
+            assertThat(light.get(byProbability.get(i).index()))
+                    .as("token %d (p %.3g) is no darker than token %d (p %.3g)", byProbability.get(i).index(),
+                            byProbability.get(i).prob(), byProbability.get(i - 1).index(), byProbability.get(i - 1).prob())
+                    .isGreaterThanOrEqualTo(light.get(byProbability.get(i - 1).index()) - 0.01);
+        }
+        double spread = light.get(byProbability.get(byProbability.size() - 1).index()) - light.get(byProbability.get(0).index());
+        assertThat(spread).as("the most and least probable tokens look different").isGreaterThan(0.5);
+        // the scatter, with B again
+        robot.interact(() -> vm.compareProperty().set(true));
+        waitFor(() -> vm.analysisProperty().get().b() != null && !vm.busyProperty().get());
+        robot.interact(() -> view.tabs.getSelectionModel().select(1));
+        waitFor(() -> view.scatter.getFigure() != null);
+        var both = vm.analysisProperty().get();
+        double[] x = both.a().tokens().stream().filter(TokenScore::isScored).mapToDouble(TokenScore::logprob).toArray();
+        double[] y = both.b().tokens().stream().filter(TokenScore::isScored).mapToDouble(TokenScore::logprob).toArray();
+        double mx = java.util.Arrays.stream(x).average().orElseThrow();
+        double my = java.util.Arrays.stream(y).average().orElseThrow();
+        double sxy = 0, sxx = 0, syy = 0;
+        for (int i = 0; i < x.length; i++) {
+            sxy += (x[i] - mx) * (y[i] - my);
+            sxx += (x[i] - mx) * (x[i] - mx);
+            syy += (y[i] - my) * (y[i] - my);
+        }
+        double r = sxy / Math.sqrt(sxx * syy);
+        var scatter = (org.tokenscope.figure.ScatterFigure) view.scatter.getFigure();
+        assertThat(scatter.comparison().pearson().value()).isCloseTo(r, org.assertj.core.api.Assertions.within(1e-9));
+        assertThat(scatter.items().stream().filter(i -> i.kind().equals("point")).count()).isEqualTo(x.length);
+    }
+
     @Test
     void theTemperatureSliderRescalesTheTopKLive(FxRobot robot) throws Exception {
         analysed();
