@@ -170,8 +170,7 @@ public final class BenchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("A 16-token prompt plus " + count + " new tokens exceed the model's context of "
                     + model.contextLength() + ".");
         }
-        NeverEnds timed = new NeverEnds(model);
-        DecoderModel decoder = withoutCache ? new Uncached(model) : timed;
+        Benchmarked timed = new Benchmarked(model, !withoutCache);
         GenerationRequest request = GenerationRequest.builder().setPrompt(prompt).setMaxNewTokens(count)
                 .optStrategy(new Greedy()).optTopAlternatives(topK).build();
         String label = withoutCache ? "without the cache" : "with the cache";
@@ -188,7 +187,7 @@ public final class BenchCommand implements Callable<Integer> {
             long start = System.nanoTime();
             long[] stamps = new long[count];
             int[] made = new int[1];
-            GenerationResult result = new Generator(decoder).generate(request, new GenerationListener() {
+            GenerationResult result = new Generator(timed).generate(request, new GenerationListener() {
                 @Override
                 public void onStep(Step step) {
                     stamps[made[0]++] = System.nanoTime();
@@ -236,83 +235,43 @@ public final class BenchCommand implements Callable<Integer> {
         return out;
     }
 
-    /** The model with no end-of-text token, so that greedy decoding always makes all K tokens. */
-    private record NeverEnds(Gpt2Model model, long[] forwardNanos) implements DecoderModel {
-        NeverEnds(Gpt2Model model) {
-            this(model, new long[1]);
+    /**
+     * The model with no end-of-text token, so that greedy decoding always makes all K tokens. Cached:
+     * the model's own session, timing each {@code append} (the forward pass and the logits' copy to
+     * Java). Uncached: every step runs the whole sequence again in a fresh session.
+     */
+    private record Benchmarked(Gpt2Model model, boolean cached, long[] forwardNanos) implements DecoderModel {
+        Benchmarked(Gpt2Model model, boolean cached) {
+            this(model, cached, new long[1]);
         }
 
-        /** The model's session, timing each {@code append}: the forward pass and the logits' copy to Java. */
         @Override
         public LogitsSession newSession() {
-            LogitsSession session = model.newSession();
+            LogitsSession session = cached ? model.newSession() : null;
             return new LogitsSession() {
+                private int[] ids = new int[0];
+
                 @Override
-                public float[] append(int[] ids) {
+                public float[] append(int[] more) {
                     long start = System.nanoTime();
-                    float[] logits = session.append(ids);
+                    int[] all = Arrays.copyOf(ids, ids.length + more.length);
+                    System.arraycopy(more, 0, all, ids.length, more.length);
+                    ids = all;
+                    float[] logits;
+                    if (cached) {
+                        logits = session.append(more);
+                    } else {
+                        try (LogitsSession fresh = model.newSession()) {
+                            logits = fresh.append(all);
+                        }
+                    }
                     forwardNanos[0] += System.nanoTime() - start;
                     return logits;
                 }
 
                 @Override
                 public LogitsSession fork() {
-                    return session.fork();
-                }
-
-                @Override
-                public int length() {
-                    return session.length();
-                }
-
-                @Override
-                public void close() {
-                    session.close();
-                }
-            };
-        }
-
-        @Override
-        public int contextLength() {
-            return model.contextLength();
-        }
-
-        @Override
-        public int vocabSize() {
-            return model.vocabSize();
-        }
-
-        @Override
-        public int endOfTextId() {
-            return -1;
-        }
-
-        @Override
-        public byte[] tokenBytes(int id) {
-            return model.tokenBytes(id);
-        }
-    }
-
-    /** As {@link NeverEnds}, but every step runs the whole sequence again in a fresh session (no cache). */
-    private record Uncached(Gpt2Model model) implements DecoderModel {
-        @Override
-        public LogitsSession newSession() {
-            return new LogitsSession() {
-                private int[] ids = new int[0];
-
-                @Override
-                public float[] append(int[] more) {
-                    int[] all = Arrays.copyOf(ids, ids.length + more.length);
-                    System.arraycopy(more, 0, all, ids.length, more.length);
-                    ids = all;
-                    try (LogitsSession fresh = model.newSession()) {
-                        return fresh.append(all);
-                    }
-                }
-
-                @Override
-                public LogitsSession fork() {
-                    throw new UnsupportedOperationException("The uncached benchmark session does not fork.");
+                    throw new UnsupportedOperationException("The benchmark's session does not fork.");
                 }
 
                 @Override
@@ -322,6 +281,7 @@ public final class BenchCommand implements Callable<Integer> {
 
                 @Override
                 public void close() {
+                    if (session != null) session.close();
                 }
             };
         }
