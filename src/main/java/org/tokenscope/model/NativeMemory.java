@@ -12,8 +12,9 @@ import com.sun.jna.Native;
  * what the environment variable {@code MALLOC_MMAP_THRESHOLD_} does) keeps blocks of that size or
  * more out of the heap, at the price of fresh pages for each of them. Measured on gpt2 scoring
  * 1,024 tokens (BENCHMARKS.md): glibc's own 1.97 s and 1,277 MiB peak; 1 MiB 2.45 s, 921 MiB;
- * 8 MiB 2.21 s, 980 MiB; 32 MiB 1.78 s, 1,248 MiB. 8 MiB keeps the peak within the weights plus
- * 600 MB for a tenth of the time.
+ * 2 MiB 2.31 s, 917 MiB; 8 MiB 2.05–2.21 s, 980–1,026 MiB; 32 MiB 1.78 s, 1,248 MiB. On 4,096
+ * tokens 2 MiB peaks at 1,035 MiB and 8 MiB at 1,161: 2 MiB keeps gpt2 within the weights plus
+ * 600 MB at every length, for about a tenth of the scoring time.
  *
  * <p>Only glibc has {@code mallopt}; elsewhere (macOS, Windows, musl) this does nothing. An explicit
  * {@code MALLOC_MMAP_THRESHOLD_} in the environment wins.
@@ -24,7 +25,7 @@ final class NativeMemory {
      * Blocks this large or larger are mapped and unmapped, never kept in the heap; the system property
      * {@code tokenscope.mmapThreshold} sets another (bytes; 0 leaves glibc's own, for measuring).
      */
-    static final int MMAP_THRESHOLD = 8 << 20;
+    static final int MMAP_THRESHOLD = 2 << 20;
     private static final int M_MMAP_THRESHOLD = -3; // malloc.h
 
     private static volatile boolean applied;
