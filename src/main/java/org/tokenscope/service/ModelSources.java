@@ -45,6 +45,12 @@ public final class ModelSources {
      */
     public static Resolved resolve(String spec, boolean allowDownload, String standIn, DownloadListener listener,
                                    BooleanSupplier cancelled) throws IOException {
+        return resolve(spec, "main", allowDownload, standIn, listener, cancelled);
+    }
+
+    /** As above, at a Hub revision (a branch, tag or commit). */
+    public static Resolved resolve(String spec, String revision, boolean allowDownload, String standIn,
+                                   DownloadListener listener, BooleanSupplier cancelled) throws IOException {
         Path path = Path.of(spec);
         if (Files.isDirectory(path)) {
             Path name = path.toAbsolutePath().normalize().getFileName();
@@ -57,13 +63,13 @@ public final class ModelSources {
         HubSettings system = HubSettings.fromSystem();
         IOException failure;
         try (HubClient cached = HubClient.create(system.withOffline(true))) {
-            return new Resolved(new ModelResolver(cached).resolve(spec, "main", listener, cancelled), spec, null);
+            return new Resolved(new ModelResolver(cached).resolve(spec, revision, listener, cancelled), spec, null);
         } catch (HubException e) {
             failure = e;
         }
         if (allowDownload && !system.offline()) {
             try (HubClient online = HubClient.create(system)) {
-                return new Resolved(new ModelResolver(online).resolve(spec, "main", listener, cancelled), spec, null);
+                return new Resolved(new ModelResolver(online).resolve(spec, revision, listener, cancelled), spec, null);
             } catch (HubException e) {
                 failure = e;
                 if (e instanceof org.tokenscope.hub.DownloadCancelledException) {

@@ -46,7 +46,7 @@ class DefaultModelTest {
         Run run = run("score", "--text", "The function returns a list, and the");
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains("model tokenscope-small:");
-        assertThat(run.err()).contains("gpt2 is not cached and could not be downloaded (offline)",
+        assertThat(run.err()).contains("gpt2 is not available here (no network and not cached)",
                 "the bundled tokenscope-small stands in");
     }
 
