@@ -156,6 +156,21 @@ public final class Gpt2Model implements DecoderModel, AutoCloseable {
         return hidden.matMul(headTransposed);                   // [T, V]
     }
 
+    /**
+     * The final hidden states of {@code ids} ([T, E], after the final norm), made in {@code scratch}:
+     * the seam for reductions written outside this class (detection metrics, incremental scoring),
+     * which then apply {@link #headLogits} a chunk of rows at a time.
+     */
+    NDArray hiddenStates(NDManager scratch, int[] ids, java.util.function.BooleanSupplier cancel) {
+        checkIds(ids, 0);
+        return forward(scratch, ids, null, cancel); // [T, E]
+    }
+
+    /** The output head on some rows of hidden states: [c, E] -> [c, V] logits, in the rows' manager. */
+    NDArray headLogits(NDArray rows) {
+        return rows.matMul(weights.headTransposed); // [c, V]
+    }
+
     /** Logits at every position: [ids.length][vocab]. Meant for short inputs (tests, tools). */
     public float[][] logits(int[] ids) {
         checkIds(ids, 0);
