@@ -14,6 +14,7 @@ import java.util.SequencedMap;
 import java.util.SequencedSet;
 import java.util.stream.Stream;
 import org.tokenscope.model.ModelFormatException;
+import org.tokenscope.model.TensorSource;
 
 /**
  * The safetensors weights of a model folder seen as one set of tensors: either the single file
@@ -24,7 +25,7 @@ import org.tokenscope.model.ModelFormatException;
  * <p>A tensor's {@link TensorInfo#begin()} and {@link TensorInfo#end()} are offsets in the data of
  * its own file, {@link #file(String)}.
  */
-public final class SafetensorsBundle implements AutoCloseable {
+public final class SafetensorsBundle implements TensorSource {
 
     public static final String SINGLE_FILE_NAME = "model.safetensors";
 
@@ -155,6 +156,7 @@ public final class SafetensorsBundle implements AutoCloseable {
     }
 
     /** The weight files: one, or the shards in index order. */
+    @Override
     public List<Path> files() {
         return files.stream().map(SafetensorsFile::file).toList();
     }
@@ -165,29 +167,35 @@ public final class SafetensorsBundle implements AutoCloseable {
     }
 
     /** All tensors by name: in header order for one file, in index order for shards. */
+    @Override
     public SequencedMap<String, TensorInfo> tensors() {
         return tensors;
     }
 
+    @Override
     public boolean contains(String name) {
         return tensors.containsKey(name);
     }
 
+    @Override
     public TensorInfo tensor(String name) throws ModelFormatException {
         return fileHolding(name).tensor(name);
     }
 
     /** The file that holds tensor {@code name}. */
+    @Override
     public Path file(String name) throws ModelFormatException {
         return fileHolding(name).file();
     }
 
     /** See {@link SafetensorsFile#data(String)}. */
+    @Override
     public ByteBuffer data(String name) throws ModelFormatException {
         return fileHolding(name).data(name);
     }
 
     /** See {@link SafetensorsFile#readFloats(String)}. */
+    @Override
     public float[] readFloats(String name) throws ModelFormatException {
         return fileHolding(name).readFloats(name);
     }
