@@ -216,11 +216,17 @@ public final class HubClient implements AutoCloseable {
                 for (String shard : ModelFiles.shards(indexFile)) {
                     plan.add(new Planned(shard, metadata(repoId, commit, shard)));
                 }
-            } else if (head(repoId, commit, ModelFiles.PYTORCH_WEIGHTS).isPresent()) {
-                throw new HubException(repoId + " has only PyTorch weights (pytorch_model.bin) and tokenscope reads"
-                        + " safetensors weights: pick a revision or a copy of the model that has model.safetensors.");
+            } else if ((weights = head(repoId, commit, ModelFiles.PYTORCH_WEIGHTS)).isPresent()) {
+                // read without running any pickle code (model/torch), as many DeBERTa-era classifiers ship only this
+                plan.add(new Planned(ModelFiles.PYTORCH_WEIGHTS, weights.get()));
+            } else if ((index = head(repoId, commit, ModelFiles.PYTORCH_WEIGHTS_INDEX)).isPresent()) {
+                Path indexFile = fetch(repoId, commit, ModelFiles.PYTORCH_WEIGHTS_INDEX, index.get(), listener, cancelled);
+                for (String shard : ModelFiles.shards(indexFile)) {
+                    plan.add(new Planned(shard, metadata(repoId, commit, shard)));
+                }
             } else {
-                throw new HubException(repoId + " has no model.safetensors weights at revision " + revision + ".");
+                throw new HubException(repoId + " has neither model.safetensors nor pytorch_model.bin weights at revision "
+                        + revision + ".");
             }
         }
 

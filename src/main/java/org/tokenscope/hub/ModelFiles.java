@@ -21,6 +21,7 @@ final class ModelFiles {
     static final String WEIGHTS = "model.safetensors";
     static final String WEIGHTS_INDEX = "model.safetensors.index.json";
     static final String PYTORCH_WEIGHTS = "pytorch_model.bin";
+    static final String PYTORCH_WEIGHTS_INDEX = "pytorch_model.bin.index.json";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -29,7 +30,8 @@ final class ModelFiles {
 
     /**
      * Whether {@code folder} holds a loadable model: config.json, tokenizer.json (or vocab.json and
-     * merges.txt to build it from), and model.safetensors or an index with every shard it names.
+     * merges.txt to build it from), and model.safetensors or pytorch_model.bin, or an index with every shard
+     * it names.
      * Symbolic links are followed, so a snapshot whose blob is missing is not complete.
      */
     static boolean isComplete(Path folder) {
@@ -45,10 +47,13 @@ final class ModelFiles {
                 && !(Files.isRegularFile(folder.resolve(VOCAB)) && Files.isRegularFile(folder.resolve(MERGES)))) {
             return Optional.of(TOKENIZER);
         }
-        if (Files.isRegularFile(folder.resolve(WEIGHTS))) {
+        if (Files.isRegularFile(folder.resolve(WEIGHTS)) || Files.isRegularFile(folder.resolve(PYTORCH_WEIGHTS))) {
             return Optional.empty();
         }
         Path index = folder.resolve(WEIGHTS_INDEX);
+        if (!Files.isRegularFile(index)) {
+            index = folder.resolve(PYTORCH_WEIGHTS_INDEX);
+        }
         if (!Files.isRegularFile(index)) {
             return Optional.of(WEIGHTS);
         }

@@ -316,14 +316,29 @@ class HubClientTest {
     }
 
     @Test
-    void repoWithOnlyPytorchWeightsIsRefusedBeforeAnyDownload() {
-        hub.addCommit("org/old", "main", FakeHub.randomCommit(4), Map.of(
+    void pytorchWeightsAreDownloadedWhenARevisionHasNoSafetensors() throws IOException {
+        // as vectara/hallucination_evaluation_model's DeBERTa-era branch hhem-1.0-open: a past revision, .bin only
+        String old = FakeHub.randomCommit(4);
+        hub.addCommit("org/judge", "hhem-1.0-open", old, Map.of(
                 "config.json", CONFIG, "tokenizer.json", TOKENIZER, "pytorch_model.bin", WEIGHTS));
 
-        assertThatThrownBy(() -> client.downloadModel("org/old", "main"))
+        Path snapshot = client.downloadModel("org/judge", "hhem-1.0-open");
+
+        assertThat(snapshot.getFileName().toString()).isEqualTo(old);
+        assertThat(Files.readAllBytes(snapshot.resolve("pytorch_model.bin"))).isEqualTo(WEIGHTS);
+        assertThat(Files.exists(snapshot.resolve("model.safetensors"))).isFalse();
+        // pinned: the same revision again is found in the cache
+        assertThat(client.cache().modelSnapshot("org/judge", "hhem-1.0-open")).contains(snapshot);
+    }
+
+    @Test
+    void repoWithNoWeightsAtAllIsRefusedBeforeAnyDownload() {
+        hub.addCommit("org/empty", "main", FakeHub.randomCommit(4), Map.of(
+                "config.json", CONFIG, "tokenizer.json", TOKENIZER));
+
+        assertThatThrownBy(() -> client.downloadModel("org/empty", "main"))
                 .isInstanceOf(HubException.class)
-                .hasMessageContaining("pytorch_model.bin")
-                .hasMessageContaining("safetensors");
+                .hasMessageContaining("neither model.safetensors nor pytorch_model.bin");
         assertThat(hub.gets()).isZero();
     }
 
