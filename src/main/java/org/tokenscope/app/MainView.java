@@ -106,7 +106,8 @@ public final class MainView extends BorderPane {
                 tab("Top-k", topKTab()),
                 tab("Tokens", tokens),
                 insideTab,
-                tab("Generate", generateTab()));
+                tab("Generate", generateTab()),
+                tab("Pairs", new PairsView(new PairsViewModel(vm, vm.runner()))));
         inside.viewModel().activeProperty().bind(insideTab.selectedProperty());
         tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         split = new SplitPane(textArea, tabs);

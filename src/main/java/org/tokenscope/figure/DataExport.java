@@ -14,6 +14,8 @@ import org.tokenscope.analysis.Alternative;
 import org.tokenscope.analysis.AttentionGrid;
 import org.tokenscope.analysis.AttentionMap;
 import org.tokenscope.analysis.LogitLens;
+import org.tokenscope.analysis.PairScore;
+import org.tokenscope.analysis.PairScores;
 import org.tokenscope.analysis.ScoredText;
 import org.tokenscope.analysis.TokenScore;
 import org.tokenscope.generate.Sequence;
@@ -103,6 +105,28 @@ public final class DataExport {
             rows.add(row);
         }
         return new Table("token_scores", columns, rows);
+    }
+
+    /**
+     * A pair classifier's verdicts, in the order given: index (in the input, from 1), premise,
+     * hypothesis, one column per label with its score, top, tokens and truncated.
+     */
+    public static Table pairs(PairScores scores, List<PairScore> order) {
+        List<String> columns = new ArrayList<>(List.of("index", "premise", "hypothesis"));
+        columns.addAll(scores.labels());
+        columns.addAll(List.of("top", "tokens", "truncated"));
+        List<List<Object>> rows = new ArrayList<>();
+        for (PairScore p : order) {
+            List<Object> row = new ArrayList<>(List.of(scores.pairs().indexOf(p) + 1, p.pair().premise(), p.pair().hypothesis()));
+            for (String label : scores.labels()) {
+                row.add(p.score(label));
+            }
+            row.add(p.top());
+            row.add(p.tokens());
+            row.add(p.truncated());
+            rows.add(row);
+        }
+        return new Table("pairs", columns, rows);
     }
 
     /** The alternatives at one position, best first: rank, id, token, logprob, prob, and whether it came next. */

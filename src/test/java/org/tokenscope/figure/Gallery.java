@@ -26,6 +26,7 @@ final class Gallery {
         figures.put("tokens", TokensFigure.of(a.text(), a.tokens(), null, "gpt2", o, metadata));
         figures.put("steps", StepsFigure.of("The quick brown", "gpt2",
                 Samples.generation(" fox", " jumps", " over", "\n", " the", " lazy", " dog"), o, metadata));
+        figures.put("pairs", PairScoresFigure.of(PairFigureTest.SAMPLE, PairFigureTest.SAMPLE.pairs(), "entailment", o, metadata));
         return figures;
     }
 }
