@@ -114,6 +114,7 @@ public final class PairsView extends BorderPane {
         Bindings.bindContent(label.getItems(), vm.labels());
         label.valueProperty().bindBidirectional(vm.labelProperty());
         label.setTooltip(new Tooltip("The label whose score the bars show"));
+        label.setMinWidth(130);
         Button exportTable = new Button("Export table…");
         exportTable.setOnAction(e -> export("Export the table", List.of(
                 new FileChooser.ExtensionFilter("CSV", "*.csv"), new FileChooser.ExtensionFilter("JSON", "*.json"),
@@ -263,7 +264,6 @@ public final class PairsView extends BorderPane {
         private final StackPane track = new StackPane(bar);
 
         BarCell() {
-            bar.setStyle("-fx-background-color: #0072b2;");
             bar.setMaxHeight(12);
             bar.setMinHeight(12);
             track.setAlignment(Pos.CENTER_LEFT);
@@ -281,6 +281,8 @@ public final class PairsView extends BorderPane {
                 return;
             }
             double share = Math.max(0, Math.min(1, item));
+            // the chart's colours: at least 0.5 in the first series colour, below it in the second
+            bar.setStyle("-fx-background-color: " + (item >= 0.5 ? "#0072b2" : "#d55e00") + ";");
             bar.setMaxWidth(100 * share);
             bar.setPrefWidth(100 * share);
             value.setText(String.format(java.util.Locale.ROOT, "%.4f", item));
