@@ -4,9 +4,12 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import org.tokenscope.model.ModelFormatException;
 import org.tokenscope.model.TensorSource;
+import org.tokenscope.model.safetensors.DType;
 import org.tokenscope.model.safetensors.TensorInfo;
 
 /**
@@ -58,9 +62,13 @@ public final class DebertaClassifier implements AutoCloseable {
     private final Map<String, NDArray> w;
     private final List<Layer> layers;
     private final long parameterCount;
+    /** The file mappings (safetensors) or storage buffers (.bin) that F32 weights point into: kept alive with them. */
+    @SuppressWarnings("unused")
+    private final List<ByteBuffer> pinned;
 
     private DebertaClassifier(String name, Path folder, DebertaConfig config, PairTokenizer tokenizer, NDManager manager,
-                              Map<String, NDArray> weights, long parameterCount) {
+                              Map<String, NDArray> weights, long parameterCount, List<ByteBuffer> pinned) {
+        this.pinned = List.copyOf(pinned);
         this.name = name;
         this.folder = folder;
         this.config = config;
@@ -114,6 +122,7 @@ public final class DebertaClassifier implements AutoCloseable {
             Map<String, long[]> expected = expectedShapes(config);
             Map<String, String> stored = storedNames(source, expected);
             Map<String, NDArray> weights = new HashMap<>();
+            List<ByteBuffer> pinned = new ArrayList<>();
             long parameters = 0;
             for (Map.Entry<String, long[]> e : expected.entrySet()) {
                 TensorInfo info = source.tensor(stored.get(e.getKey()));
@@ -121,15 +130,36 @@ public final class DebertaClassifier implements AutoCloseable {
                     throw new ModelFormatException(source.file(info.name()) + ": tensor '" + info.name() + "' has shape "
                             + Arrays.toString(info.shape()) + " but config.json implies " + Arrays.toString(e.getValue()) + ".");
                 }
-                weights.put(e.getKey(), manager.create(source.readFloats(info.name()), new Shape(e.getValue())));
+                weights.put(e.getKey(), toArray(source, info, manager, pinned));
                 parameters += info.elementCount();
             }
-            return new DebertaClassifier(name, folder, config, tokenizer, manager, weights, parameters);
+            return new DebertaClassifier(name, folder, config, tokenizer, manager, weights, parameters, pinned);
         } catch (ModelFormatException | RuntimeException e) {
             manager.close();
             tokenizer.close();
             throw e;
         }
+    }
+
+    /**
+     * One weight in the engine as F32. An F32 tensor is handed over from its direct buffer (the mapped
+     * safetensors file, or the .bin storage read once) with no copy on the Java heap and none in the
+     * engine, and its buffer is pinned; F16, BF16 and F64 are converted through a float array.
+     */
+    private static NDArray toArray(TensorSource source, TensorInfo info, NDManager manager, List<ByteBuffer> pinned)
+            throws ModelFormatException {
+        Shape shape = new Shape(info.shape());
+        if (info.dtype() != DType.F32) {
+            return manager.create(source.readFloats(info.name()), shape);
+        }
+        ByteBuffer data = source.data(info.name()).duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        if (!data.isDirect() || data.alignmentOffset(0, 4) != 0) {
+            ByteBuffer aligned = ByteBuffer.allocateDirect(data.remaining()).order(ByteOrder.LITTLE_ENDIAN);
+            aligned.put(data.duplicate()).flip();
+            data = aligned;
+        }
+        pinned.add(data);
+        return manager.create(data, shape, DataType.FLOAT32);
     }
 
     /** Every tensor the forward pass reads, by its name in transformers' state dict, with its shape. */
