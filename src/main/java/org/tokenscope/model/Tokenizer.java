@@ -106,8 +106,11 @@ public final class Tokenizer implements AutoCloseable {
         for (JsonNode added : json.path("added_tokens")) {
             String content = added.path("content").asText();
             int id = added.path("id").asInt();
-            bytes[id] = content.getBytes(StandardCharsets.UTF_8);
-            if (added.path("special").asBoolean(false)) {
+            boolean isSpecial = added.path("special").asBoolean(false);
+            // Gemma's added whitespace runs ("▁▁") are spelled like pieces; special tokens stand for themselves
+            bytes[id] = kind == Kind.SENTENCE_PIECE && !isSpecial
+                    ? sentencePieceDecode(content) : content.getBytes(StandardCharsets.UTF_8);
+            if (isSpecial) {
                 special.add(id);
             }
             if (content.equals("<|endoftext|>")) {

@@ -46,7 +46,7 @@ public final class LocalBackend implements Backend {
         if (prompt == null || prompt.isEmpty()) {
             throw new IllegalArgumentException("The prompt is empty: give a text to continue.");
         }
-        int[] ids = model.tokenizer().encode(prompt).ids();
+        int[] ids = model.tokenizer().encodeWithSpecialTokens(prompt); // the BOS its tokenizer adds included
         GenerationRequest request = GenerationRequest.builder().setPrompt(ids)
                 .setMaxNewTokens(settings.maxNewTokens()).optStrategy(settings.strategy())
                 .optStopStrings(settings.stopStrings()).optTopAlternatives(settings.topAlternatives()).build();
