@@ -94,15 +94,6 @@ public final class DebertaClassifier implements AutoCloseable {
         this.layers = List.copyOf(list);
     }
 
-    /** Whether {@code folder}'s config.json names a DeBERTa-v2 sequence classifier (no other check). */
-    public static boolean isClassifier(Path folder) {
-        try {
-            return Files.readString(folder.resolve("config.json")).contains(DebertaConfig.ARCHITECTURE);
-        } catch (java.io.IOException e) {
-            return false;
-        }
-    }
-
     /**
      * Loads a folder in the Hugging Face layout: {@code config.json}, {@code tokenizer.json}, and
      * safetensors or PyTorch {@code .bin} weights ({@link TensorSource#open}).

@@ -188,7 +188,8 @@ final class StateDictUnpickler extends Unpickler {
             return g.qualified();
         }
         if (value instanceof Object[] tuple) {
-            return "the tuple " + Arrays.deepToString(tuple);
+            String text = Arrays.deepToString(tuple);
+            return "the tuple " + (text.length() > 120 ? text.substring(0, 119) + "…" : text);
         }
         return value == null ? "None" : "a " + value.getClass().getSimpleName();
     }
