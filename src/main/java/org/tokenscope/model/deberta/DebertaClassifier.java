@@ -263,6 +263,11 @@ public final class DebertaClassifier implements AutoCloseable {
         return parameterCount;
     }
 
+    /** Arrays the classifier's own manager holds (its weights): a pass that leaks would add to them. */
+    int heldArrays() {
+        return manager.getManagedArrays().size();
+    }
+
     /** Encodes and classifies one pair. */
     public Prediction classify(String premise, String hypothesis) {
         PairTokenizer.PairIds pair = tokenizer.encode(premise, hypothesis);
@@ -309,10 +314,10 @@ public final class DebertaClassifier implements AutoCloseable {
             NDArray c2pIndex = null;
             NDArray p2cIndex = null;
             if (config.relativeAttention()) {
-                rel = w.get("deberta.encoder.rel_embeddings.weight");                   // [2S, E]
-                if (config.normRelEmbedding()) {
-                    rel = layerNorm(rel, "deberta.encoder.LayerNorm");
-                }
+                NDArray relWeight = w.get("deberta.encoder.rel_embeddings.weight");    // [2S, E]
+                // made in scratch: what is computed from a weight lands in the weight's manager otherwise
+                rel = config.normRelEmbedding() ? layerNorm(relWeight, "deberta.encoder.LayerNorm") : relWeight.duplicate();
+                rel.attach(scratch);
                 int span = config.attentionSpan();
                 long[] c2p = new long[t * t];
                 long[] p2c = new long[t * t];
@@ -328,13 +333,18 @@ public final class DebertaClassifier implements AutoCloseable {
                 p2cIndex = scratch.create(p2c, new Shape(1, t, t)).broadcast(heads);   // [H, T, T]
             }
             for (Layer layer : layers) {
-                NDArray attended = attention(x, layer, rel, c2pIndex, p2cIndex, t);    // [T, E]
-                NDArray a = LayerNorm.layerNorm(attended.add(x), new Shape(config.hidden()), layer.ln1(), layer.ln1b(),
-                        config.layerNormEps()).singletonOrThrow();                      // [T, E]
-                NDArray h = gelu(Linear.linear(a, layer.i(), layer.ib()).singletonOrThrow()); // [T, I]
-                NDArray o = Linear.linear(h, layer.out(), layer.outb()).singletonOrThrow(); // [T, E]
-                x = LayerNorm.layerNorm(o.add(a), new Shape(config.hidden()), layer.ln2(), layer.ln2b(),
-                        config.layerNormEps()).singletonOrThrow();                      // [T, E]
+                try (NDManager step = scratch.newSubManager()) {
+                    NDArray input = x;
+                    input.tempAttach(step); // what this layer computes from x is freed with it; x goes back
+                    NDArray attended = attention(input, layer, rel, c2pIndex, p2cIndex, t); // [T, E]
+                    NDArray a = LayerNorm.layerNorm(attended.add(input), new Shape(config.hidden()), layer.ln1(),
+                            layer.ln1b(), config.layerNormEps()).singletonOrThrow();    // [T, E]
+                    NDArray h = gelu(Linear.linear(a, layer.i(), layer.ib()).singletonOrThrow()); // [T, I]
+                    NDArray o = Linear.linear(h, layer.out(), layer.outb()).singletonOrThrow(); // [T, E]
+                    x = LayerNorm.layerNorm(o.add(a), new Shape(config.hidden()), layer.ln2(), layer.ln2b(),
+                            config.layerNormEps()).singletonOrThrow();                  // [T, E]
+                    x.attach(scratch);
+                }
             }
             NDArray first = x.get(new NDIndex("0:1"));                                  // [1, E]
             NDArray pooled = gelu(Linear.linear(first, w.get("pooler.dense.weight"), w.get("pooler.dense.bias"))
@@ -348,16 +358,21 @@ public final class DebertaClassifier implements AutoCloseable {
     private NDArray embed(NDManager scratch, int[] ids, int[] typeIds) { // -> [T, E]
         int t = ids.length;
         long[] longIds = Arrays.stream(ids).asLongStream().toArray();
-        NDArray x = w.get("deberta.embeddings.word_embeddings.weight").get(scratch.create(longIds)); // [T, e]
+        NDArray x = w.get("deberta.embeddings.word_embeddings.weight").get(scratch.create(longIds)); // [T, e], a copy
+        x.attach(scratch); // made from a weight, so in the weights' manager until moved
         if (config.positionBiasedInput()) {
-            x = x.add(w.get("deberta.embeddings.position_embeddings.weight").get(new NDIndex("0:{}", t)));
+            NDArray positions = w.get("deberta.embeddings.position_embeddings.weight").get(new NDIndex("0:{}", t)); // a view
+            positions.attach(scratch);
+            x = x.add(positions);
         }
         if (config.typeVocab() > 0) {
             long[] types = new long[t];
             for (int i = 0; i < t; i++) {
                 types[i] = typeIds != null && i < typeIds.length ? Math.clamp(typeIds[i], 0, config.typeVocab() - 1) : 0;
             }
-            x = x.add(w.get("deberta.embeddings.token_type_embeddings.weight").get(scratch.create(types)));
+            NDArray typeRows = w.get("deberta.embeddings.token_type_embeddings.weight").get(scratch.create(types));
+            typeRows.attach(scratch);
+            x = x.add(typeRows);
         }
         if (config.embeddingSize() != config.hidden()) {
             x = Linear.linear(x, w.get("deberta.embeddings.embed_proj.weight")).singletonOrThrow();

@@ -108,6 +108,19 @@ class DebertaClassifierTest {
     }
 
     @Test
+    void aPassLeavesNoArrayBehindInTheModelsManager() throws Exception {
+        for (TinyDeberta tiny : List.of(TinyDeberta.v3(List.of("LABEL_0"), 6), TinyDeberta.v2(List.of("a", "b"), 7))) {
+            try (DebertaClassifier model = DebertaClassifier.load(tiny.write(dir.resolve("leak" + tiny.seed()), false), "t")) {
+                int held = model.heldArrays();
+                for (String[] pair : PAIRS) {
+                    model.classify(pair[0], pair[1]);
+                }
+                assertThat(model.heldArrays()).isEqualTo(held);
+            }
+        }
+    }
+
+    @Test
     void bucketsTakenInSinglePrecisionAgreeWithTheDoubleFormula() {
         for (int[] config : new int[][] {{256, 512}, {8, 32}, {6, 20}}) {
             for (int r = -700; r <= 700; r++) {
