@@ -21,8 +21,8 @@ import org.tokenscope.analysis.AttentionGrid;
 import org.tokenscope.analysis.AttentionMap;
 import org.tokenscope.analysis.Inspection;
 import org.tokenscope.analysis.LogitLens;
-import org.tokenscope.model.InspectRequest;
-import org.tokenscope.service.Backend;
+import org.tokenscope.backend.InsideRequest;
+import org.tokenscope.backend.Backend;
 import org.tokenscope.service.Inspector;
 
 /**
@@ -189,7 +189,7 @@ public final class InsideViewModel {
         passRunning = true;
         pending = wanted;
         pass = runner.submit((p, cancelled) -> backend.inspect(wanted.text(),
-                new InspectRequest(Set.of(l), true, LENS_TOP_K, false), cancelled), this::showProgress, in -> {
+                new InsideRequest(Set.of(l), true, LENS_TOP_K, false), cancelled), this::showProgress, in -> {
             passRunning = false;
             source = wanted;
             layerPass = in;
@@ -232,7 +232,7 @@ public final class InsideViewModel {
         int l = layer.get();
         begin("Attention of layer " + l + "…");
         passRunning = true;
-        pass = runner.submit((p, cancelled) -> from.backend().inspect(from.text(), InspectRequest.attention(l), cancelled),
+        pass = runner.submit((p, cancelled) -> from.backend().inspect(from.text(), InsideRequest.attention(l), cancelled),
                 this::showProgress, in -> {
                     passRunning = false;
                     layerPass = in; // the previous layer's weights go

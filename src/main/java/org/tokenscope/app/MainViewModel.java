@@ -33,10 +33,10 @@ import org.tokenscope.generate.GenerationListener;
 import org.tokenscope.generate.GenerationResult;
 import org.tokenscope.generate.Step;
 import org.tokenscope.model.Gpt2Model;
-import org.tokenscope.service.Backend;
+import org.tokenscope.backend.Backend;
 import org.tokenscope.service.LocalBackend;
 import org.tokenscope.service.ModelSources;
-import org.tokenscope.service.ScoreOptions;
+import org.tokenscope.backend.ScoreOptions;
 
 /**
  * The window's state and commands. Views bind to its properties and call its commands; it never

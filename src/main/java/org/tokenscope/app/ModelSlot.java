@@ -4,7 +4,7 @@ import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
-import org.tokenscope.service.Backend;
+import org.tokenscope.backend.Backend;
 
 /**
  * One of the two model places (A "small", B "large"). The backend itself is touched only on the

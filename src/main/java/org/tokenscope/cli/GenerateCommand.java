@@ -19,12 +19,13 @@ import org.tokenscope.generate.Sampling;
 import org.tokenscope.generate.Sequence;
 import org.tokenscope.generate.Step;
 import org.tokenscope.generate.Strategy;
-import org.tokenscope.service.Backend;
+import org.tokenscope.backend.Backend;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import org.tokenscope.service.OpenedModel;
 
 /** {@code generate}: greedy, beam search or sampling, with every step's score. */
 @Command(name = "generate", mixinStandardHelpOptions = true,
@@ -78,6 +79,10 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--alternatives", defaultValue = "5", paramLabel = "K", description = "Top alternatives kept per step.")
     int alternatives;
 
+    @Option(names = "--no-bos", description = "Feed the prompt alone, as transformers' generate() does, instead of "
+            + "after <|endoftext|> as every text is scored.")
+    boolean noBos;
+
     @Option(names = "--json", description = "Print JSON instead of the stream and a table.")
     boolean json;
 
@@ -88,7 +93,8 @@ public final class GenerateCommand implements Callable<Integer> {
         }
         Strategy chosen = strategy();
         PrintWriter out = spec.commandLine().getOut();
-        try (Backend model = models.openBackend(models.model())) {
+        try (OpenedModel opened = models.open(models.model())) {
+            Backend model = opened.backend();
             GenerationListener listener = json ? GenerationListener.NONE : new GenerationListener() {
                 @Override
                 public void onText(String text) {
@@ -101,7 +107,7 @@ public final class GenerateCommand implements Callable<Integer> {
                 out.flush();
             }
             GenerationResult result = model.generate(prompt,
-                    new Backend.GenerationSettings(maxNewTokens, chosen, stops, alternatives), listener, () -> false);
+                    new Backend.GenerationSettings(maxNewTokens, chosen, stops, alternatives, !noBos), listener, () -> false);
             if (json) {
                 out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
                         .writeValueAsString(toJson(prompt, result.promptIds(), settings(), result)));
@@ -145,6 +151,7 @@ public final class GenerateCommand implements Callable<Integer> {
             default -> { }
         }
         s.put("stop", stops);
+        s.put("bos", !noBos);
         return s;
     }
 

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
 import org.tokenscope.analysis.Alternative;
 import org.tokenscope.analysis.AttentionGrid;
@@ -15,11 +16,12 @@ import org.tokenscope.analysis.Inspection;
 import org.tokenscope.analysis.LogitLens;
 import org.tokenscope.analysis.TokenScore;
 import org.tokenscope.model.Gpt2Model;
+import org.tokenscope.backend.InsideRequest;
 import org.tokenscope.model.InspectRequest;
 import org.tokenscope.model.Internals;
 import org.tokenscope.model.TokenizedText;
 
-/** Looks inside a model: its attention and logit lens over a text, as plain values (the model's half is {@link Gpt2Model#inspect}). */
+/** Looks inside a model: its attention and logit lens over a text, as plain values . */
 public final class Inspector {
 
     /**
@@ -32,7 +34,7 @@ public final class Inspector {
     /** A look inside, given a request (a {@link Backend}'s inspect, bound to a text and a cancel flag). */
     @FunctionalInterface
     public interface Inspect {
-        Inspection run(InspectRequest request) throws IOException;
+        Inspection run(InsideRequest request) throws IOException;
     }
 
     /** Layers done of all. */
@@ -51,7 +53,7 @@ public final class Inspector {
      * @throws IllegalArgumentException for an empty text, with a sentence for the user
      * @throws java.util.concurrent.CancellationException when {@code cancel} says so
      */
-    public static Inspection inspect(Gpt2Model model, String text, InspectRequest request, BooleanSupplier cancel) {
+    public static Inspection inspect(Gpt2Model model, String text, InsideRequest request, BooleanSupplier cancel) {
         if (text == null || text.isEmpty()) {
             throw new IllegalArgumentException("The text is empty: there is nothing to look inside.");
         }
@@ -60,7 +62,8 @@ public final class Inspector {
         if (n == 0) {
             throw new IllegalArgumentException("The text has no tokens to look inside.");
         }
-        Internals in = model.inspect(Arrays.copyOf(all.ids(), n), request, cancel);
+        Internals in = model.inspect(Arrays.copyOf(all.ids(), n), new InspectRequest(request.attentionLayers(),
+                request.lens(), request.lensTopK(), request.norms()), cancel);
         List<TokenScore> tokens = new ArrayList<>(n);
         for (int t = 0; t < n; t++) {
             tokens.add(TokenScore.unscored(t, all.ids()[t], all.display(t), all.starts()[t], all.ends()[t],
@@ -100,7 +103,7 @@ public final class Inspector {
         if (layers <= 0) {
             throw new IllegalArgumentException("A model without layers has no attention to show.");
         }
-        Inspection first = inspect.run(InspectRequest.attention(0));
+        Inspection first = inspect.run(InsideRequest.attention(0));
         int heads = first.heads();
         int n = first.tokens().size();
         long perLayer = Math.max(1, (long) heads * n * n * Float.BYTES);
@@ -110,11 +113,11 @@ public final class Inspector {
         progress.layersDone(1, layers);
         for (int from = 1; from < layers; from += group) {
             if (cancel.getAsBoolean()) {
-                throw new java.util.concurrent.CancellationException("Cancelled.");
+                throw new CancellationException("Cancelled.");
             }
             Set<Integer> wanted = new TreeSet<>();
             for (int l = from; l < Math.min(layers, from + group); l++) wanted.add(l);
-            Inspection pass = inspect.run(new InspectRequest(wanted, false, 0, false));
+            Inspection pass = inspect.run(new InsideRequest(wanted, false, 0, false));
             for (int l : wanted) add(cells, pass.attention().get(l), size);
             progress.layersDone(Math.min(layers, from + group), layers);
         }

@@ -4,12 +4,18 @@ import java.util.function.BooleanSupplier;
 import org.tokenscope.analysis.Inspection;
 import org.tokenscope.analysis.ModelSummary;
 import org.tokenscope.analysis.ScoredText;
+import org.tokenscope.generate.DecoderModel;
 import org.tokenscope.generate.GenerationListener;
 import org.tokenscope.generate.GenerationRequest;
 import org.tokenscope.generate.GenerationResult;
 import org.tokenscope.generate.Generator;
 import org.tokenscope.model.Gpt2Model;
-import org.tokenscope.model.InspectRequest;
+import org.tokenscope.backend.InsideRequest;
+import org.tokenscope.backend.Backend;
+import org.tokenscope.backend.ScoreOptions;
+import org.tokenscope.backend.Capabilities;
+import org.tokenscope.backend.ScoredPass;
+import org.tokenscope.backend.ScoreProgress;
 
 /** Our own GPT-2 on the local DJL engine. Owns (and closes) the model. */
 public final class LocalBackend implements Backend {
@@ -20,18 +26,40 @@ public final class LocalBackend implements Backend {
         this.model = model;
     }
 
-    public Gpt2Model model() {
-        return model;
-    }
-
     @Override
     public ModelSummary summary() {
         return TextScorer.summary(model);
     }
 
     @Override
-    public ScoredText score(String text, ScoreOptions options, BooleanSupplier cancel, TextScorer.Progress progress) {
+    public Capabilities capabilities() {
+        return Capabilities.local(model.vocabSize());
+    }
+
+    /** The width of the residual stream (for benchmarks' records). */
+    public int width() {
+        return model.config().width();
+    }
+
+    /** The model as the generation loop drives it (for benchmarks that time its steps). */
+    public DecoderModel decoder() {
+        return model;
+    }
+
+    @Override
+    public ScoredText score(String text, ScoreOptions options, BooleanSupplier cancel, ScoreProgress progress) {
         return TextScorer.score(model, text, options, cancel, progress);
+    }
+
+    @Override
+    public ScoredPass scoreWithNext(String text, ScoreOptions options, BooleanSupplier cancel,
+                                    ScoreProgress progress) {
+        return TextScorer.scoreWithNext(model, text, options, cancel, progress);
+    }
+
+    /** Scores token ids that come without a text (see {@link TextScorer#scoreIds}). */
+    public ScoredText scoreIds(int[] ids, ScoreOptions options, BooleanSupplier cancel, ScoreProgress progress) {
+        return TextScorer.scoreIds(model, ids, options, cancel, progress);
     }
 
     /** Exact for every token, split characters included: the vocabulary's own bytes. */
@@ -46,7 +74,7 @@ public final class LocalBackend implements Backend {
         if (prompt == null || prompt.isEmpty()) {
             throw new IllegalArgumentException("The prompt is empty: give a text to continue.");
         }
-        int[] ids = model.tokenizer().encode(prompt).ids();
+        int[] ids = StartOfText.prepend(StartOfText.token(model, settings.bos()), model.tokenizer().encode(prompt).ids());
         GenerationRequest request = GenerationRequest.builder().setPrompt(ids)
                 .setMaxNewTokens(settings.maxNewTokens()).optStrategy(settings.strategy())
                 .optStopStrings(settings.stopStrings()).optTopAlternatives(settings.topAlternatives()).build();
@@ -54,7 +82,7 @@ public final class LocalBackend implements Backend {
     }
 
     @Override
-    public Inspection inspect(String text, InspectRequest request, BooleanSupplier cancel) {
+    public Inspection inspect(String text, InsideRequest request, BooleanSupplier cancel) {
         return Inspector.inspect(model, text, request, cancel);
     }
 

@@ -15,12 +15,14 @@ import org.tokenscope.analysis.ScoredText;
 import org.tokenscope.generate.GenerationListener;
 import org.tokenscope.generate.GenerationResult;
 import org.tokenscope.model.Gpt2Model;
-import org.tokenscope.service.Backend;
+import org.tokenscope.backend.Backend;
 import org.tokenscope.service.LocalBackend;
-import org.tokenscope.service.ScoreOptions;
+import org.tokenscope.backend.ScoreOptions;
 import org.tokenscope.service.TextScorer;
 import org.tokenscope.testing.CheckpointWriter;
 import org.tokenscope.testing.TinyGpt2;
+import org.tokenscope.backend.ScoreProgress;
+import org.tokenscope.backend.Capabilities;
 
 /** The Inside tab's view-model on a same-thread runner that counts the passes, with a real tiny checkpoint. */
 class InsideViewModelTest {
@@ -141,7 +143,12 @@ class InsideViewModelTest {
             }
 
             @Override
-            public ScoredText score(String text, ScoreOptions options, BooleanSupplier cancel, TextScorer.Progress p) {
+            public Capabilities capabilities() {
+                return new Capabilities(20, false, false, false, "remote server");
+            }
+
+            @Override
+            public ScoredText score(String text, ScoreOptions options, BooleanSupplier cancel, ScoreProgress p) {
                 return local.score(text, options, cancel, p);
             }
 
@@ -160,7 +167,7 @@ class InsideViewModelTest {
         old.close();
         main.analyse();
         inside.activeProperty().set(true);
-        assertThat(inside.statusProperty().get()).contains("not available for remote models");
+        assertThat(inside.statusProperty().get()).contains("needs a local model");
         assertThat(inside.lensProperty().get()).isNull();
         assertThat(inside.busyProperty().get()).isFalse();
     }
