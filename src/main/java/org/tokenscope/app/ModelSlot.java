@@ -52,8 +52,8 @@ public final class ModelSlot {
         return load;
     }
 
-    void loading(TaskRunner.Handle handle, String what) {
-        load = handle;
+    void loading(String what) {
+        load = null;
         loading.set(true);
         state.set("loading " + what + "…");
     }
@@ -73,9 +73,10 @@ public final class ModelSlot {
         loading.set(false);
         ready.set(true);
         name.set(displayName);
-        state.set(fresh.summary().layers() == 0 ? displayName + " · remote server"
+        String where = fresh.capabilities().where();
+        state.set(fresh.summary().layers() == 0 ? displayName + " · " + where
                 : displayName + " · " + fresh.summary().layers() + " layers · "
-                + String.format("%,d", fresh.summary().parameters()) + " parameters · CPU");
+                + String.format("%,d", fresh.summary().parameters()) + " parameters · " + where);
         return old;
     }
 

@@ -21,8 +21,8 @@ import org.tokenscope.backend.Backend;
 import org.tokenscope.backend.Capabilities;
 import org.tokenscope.backend.ScoredPass;
 import org.tokenscope.backend.ScoreOptions;
-import org.tokenscope.service.TextScorer;
 import org.tokenscope.backend.ScoreProgress;
+import org.tokenscope.net.RetryPolicy;
 
 /**
  * A model on an OpenAI-compatible inference server (vLLM, llama-cpp-python, a hosted API) as a
@@ -294,7 +294,7 @@ public final class RemoteBackend implements Backend {
         private ApiKey key;
         private boolean chat;
         private OpenAiHttp.Timeouts timeouts = OpenAiHttp.Timeouts.defaults();
-        private Retry retry = Retry.defaults();
+        private RetryPolicy retry = RetryPolicy.servers();
 
         private Builder() {
         }
@@ -331,7 +331,12 @@ public final class RemoteBackend implements Backend {
          * (default 4 tries, 1 s to 30 s).
          */
         public Builder optRetry(int maxAttempts, Duration firstDelay, Duration maxDelay) {
-            this.retry = new Retry(maxAttempts, firstDelay, maxDelay);
+            return optRetryPolicy(new RetryPolicy(maxAttempts, firstDelay, maxDelay));
+        }
+
+        /** The retry policy every network client shares (default {@link RetryPolicy#servers()}). */
+        public Builder optRetryPolicy(RetryPolicy value) {
+            this.retry = Objects.requireNonNull(value);
             return this;
         }
 

@@ -4,7 +4,6 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import org.tokenscope.backend.Backend;
 import org.tokenscope.hub.ByteSizes;
@@ -18,9 +17,9 @@ import org.tokenscope.remote.RemoteSpec;
 /**
  * Opens a model, the one way the app and every command do it: a folder, a Hub id (the cache first,
  * then a download when allowed), a bundled model, or a remote server. One fallback rule: a model
- * chosen by default that can't be had here is replaced by the bundled model that stands in for it
- * (gpt2 → tokenscope-small, gpt2-large → tokenscope-large), and the note says so; a model the user
- * named is that model or an error.
+ * chosen by default (the command line's gpt2, the app's start-up pair) that can't be had here is
+ * replaced by the bundled model of its size ({@link ModelRequest#standIn}), and the note says so; a
+ * model the user named is that model or an error.
  */
 public final class Models {
 
@@ -83,7 +82,7 @@ public final class Models {
             throw new FileNotFoundException("No model folder at " + spec + ".");
         }
         ModelSources.Resolved where = ModelSources.resolve(spec, request.revision(), request.download(),
-                standIn(request).orElse(null), downloads, cancel);
+                request.standIn(), downloads, cancel);
         progress.update(-1, "Loading " + where.name() + "…");
         Gpt2Model model = Gpt2Model.load(where.folder(), where.name());
         return new OpenedModel(new LocalBackend(model), where.name(), revision(request, where.folder()), where.note());
@@ -92,18 +91,6 @@ public final class Models {
     /** As {@link #open}, reporting a download's bytes, rate and time left through {@code progress}. */
     public static OpenedModel open(ModelRequest request, Progress progress, BooleanSupplier cancel) throws IOException {
         return open(request, progress, downloads(request.spec(), progress), cancel);
-    }
-
-    /** The bundled model that may stand in for {@code request}'s: only for a default gpt2 or gpt2-large. */
-    public static Optional<String> standIn(ModelRequest request) {
-        if (!request.byDefault()) {
-            return Optional.empty();
-        }
-        return switch (request.spec()) {
-            case ModelSources.DEFAULT_A -> Optional.of(ModelSources.BUNDLED_SMALL);
-            case ModelSources.DEFAULT_B -> Optional.of(ModelSources.BUNDLED_LARGE);
-            default -> Optional.empty();
-        };
     }
 
     /** A download's progress as sentences: "Downloading gpt2: model.safetensors 12 MB of 548 MB at 9 MB/s, 60 s left". */

@@ -23,6 +23,7 @@ import org.tokenscope.testing.CheckpointWriter;
 import org.tokenscope.testing.TinyGpt2;
 import org.tokenscope.backend.ScoreProgress;
 import org.tokenscope.backend.Capabilities;
+import org.tokenscope.service.ModelRequest;
 
 /** The Inside tab's view-model on a same-thread runner that counts the passes, with a real tiny checkpoint. */
 class InsideViewModelTest {
@@ -65,7 +66,7 @@ class InsideViewModelTest {
     private void analysed(String text) {
         main.compareProperty().set(false);
         main.textProperty().set(text);
-        main.loadModel(main.slotA(), tiny.toString(), false, null);
+        main.loadModel(main.slotA(), ModelRequest.named(tiny.toString()));
         assertThat(main.analysisProperty().get()).isNotNull();
     }
 
@@ -167,7 +168,7 @@ class InsideViewModelTest {
         old.close();
         main.analyse();
         inside.activeProperty().set(true);
-        assertThat(inside.statusProperty().get()).contains("needs a local model");
+        assertThat(inside.statusProperty().get()).contains("does not expose its internals");
         assertThat(inside.lensProperty().get()).isNull();
         assertThat(inside.busyProperty().get()).isFalse();
     }

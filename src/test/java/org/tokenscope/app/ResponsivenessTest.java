@@ -20,6 +20,8 @@ import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 import org.tokenscope.testing.CheckpointWriter;
 import org.tokenscope.testing.TinyGpt2;
+import org.tokenscope.service.Analysis;
+import org.tokenscope.service.ModelRequest;
 
 /** While a long text is scored, the JavaFX thread keeps painting; a long analysis can be cancelled. */
 @ExtendWith(ApplicationExtension.class)
@@ -48,12 +50,12 @@ class ResponsivenessTest {
         vm.compareProperty().set(false);
         stage.setScene(new Scene(new MainView(vm, List.of()), 900, 600));
         stage.show();
-        vm.loadModel(vm.slotA(), model.toString(), false, null);
+        vm.loadModel(vm.slotA(), ModelRequest.named(model.toString()));
     }
 
     @Test
     void theWindowKeepsPaintingWhileALongTextIsScored(FxRobot robot) throws Exception {
-        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> vm.analysisProperty().get() != null && !vm.busyProperty().get());
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> vm.analysisProperty().get() != null && !vm.status().busyProperty().get());
         AtomicLong frames = new AtomicLong();
         AnimationTimer heartbeat = new AnimationTimer() {
             @Override
@@ -68,7 +70,7 @@ class ResponsivenessTest {
             vm.analyse();
         });
         WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS,
-                () -> vm.analysisProperty().get().text().equals(LONG) && !vm.busyProperty().get());
+                () -> vm.analysisProperty().get().text().equals(LONG) && !vm.status().busyProperty().get());
         double seconds = (System.nanoTime() - start) / 1e9;
         robot.interact(heartbeat::stop);
         assertThat(vm.analysisProperty().get().a().tokens().size()).isGreaterThan(1024); // windows were needed
@@ -78,15 +80,15 @@ class ResponsivenessTest {
 
     @Test
     void aLongAnalysisCanBeCancelled(FxRobot robot) throws Exception {
-        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> vm.analysisProperty().get() != null && !vm.busyProperty().get());
-        MainViewModel.Analysis before = vm.analysisProperty().get();
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> vm.analysisProperty().get() != null && !vm.status().busyProperty().get());
+        Analysis before = vm.analysisProperty().get();
         robot.interact(() -> {
             vm.textProperty().set(LONG + " and more");
             vm.analyse();
             vm.cancel();
         });
-        assertThat(vm.busyProperty().get()).isFalse();
-        assertThat(vm.statusProperty().get()).contains("Cancelled");
+        assertThat(vm.status().busyProperty().get()).isFalse();
+        assertThat(vm.status().statusProperty().get()).contains("Cancelled");
         Thread.sleep(3000); // the cancelled run must not land later
         WaitForAsyncUtils.waitForFxEvents();
         assertThat(vm.analysisProperty().get()).isSameAs(before);
