@@ -18,7 +18,6 @@ import javafx.beans.property.SimpleIntegerProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
-import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import javafx.util.Duration;
 import org.tokenscope.analysis.ScoredText;
@@ -27,12 +26,10 @@ import org.tokenscope.figure.ExportMetadata;
 import org.tokenscope.figure.FigureOptions;
 import org.tokenscope.generate.Step;
 import org.tokenscope.remote.Connection;
-import org.tokenscope.remote.KeySource;
 import org.tokenscope.service.Analyser;
 import org.tokenscope.service.Analysis;
 import org.tokenscope.service.AppVersion;
 import org.tokenscope.service.ModelRequest;
-import org.tokenscope.service.Models;
 import org.tokenscope.service.UserMessages;
 
 /**
@@ -49,7 +46,7 @@ public final class MainViewModel {
     public static final String OPEN_FOLDER = "Open folder…";
 
     private final TaskRunner runner;
-    private final ObservableList<Connection> connections = FXCollections.observableArrayList();
+    private final SavedServers servers = new SavedServers();
     private final ModelSlot slotA = new ModelSlot("A");
     private final ModelSlot slotB = new ModelSlot("B");
     private final StringProperty text = new SimpleStringProperty(DEFAULT_TEXT);
@@ -59,6 +56,7 @@ public final class MainViewModel {
     private final ObjectProperty<Step> step = new SimpleObjectProperty<>();
     private final ReadOnlyObjectWrapper<Analysis> analysis = new ReadOnlyObjectWrapper<>();
     private final TaskStatus status = new TaskStatus("Starting…");
+    /** Tabs' clean-ups when the user cancels. */
     private final List<Runnable> cancelHooks = new ArrayList<>();
 
     private TaskRunner.Handle analysisTask;
@@ -110,7 +108,7 @@ public final class MainViewModel {
 
     /** Remote servers the user saved (address and where the key comes from); the app keeps them in the settings. */
     public ObservableList<Connection> connections() {
-        return connections;
+        return servers.list();
     }
 
     /** The runner all work goes to (the tabs' view-models submit theirs there too). */
@@ -145,45 +143,11 @@ public final class MainViewModel {
         return ExportMetadata.of(AppVersion.current(), shown == null ? text.get() : shown.text(), models);
     }
 
-    /** Where the key for a remote {@code spec} comes from: its saved connection, else TOKENSCOPE_API_KEY if set. */
-    KeySource keySourceFor(String spec) {
-        for (Connection c : connections) {
-            if (c.spec().equals(spec.strip())) {
-                return c.key();
-            }
-        }
-        String key = System.getenv("TOKENSCOPE_API_KEY");
-        return key != null && !key.isBlank() ? KeySource.env("TOKENSCOPE_API_KEY") : KeySource.NONE;
-    }
-
-    /** Opens a model into a slot (see {@link Models#open}), then analyses again; a failure keeps the old model. */
+    /** Opens a model into a slot (see {@link ModelSlot#open}), then analyses again; a failure keeps the old model. */
     public void loadModel(ModelSlot slot, ModelRequest request) {
-        if (request.spec().isBlank()) {
-            return;
+        if (!request.spec().isBlank()) {
+            current = slot.open(request.withKey(servers.keyFor(request.spec())), runner, status, this::analyse);
         }
-        if (slot.load() != null) {
-            slot.load().cancel();
-        }
-        slot.loading(request.spec());
-        status.begin("Loading " + request.spec() + "…");
-        ModelRequest keyed = request.withKey(keySourceFor(request.spec())); // read here, on the FX thread
-        TaskRunner.Handle handle = runner.submit((p, cancelled) -> Models.open(keyed, p::update, cancelled),
-                status::update, opened -> {
-                    Backend old = slot.loaded(opened.backend(), opened.name());
-                    if (old != null) {
-                        runner.execute(old::close);
-                    }
-                    status.done(opened.note() != null ? opened.note()
-                            : "Model " + slot.label() + ": " + opened.name() + " ready.");
-                    analyse();
-                }, e -> {
-                    slot.failed(UserMessages.sentence(e));
-                    status.fail("Model " + slot.label() + " (" + request.spec() + "): " + UserMessages.sentence(e)
-                            + (request.byDefault() ? " Choose \"" + OPEN_FOLDER + "\" in the " + slot.label()
-                            + " list to open a model folder." : ""));
-                });
-        slot.started(handle);
-        current = handle;
     }
 
     /** Analyses 400 ms after the last call (typing), so a burst of keystrokes costs one run. */
@@ -260,12 +224,8 @@ public final class MainViewModel {
                 task.cancel();
             }
         }
-        for (ModelSlot slot : List.of(slotA, slotB)) {
-            if (slot.load() != null) {
-                slot.load().cancel();
-                slot.failed("Loading cancelled.");
-            }
-        }
+        slotA.cancelLoading();
+        slotB.cancelLoading();
         cancelHooks.forEach(Runnable::run);
         status.cancelled();
     }

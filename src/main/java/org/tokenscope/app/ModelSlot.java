@@ -5,6 +5,9 @@ import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import org.tokenscope.backend.Backend;
+import org.tokenscope.service.ModelRequest;
+import org.tokenscope.service.Models;
+import org.tokenscope.service.UserMessages;
 
 /**
  * One of the two model places (A "small", B "large"). The backend itself is touched only on the
@@ -42,6 +45,43 @@ public final class ModelSlot {
 
     public ReadOnlyBooleanProperty loadingProperty() {
         return loading.getReadOnlyProperty();
+    }
+
+    /**
+     * Opens {@code request}'s model (see {@link Models#open}) on {@code runner}'s thread, cancelling a load under
+     * way, and installs it; the model it replaces is closed on that thread. A failure keeps the old model and
+     * says why; {@code then} runs after a success.
+     */
+    TaskRunner.Handle open(ModelRequest request, TaskRunner runner, TaskStatus status, Runnable then) {
+        if (load != null) {
+            load.cancel();
+        }
+        loading(request.spec());
+        status.begin("Loading " + request.spec() + "…");
+        TaskRunner.Handle handle = runner.submit((p, cancelled) -> Models.open(request, p::update, cancelled),
+                status::update, opened -> {
+                    Backend old = loaded(opened.backend(), opened.name());
+                    if (old != null) {
+                        runner.execute(old::close);
+                    }
+                    status.done(opened.note() != null ? opened.note() : "Model " + label + ": " + opened.name() + " ready.");
+                    then.run();
+                }, e -> {
+                    failed(UserMessages.sentence(e));
+                    status.fail("Model " + label + " (" + request.spec() + "): " + UserMessages.sentence(e)
+                            + (request.byDefault() ? " Choose \"" + MainViewModel.OPEN_FOLDER + "\" in the " + label
+                            + " list to open a model folder." : ""));
+                });
+        started(handle);
+        return handle;
+    }
+
+    /** Stops a load under way; the slot keeps its model. */
+    void cancelLoading() {
+        if (load != null) {
+            load.cancel();
+            failed("Loading cancelled.");
+        }
     }
 
     Backend backend() {
