@@ -24,6 +24,6 @@ public record GenerationForm(String strategy, int maxNewTokens, int beams, doubl
 
     /** The settings, recording {@code alternatives} per step; the prompt follows {@code <|endoftext|>}, as a text is scored. */
     public Backend.GenerationSettings settings(int alternatives) {
-        return new Backend.GenerationSettings(maxNewTokens, toStrategy(), List.of(), alternatives, true);
+        return new Backend.GenerationSettings(maxNewTokens, toStrategy(), List.of(), alternatives).withBos(true);
     }
 }

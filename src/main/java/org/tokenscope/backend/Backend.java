@@ -36,8 +36,8 @@ public interface Backend extends AutoCloseable {
     default ScoredPass scoreWithNext(String text, ScoreOptions options, BooleanSupplier cancel,
                                      ScoreProgress progress) throws IOException {
         ScoredText scored = score(text, options, cancel, progress);
-        GenerationResult one = generate(text, new GenerationSettings(1, new Greedy(), List.of(), options.topK(),
-                options.bos()), GenerationListener.NONE, cancel);
+        GenerationResult one = generate(text, new GenerationSettings(1, new Greedy(), List.of(), options.topK())
+                .withBos(options.bos()), GenerationListener.NONE, cancel);
         return new ScoredPass(scored, one.best().steps().isEmpty() ? List.of() : one.best().steps().get(0).top());
     }
 
@@ -77,18 +77,31 @@ public interface Backend extends AutoCloseable {
      * What to generate, independent of how the backend tokenizes.
      *
      * @param topAlternatives alternatives recorded per step
-     * @param bos             continue the prompt after {@code <|endoftext|>}, as a text is scored (the
+     * @param chat            the prompt is a user's chat message: put it through the model's chat template, and
+     *                        stop at the model's end-of-turn tokens
+     * @param bos             continue the prompt after the model's start token, as a text is scored (the
      *                        start-of-text rule of {@link ScoreOptions#bos}); a remote server applies its own
      */
     record GenerationSettings(int maxNewTokens, Strategy strategy, List<String> stopStrings, int topAlternatives,
-                              boolean bos) {
+                              boolean chat, boolean bos) {
         public GenerationSettings {
             stopStrings = List.copyOf(stopStrings);
         }
 
-        /** Settings that feed the prompt alone, as {@code transformers}' {@code generate()} does. */
+        /** Continue the prompt as it is (not a chat message), fed alone as {@code transformers}' {@code generate()} does. */
         public GenerationSettings(int maxNewTokens, Strategy strategy, List<String> stopStrings, int topAlternatives) {
-            this(maxNewTokens, strategy, stopStrings, topAlternatives, false);
+            this(maxNewTokens, strategy, stopStrings, topAlternatives, false, false);
+        }
+
+        /** A chat message or not, the prompt fed alone. */
+        public GenerationSettings(int maxNewTokens, Strategy strategy, List<String> stopStrings, int topAlternatives,
+                                  boolean chat) {
+            this(maxNewTokens, strategy, stopStrings, topAlternatives, chat, false);
+        }
+
+        /** The same settings, the prompt after the model's start token or not. */
+        public GenerationSettings withBos(boolean value) {
+            return new GenerationSettings(maxNewTokens, strategy, stopStrings, topAlternatives, chat, value);
         }
     }
 }

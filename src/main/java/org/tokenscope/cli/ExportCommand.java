@@ -226,7 +226,7 @@ public final class ExportCommand implements Callable<Integer> {
         }
         if (figure == FigureKind.STEPS) {
             GenerationResult generated = a.generate(text, new Backend.GenerationSettings(maxNewTokens, strategy(),
-                    List.of(), 5, !noBos), GenerationListener.NONE, never);
+                    List.of(), 5).withBos(!noBos), GenerationListener.NONE, never);
             return Figures.steps(text, opened.get(0).name(), generated, options, metadata);
         }
         if (figure == FigureKind.ATTENTION_GRID) {

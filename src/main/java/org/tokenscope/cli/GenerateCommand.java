@@ -40,8 +40,13 @@ public final class GenerateCommand implements Callable<Integer> {
     @Mixin
     ModelOptions models;
 
-    @Option(names = "--prompt", required = true, paramLabel = "P", description = "The text to continue (no <|endoftext|> is prepended).")
+    @Option(names = "--prompt", paramLabel = "P", description = "The text to continue, after the model's start token "
+            + "as a text is scored (GPT-2's <|endoftext|>, Llama 3.1's and Gemma's BOS; Qwen has none); --no-bos feeds it alone.")
     String prompt;
+
+    @Option(names = "--chat", paramLabel = "MESSAGE", description = "A user's message, put through the model's chat "
+            + "template (tokenizer_config.json); generation stops at the model's end-of-turn tokens.")
+    String chatMessage;
 
     @Option(names = "--max-new-tokens", defaultValue = "20", paramLabel = "N", description = "Default ${DEFAULT-VALUE}.")
     int maxNewTokens;
@@ -79,8 +84,8 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--alternatives", defaultValue = "5", paramLabel = "K", description = "Top alternatives kept per step.")
     int alternatives;
 
-    @Option(names = "--no-bos", description = "Feed the prompt alone, as transformers' generate() does, instead of "
-            + "after <|endoftext|> as every text is scored.")
+    @Option(names = "--no-bos", description = "Feed the prompt alone, as transformers' generate() does for GPT-2, instead of "
+            + "after the model's start token (GPT-2's <|endoftext|>, Llama's BOS) as every text is scored.")
     boolean noBos;
 
     @Option(names = "--json", description = "Print JSON instead of the stream and a table.")
@@ -88,6 +93,11 @@ public final class GenerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if ((prompt == null) == (chatMessage == null)) {
+            throw new IllegalArgumentException("Give either --prompt (a text to continue) or --chat (a message to answer).");
+        }
+        boolean chat = chatMessage != null;
+        String prompt = chat ? chatMessage : this.prompt;
         if (prompt.isEmpty()) {
             throw new IllegalArgumentException("The prompt is empty: give a text to continue.");
         }
@@ -102,12 +112,13 @@ public final class GenerateCommand implements Callable<Integer> {
                     out.flush();
                 }
             };
-            if (!json) {
+            if (!json && !chat) {
                 out.print(prompt);
                 out.flush();
             }
             GenerationResult result = model.generate(prompt,
-                    new Backend.GenerationSettings(maxNewTokens, chosen, stops, alternatives, !noBos), listener, () -> false);
+                    new Backend.GenerationSettings(maxNewTokens, chosen, stops, alternatives, chat).withBos(!noBos),
+                    listener, () -> false);
             if (json) {
                 out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
                         .writeValueAsString(toJson(prompt, result.promptIds(), settings(), result)));
@@ -151,6 +162,7 @@ public final class GenerateCommand implements Callable<Integer> {
             default -> { }
         }
         s.put("stop", stops);
+        s.put("chat", chatMessage != null);
         s.put("bos", !noBos);
         return s;
     }

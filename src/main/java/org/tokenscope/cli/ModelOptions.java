@@ -38,9 +38,6 @@ public final class ModelOptions {
             description = "Remote models: the environment variable that holds the server's API key (sent as a bearer token, never printed).")
     String apiKeyEnv;
 
-    @Option(names = "--chat",
-            description = "Remote models: generate through /v1/chat/completions, the prompt as one user message.")
-    boolean chat;
 
     /**
      * Opens {@code spec} (see {@link Models#open}): downloading with a progress bar on stderr unless
@@ -69,7 +66,7 @@ public final class ModelOptions {
     private ModelRequest request(String spec) {
         return new ModelRequest(spec, revision, !offline,
                 model == null && spec.equals(ModelSources.DEFAULT_A) ? ModelSources.BUNDLED_SMALL : null,
-                apiKeyEnv == null ? KeySource.NONE : KeySource.env(apiKeyEnv), chat);
+                apiKeyEnv == null ? KeySource.NONE : KeySource.env(apiKeyEnv), false);
     }
 
     private static void note(PrintWriter err, String note) {

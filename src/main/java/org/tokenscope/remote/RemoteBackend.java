@@ -109,8 +109,8 @@ public final class RemoteBackend implements Backend {
                                     ScoreProgress progress) throws IOException {
         ScoredText scored = score(text, options, cancel, progress);
         try {
-            GenerationResult one = generate(text, new GenerationSettings(1, new Greedy(), List.of(), options.topK(),
-                    options.bos()), GenerationListener.NONE, cancel);
+            GenerationResult one = generate(text, new GenerationSettings(1, new Greedy(), List.of(), options.topK())
+                    .withBos(options.bos()), GenerationListener.NONE, cancel);
             return new ScoredPass(scored, one.best().steps().isEmpty() ? List.of() : one.best().steps().get(0).top());
         } catch (RemoteException e) {
             if (e.kind() != RemoteException.Kind.CONTEXT_EXCEEDED) throw e;
@@ -261,9 +261,9 @@ public final class RemoteBackend implements Backend {
             throw new IllegalArgumentException("The prompt is empty: give a text to continue.");
         }
         try {
-            return new RemoteGeneration(http, info, chat).run(prompt, settings, listener, cancel);
+            return new RemoteGeneration(http, info, chat || settings.chat()).run(prompt, settings, listener, cancel);
         } catch (RemoteException e) {
-            if (!chat && isChatOnly(e)) {
+            if (!chat && !settings.chat() && isChatOnly(e)) {
                 return new RemoteGeneration(http, info, true).run(prompt, settings, listener, cancel);
             }
             throw e;

@@ -1,5 +1,6 @@
 package org.tokenscope.service;
 
+import java.util.List;
 import java.util.function.BooleanSupplier;
 import org.tokenscope.analysis.Inspection;
 import org.tokenscope.analysis.ModelSummary;
@@ -9,20 +10,21 @@ import org.tokenscope.generate.GenerationListener;
 import org.tokenscope.generate.GenerationRequest;
 import org.tokenscope.generate.GenerationResult;
 import org.tokenscope.generate.Generator;
-import org.tokenscope.model.Gpt2Model;
-import org.tokenscope.backend.InsideRequest;
 import org.tokenscope.backend.Backend;
-import org.tokenscope.backend.ScoreOptions;
 import org.tokenscope.backend.Capabilities;
-import org.tokenscope.backend.ScoredPass;
+import org.tokenscope.backend.InsideRequest;
+import org.tokenscope.backend.ScoreOptions;
 import org.tokenscope.backend.ScoreProgress;
+import org.tokenscope.backend.ScoredPass;
+import org.tokenscope.model.ChatTemplate;
+import org.tokenscope.model.LanguageModel;
 
-/** Our own GPT-2 on the local DJL engine. Owns (and closes) the model. */
+/** Our own decoder on the local DJL engine. Owns (and closes) the model. */
 public final class LocalBackend implements Backend {
 
-    private final Gpt2Model model;
+    private final LanguageModel model;
 
-    public LocalBackend(Gpt2Model model) {
+    public LocalBackend(LanguageModel model) {
         this.model = model;
     }
 
@@ -74,7 +76,12 @@ public final class LocalBackend implements Backend {
         if (prompt == null || prompt.isEmpty()) {
             throw new IllegalArgumentException("The prompt is empty: give a text to continue.");
         }
-        int[] ids = StartOfText.prepend(StartOfText.token(model, settings.bos()), model.tokenizer().encode(prompt).ids());
+        int[] ids = settings.chat()
+                // the template writes the BOS and the turn markers itself; they are read as special tokens
+                ? model.tokenizer().encode(ChatTemplate.render(model.tokenizer().chatFiles(),
+                        List.of(new ChatTemplate.Message("user", prompt)), model.name())).ids()
+                // the start-of-text rule of scoring: after the model's start token when asked
+                : StartOfText.prepend(StartOfText.token(model, settings.bos()), model.tokenizer().encode(prompt).ids());
         GenerationRequest request = GenerationRequest.builder().setPrompt(ids)
                 .setMaxNewTokens(settings.maxNewTokens()).optStrategy(settings.strategy())
                 .optStopStrings(settings.stopStrings()).optTopAlternatives(settings.topAlternatives()).build();

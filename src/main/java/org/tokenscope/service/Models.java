@@ -9,7 +9,7 @@ import org.tokenscope.backend.Backend;
 import org.tokenscope.hub.ByteSizes;
 import org.tokenscope.hub.DownloadListener;
 import org.tokenscope.hub.ProgressMeter;
-import org.tokenscope.model.Gpt2Model;
+import org.tokenscope.model.LanguageModel;
 import org.tokenscope.remote.ApiKey;
 import org.tokenscope.remote.RemoteBackend;
 import org.tokenscope.remote.RemoteSpec;
@@ -84,7 +84,7 @@ public final class Models {
         ModelSources.Resolved where = ModelSources.resolve(spec, request.revision(), request.download(),
                 request.standIn(), downloads, cancel);
         progress.update(-1, "Loading " + where.name() + "…");
-        Gpt2Model model = Gpt2Model.load(where.folder(), where.name());
+        LanguageModel model = LanguageModel.load(where.folder(), where.name());
         return new OpenedModel(new LocalBackend(model), where.name(), revision(request, where.folder()), where.note());
     }
 

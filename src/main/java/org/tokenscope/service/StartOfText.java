@@ -1,33 +1,22 @@
 package org.tokenscope.service;
 
-import org.tokenscope.model.Gpt2Model;
+import org.tokenscope.model.LanguageModel;
 
 /**
  * The start-of-text rule, in one place for every pass over a text (scoring, the tokens after it,
- * generation): when asked, the text follows the model's {@code <|endoftext|>}, as GPT-2 saw every
- * document in training, so that its first token is scored too; otherwise the text is fed alone, as
- * {@code transformers}' {@code generate()} and most notebooks do.
+ * generation): when asked, the text follows the model's start token (GPT-2's {@code <|endoftext|>}, as it
+ * saw every document in training, or the BOS a tokenizer adds by itself: Llama 3.1, Gemma), so that its
+ * first token is scored too; a model without one (Qwen), or {@code --no-bos}, feeds the text alone, as
+ * {@code transformers}' {@code generate()} does for GPT-2.
  */
 public final class StartOfText {
 
     private StartOfText() {
     }
 
-    /**
-     * The token to feed before the text, or -1 for none.
-     *
-     * @throws IllegalArgumentException when it is asked for and the model has none, with a sentence for the user
-     */
-    public static int token(Gpt2Model model, boolean bos) {
-        if (!bos) {
-            return -1;
-        }
-        int eot = model.endOfTextId();
-        if (eot < 0) {
-            throw new IllegalArgumentException("Model " + model.name()
-                    + " has no <|endoftext|> token to start with; use --no-bos.");
-        }
-        return eot;
+    /** The token to feed before the text, or -1 for none. */
+    public static int token(LanguageModel model, boolean bos) {
+        return bos ? model.startTokenId() : -1;
     }
 
     /** {@code ids} after the start token when there is one. */

@@ -11,7 +11,7 @@ import org.tokenscope.analysis.TokenScore;
 import org.tokenscope.analysis.Window;
 import org.tokenscope.analysis.WindowPlan;
 import org.tokenscope.analysis.Windows;
-import org.tokenscope.model.Gpt2Model;
+import org.tokenscope.model.LanguageModel;
 import org.tokenscope.model.NextTokenStats;
 import org.tokenscope.model.TokenizedText;
 import org.tokenscope.backend.ScoreOptions;
@@ -24,11 +24,11 @@ public final class TextScorer {
     private TextScorer() {
     }
 
-    public static ModelSummary summary(Gpt2Model model) {
+    public static ModelSummary summary(LanguageModel model) {
         return new ModelSummary(model.name(), model.config().layers(), model.parameterCount(), model.contextLength());
     }
 
-    public static ScoredText score(Gpt2Model model, String text, ScoreOptions options) {
+    public static ScoredText score(LanguageModel model, String text, ScoreOptions options) {
         return score(model, text, options, () -> false, (done, total) -> { });
     }
 
@@ -39,7 +39,7 @@ public final class TextScorer {
      * @throws IllegalArgumentException for an empty text, with a sentence for the user
      * @throws java.util.concurrent.CancellationException when {@code cancel} says so
      */
-    public static ScoredText score(Gpt2Model model, String text, ScoreOptions options, BooleanSupplier cancel,
+    public static ScoredText score(LanguageModel model, String text, ScoreOptions options, BooleanSupplier cancel,
                                    ScoreProgress progress) {
         return scoreWithNext(model, text, options, cancel, progress).scored();
     }
@@ -48,7 +48,7 @@ public final class TextScorer {
      * As {@link #score}, and the {@code options.topK()} most likely tokens after the text, read off the
      * same pass: its last position, which follows the text's last token.
      */
-    public static ScoredPass scoreWithNext(Gpt2Model model, String text, ScoreOptions options, BooleanSupplier cancel,
+    public static ScoredPass scoreWithNext(LanguageModel model, String text, ScoreOptions options, BooleanSupplier cancel,
                                            ScoreProgress progress) {
         if (text == null || text.isEmpty()) {
             throw new IllegalArgumentException("The text is empty: there is nothing to score.");
@@ -62,12 +62,12 @@ public final class TextScorer {
 
     /**
      * Scores token ids that come without a text (benchmarks, tools) exactly as {@link #score} scores
-     * a text's tokens. Each token reads as its piece ({@link org.tokenscope.model.Gpt2Tokenizer#pieceText});
+     * a text's tokens. Each token reads as its piece ({@link org.tokenscope.model.Tokenizer#pieceText});
      * the scored text is the pieces joined.
      *
      * @throws IllegalArgumentException for no ids or an id outside the vocabulary
      */
-    public static ScoredText scoreIds(Gpt2Model model, int[] ids, ScoreOptions options, BooleanSupplier cancel,
+    public static ScoredText scoreIds(LanguageModel model, int[] ids, ScoreOptions options, BooleanSupplier cancel,
                                       ScoreProgress progress) {
         if (ids.length == 0) {
             throw new IllegalArgumentException("There are no token ids to score.");
@@ -92,12 +92,14 @@ public final class TextScorer {
     }
 
     /** One forward pass per window over {@code tokens} (at least one), a score for every token. */
-    private static ScoredPass scoreTokens(Gpt2Model model, TokenizedText tokens, ScoreOptions options,
+    private static ScoredPass scoreTokens(LanguageModel model, TokenizedText tokens, ScoreOptions options,
                                           BooleanSupplier cancel, ScoreProgress progress) {
         String text = tokens.text();
         int n = tokens.size();
-        boolean bos = options.bos();
-        int eot = StartOfText.token(model, bos);
+        // the start token is the model's (GPT-2's <|endoftext|>, the BOS its tokenizer adds by itself);
+        // a model without one leaves the first token unscored, as --no-bos does
+        int start = StartOfText.token(model, options.bos());
+        boolean bos = start >= 0;
         List<Alternative> next = List.of();
         WindowPlan plan = options.stride() > 0
                 ? Windows.plan(n, bos, model.contextLength(), Math.min(options.stride(), model.contextLength()))
@@ -109,7 +111,7 @@ public final class TextScorer {
             int[] input = new int[window.length()];
             int offset = 0;
             if (window.bos()) {
-                input[offset++] = eot;
+                input[offset++] = start;
             }
             for (int t = window.start(); t < window.end(); t++) {
                 input[offset++] = tokens.ids()[t];
@@ -141,7 +143,7 @@ public final class TextScorer {
         return new ScoredPass(ScoredText.of(text, bos, summary(model), list, plan), next);
     }
 
-    private static List<Alternative> alternatives(Gpt2Model model, NextTokenStats stats, int row) {
+    private static List<Alternative> alternatives(LanguageModel model, NextTokenStats stats, int row) {
         List<Alternative> top = new ArrayList<>();
         for (int i = 0; i < stats.topIds()[row].length; i++) {
             int id = stats.topIds()[row][i];
@@ -150,7 +152,7 @@ public final class TextScorer {
         return top;
     }
 
-    private static TokenScore scored(Gpt2Model model, TokenizedText tokens, int t, NextTokenStats stats, int row) {
+    private static TokenScore scored(LanguageModel model, TokenizedText tokens, int t, NextTokenStats stats, int row) {
         double lp = stats.logprob()[row];
         List<Alternative> top = alternatives(model, stats, row);
         return new TokenScore(t, tokens.ids()[t], tokens.display(t), tokens.starts()[t], tokens.ends()[t],

@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Function;
 import org.tokenscope.model.Gpt2Config;
-import org.tokenscope.model.Gpt2Tokenizer;
+import org.tokenscope.model.Tokenizer;
 import org.tokenscope.model.Gpt2Trainer;
 import org.tokenscope.model.LearningRateSchedule;
 
@@ -44,7 +44,7 @@ public final class Training implements AutoCloseable {
 
     /** Opens {@code tokenizerFile}, lets {@code use} read with it, and closes it. */
     public static <T> T withVocabulary(Path tokenizerFile, WithVocabulary<T> use) throws IOException {
-        try (Gpt2Tokenizer words = Gpt2Tokenizer.loadFile(tokenizerFile)) {
+        try (Tokenizer words = Tokenizer.loadFile(tokenizerFile)) {
             return use.apply(new Vocabulary(words.vocabSize(), words.endOfTextId(), s -> words.encode(s).ids()));
         }
     }
