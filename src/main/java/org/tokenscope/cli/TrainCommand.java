@@ -16,6 +16,11 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import org.tokenscope.service.ModelSources;
+import org.tokenscope.figure.ExportMetadata;
+import org.tokenscope.figure.Exporter;
+import org.tokenscope.figure.Figure;
+import org.tokenscope.figure.FigureOptions;
+import org.tokenscope.figure.LossCurveFigure;
 import org.tokenscope.service.Training;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -130,7 +135,7 @@ public final class TrainCommand implements Callable<Integer> {
         Random random = new Random(seed);
         List<int[]> curveWindows = data.heldOutWindows(context, Long.MAX_VALUE, CURVE_WINDOWS);
         List<Float> losses = new ArrayList<>();
-        List<LossChart.Point> heldOutCurve = new ArrayList<>();
+        List<LossCurveFigure.HeldOut> heldOutCurve = new ArrayList<>();
         long tokensSeen = 0;
         long start = System.nanoTime();
         double elapsedMinutes;
@@ -156,7 +161,7 @@ public final class TrainCommand implements Callable<Integer> {
                 long now = System.nanoTime();
                 progress = progress(trainer.steps(), maxSteps, now - start, budgetMinutes);
                 if (progress >= (double) nextCurvePoint / CURVE_POINTS) {
-                    heldOutCurve.add(new LossChart.Point(trainer.steps(), trainer.evaluate(curveWindows)));
+                    heldOutCurve.add(new LossCurveFigure.HeldOut(trainer.steps(), trainer.evaluate(curveWindows)));
                     nextCurvePoint = (int) Math.floor(progress * CURVE_POINTS) + 1;
                 }
                 bar.draw(trainer.steps(), maxSteps, loss, tokensSeen, now - start, progress);
@@ -175,9 +180,10 @@ public final class TrainCommand implements Callable<Integer> {
             }
             double finalLoss = tail(curve, Math.max(1, Math.min(50, curve.length / 10)));
             String name = out.getFileName().toString();
-            LossChart.write(out.resolve("loss.png"), String.format(Locale.ROOT,
+            Figure loss = LossCurveFigure.of(String.format(Locale.ROOT,
                     "%s: %d layers × %d, %,d steps, held-out perplexity %.1f", name, layers, width, curve.length,
-                    Math.exp(heldOutLoss)), curve, heldOutCurve);
+                    Math.exp(heldOutLoss)), curve, heldOutCurve, FigureOptions.DEFAULT.withWidth(900), ExportMetadata.NONE);
+            Exporter.exportFigure(loss, Exporter.Format.PNG, Exporter.ImageOptions.ofScale(1), out.resolve("loss.png"));
 
             Map<String, Object> summary = new LinkedHashMap<>();
             summary.put("model", name);
