@@ -35,8 +35,8 @@ import javafx.stage.FileChooser;
 import org.tokenscope.analysis.PairScore;
 import org.tokenscope.analysis.PairScores;
 import org.tokenscope.analysis.TextPair;
-import org.tokenscope.figure.DataExport;
-import org.tokenscope.figure.PairScoresFigure;
+import org.tokenscope.figure.FigureOptions;
+import org.tokenscope.service.Figures;
 
 /**
  * The "Pairs" tab: a sortable table of premise/hypothesis pairs with each pair's score as a bar, a
@@ -45,7 +45,7 @@ import org.tokenscope.figure.PairScoresFigure;
  * so the language-model tabs read them; a double click also shows the Heatmap. Bound to a
  * {@link PairsViewModel}; holds no state of its own.
  */
-public final class PairsView extends BorderPane {
+public final class PairsView extends BorderPane implements TabView {
 
     private final PairsViewModel vm;
     final ComboBox<String> classifier = new ComboBox<>();
@@ -70,6 +70,16 @@ public final class PairsView extends BorderPane {
 
     public PairsViewModel viewModel() {
         return vm;
+    }
+
+    @Override
+    public String title() {
+        return "Pairs";
+    }
+
+    @Override
+    public Node content() {
+        return this;
     }
 
     private Node toolbar() {
@@ -211,9 +221,8 @@ public final class PairsView extends BorderPane {
             }
             List<PairScore> order = shownOrder(scores);
             chart.setMetadata(vm::exportMetadata);
-            chart.setData(() -> DataExport.pairs(scores, order));
-            chart.factoryProperty().set(width -> PairScoresFigure.of(scores, order, shown,
-                    org.tokenscope.figure.FigureOptions.DEFAULT.withWidth(width), vm.exportMetadata()));
+            chart.factoryProperty().set(width -> Figures.pairs(scores, order, shown,
+                    FigureOptions.DEFAULT.withWidth(width), vm.exportMetadata()));
         };
         vm.scoresProperty().addListener((o, a, b) -> redraw.run());
         vm.labelProperty().addListener((o, a, b) -> redraw.run());
