@@ -4,8 +4,8 @@
   python3 bench/agree.py OURS.tsv PEER.tsv [--tolerance 1e-3]
 
 Each file is what `tokenscope bench --logprobs FILE` and `bench/peer_torch.py --logprobs FILE` write:
-"position<TAB>logprob" per scored position of the same pseudo-random ids. Prints the number of
-positions compared, the largest and the mean absolute difference in nats, and exits 1 when the
+"position<TAB>id<TAB>logprob" per scored position of the same pseudo-random ids. Checks that the
+ids are the same, prints the number of positions compared, the largest and the mean absolute difference in nats, and exits 1 when the
 positions differ or the largest difference is over the tolerance.
 """
 import argparse
@@ -17,8 +17,8 @@ def read(path):
     with open(path) as f:
         for line in f:
             if line.strip():
-                position, value = line.split("\t")
-                out[int(position)] = float(value)
+                position, token, value = line.split("\t")
+                out[int(position)] = (int(token), float(value))
     return out
 
 
@@ -36,10 +36,15 @@ def main():
     if not ours:
         print("nothing to compare", file=sys.stderr)
         return 1
-    diffs = [abs(ours[i] - peer[i]) for i in ours]
+    other = [i for i in ours if ours[i][0] != peer[i][0]]
+    if other:
+        print(f"the ids differ at {len(other)} positions, first {other[0]}: {ours[other[0]][0]} against {peer[other[0]][0]}",
+              file=sys.stderr)
+        return 1
+    diffs = [abs(ours[i][1] - peer[i][1]) for i in ours]
     worst = max(range(len(diffs)), key=diffs.__getitem__)
     position = list(ours)[worst]
-    mean_lp = sum(ours.values()) / len(ours)
+    mean_lp = sum(v for _, v in ours.values()) / len(ours)
     print(f"{len(diffs)} positions, mean log-prob {mean_lp:.4f}: largest difference {diffs[worst]:.2e} nats "
           f"(position {position}), mean {sum(diffs) / len(diffs):.2e}")
     return 0 if diffs[worst] <= a.tolerance else 1

@@ -24,8 +24,8 @@ Llama-style decoder of modeling_llama.py / modeling_qwen2.py in eager mode (RMSN
 rope_scaling linear or llama3, grouped-query attention through repeat_kv, q/k/v biases, SwiGLU,
 tied or separate head). If transformers is installed, --transformers uses its GPT2LMHeadModel instead.
 
---logprobs FILE writes each scored position's log-probability ("position<TAB>logprob") from the
-warm-up run; bench/agree.py sets it beside tokenscope's `bench --logprobs` of the same checkpoint.
+Both draw the same ids (java.util.SplittableRandom's, re-implemented here). --logprobs FILE writes
+each scored position's id and log-probability ("position<TAB>id<TAB>logprob") from the warm-up run; bench/agree.py sets it beside tokenscope's `bench --logprobs` of the same checkpoint.
 """
 import time
 
@@ -293,7 +293,7 @@ def score(model, ids, top_k, logprobs_out=None):
     if logprobs_out:
         with open(logprobs_out, "w") as f:
             for i in range(1, n):
-                f.write(f"{i}\t{float(logprob[i])!r}\n")
+                f.write(f"{i}\t{int(ids[i])}\t{float(logprob[i])!r}\n")
     return logprob.numpy(), rank.numpy(), entropy.numpy(), top_ids.numpy(), top_lp.numpy(), len(plan)
 
 
@@ -327,6 +327,40 @@ def generate(model, prompt, count, cached, top_k):
             hidden = model.forward(seq)
         logits = model.logits(hidden[-1])
     return tokens, stamps
+
+
+def random_ids(seed, n, vocab):
+    """The ids `tokenscope bench` draws: java.util.SplittableRandom(seed).nextInt(vocab), n times."""
+    mask = (1 << 64) - 1
+    state = seed & mask
+
+    def next_int():  # SplittableRandom.nextInt(): mix32(nextSeed())
+        nonlocal state
+        state = (state + 0x9E3779B97F4A7C15) & mask
+        z = state
+        z = ((z ^ (z >> 33)) * 0x62A9D9ED799705F5) & mask
+        z = (((z ^ (z >> 28)) * 0xCB24D0A5C88C35B3) & mask) >> 32
+        return z - (1 << 32) if z >= 1 << 31 else z  # as a signed int
+
+    def to_int32(x):
+        x &= 0xFFFFFFFF
+        return x - (1 << 32) if x >= 1 << 31 else x
+
+    out = []
+    m = vocab - 1
+    for _ in range(n):  # RandomSupport.boundedNextInt
+        r = next_int()
+        if vocab & m == 0:
+            r &= m
+        else:
+            u = (r & 0xFFFFFFFF) >> 1
+            while True:
+                r = u % vocab
+                if to_int32(u + m - r) >= 0:
+                    break
+                u = (next_int() & 0xFFFFFFFF) >> 1
+        out.append(r)
+    return out
 
 
 def cpu_seconds():
@@ -370,8 +404,7 @@ def main():
         load_s = time.perf_counter() - STARTED
         log(f"loaded {a.model} in {load_s:.2f} s")
         rss_after_load = status_bytes("VmRSS:")
-        rng = np.random.default_rng(a.seed)
-        ids = torch.from_numpy(rng.integers(0, model.vocab, a.tokens)).long()
+        ids = torch.tensor(random_ids(a.seed, a.tokens, model.vocab))
 
         times, cpu = [], []
         first = 0.0
@@ -394,7 +427,7 @@ def main():
                           "cpu_s": round(statistics.median(cpu), 4),
                           "repeats": a.repeat, "windows": n_windows, "top_k": a.top_k}}
 
-        prompt = torch.from_numpy(np.random.default_rng(a.seed + 1).integers(0, model.vocab, PROMPT_TOKENS)).long()
+        prompt = torch.tensor(random_ids(a.seed + 1, PROMPT_TOKENS, model.vocab))
         for key, count, cached in (("generate", a.new_tokens, True), ("generate_uncached", uncached_count, False)):
             if count <= 0:
                 continue

@@ -78,7 +78,7 @@ public final class BenchCommand implements Callable<Integer> {
     boolean json;
 
     @Option(names = "--logprobs", paramLabel = "FILE", description = "Also write each scored position's log-probability "
-            + "(\"position<TAB>logprob\" a line, from the warm-up run) to FILE, to set beside bench/peer_torch.py's --logprobs.")
+            + "(\"position<TAB>id<TAB>logprob\" a line, from the warm-up run) to FILE, to set beside bench/peer_torch.py's --logprobs.")
     Path logprobs;
 
     @Override
@@ -173,7 +173,7 @@ public final class BenchCommand implements Callable<Integer> {
         StringBuilder lines = new StringBuilder();
         for (var t : result.tokens()) {
             if (t.isScored()) {
-                lines.append(t.index()).append('\t').append(t.logprob()).append('\n');
+                lines.append(t.index()).append('\t').append(t.id()).append('\t').append(t.logprob()).append('\n');
             }
         }
         try {
