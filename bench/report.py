@@ -145,7 +145,7 @@ def table(out, model):
         with open(agree) as f:
             verdicts = [line.strip() for line in f if line.startswith(model + ":")]
         if verdicts:
-            lines += ["", "Same log-probabilities (bench/agree.py, 1,024 tokens): " + verdicts[-1].split(": ", 1)[1]]
+            lines += ["", "Same log-probabilities (bench/agree.py, the longest text scored): " + verdicts[-1].split(": ", 1)[1]]
     return "\n".join(lines)
 
 

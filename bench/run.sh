@@ -2,7 +2,7 @@
 # Runs tokenscope's `bench` and the PyTorch peer (bench/peer_torch.py) on the same checkpoints, one
 # configuration after the other so that both see the same machine, and writes one JSON per run:
 #   OUT/<model>-score<N>-<who>.json, OUT/<model>-generate-<who>.json, OUT/gpt2-long-<who>.json
-# (round r > 1 of ROUNDS: ...-<who>.r<r>.json), and the log-probabilities of the 1,024-token scoring
+# (round r > 1 of ROUNDS: ...-<who>.r<r>.json), and the log-probabilities of the longest scoring
 # of each program, OUT/<model>-logprobs-<who>.tsv, which bench/agree.py compares.
 #
 #   bench/run.sh CKPT_DIR OUT_DIR [MODEL...]        (models default: gpt2 gpt2-medium gpt2-large)
@@ -91,7 +91,7 @@ for m in "${models[@]}"; do
     if [ "$n" = 4096 ] && [ "$m" != gpt2 ]; then r=1; fi
     if [ "$m" = gpt2-xl ] && [ "$n" -ge 1024 ]; then r=1; fi
     extra=()
-    if [ "$n" = 1024 ] && [ "${LOGPROBS:-1}" != 0 ]; then extra=(--logprobs "$out/$m-logprobs-{who}.tsv"); fi
+    if [ "$n" = "${lengths[-1]}" ] && [ "${LOGPROBS:-1}" != 0 ]; then extra=(--logprobs "$out/$m-logprobs-{who}.tsv"); fi
     run "$m-score$n" --model "$ckpt/$m" --tokens "$n" --new-tokens 0 --uncached-new-tokens 0 --repeat "$r" "${extra[@]}"
   done
   k="${NEW:-64}"; u="${UNCACHED:-32}"
