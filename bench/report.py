@@ -73,6 +73,10 @@ def seconds(x):
     return "–" if x is None else (f"{x * 1000:.0f} ms" if x < 1 else f"{x:.2f} s")
 
 
+def speed(x):
+    return f"{x:.3g}"
+
+
 def ratio(ours, peer):
     return "–" if not ours or not peer else f"{peer / ours:.2f}×"
 
@@ -99,8 +103,11 @@ def table(out, model):
         any_data = True
         og, pg = (o or {}).get("generate"), (p or {}).get("generate")
         rows.append((f"generate {(og or pg)['new_tokens']} tokens, tokens/s",
-                     f"{og['tokens_per_s']:.1f}" if og else "–", f"{pg['tokens_per_s']:.1f}" if pg else "–",
+                     speed(og['tokens_per_s']) if og else "–", speed(pg['tokens_per_s']) if pg else "–",
                      ratio(pg["tokens_per_s"] if pg else None, og["tokens_per_s"] if og else None)))
+        if og and pg and "cpu_s" in og and "cpu_s" in pg:
+            rows.append(("generate, CPU seconds (both cores)", seconds(og["cpu_s"]), seconds(pg["cpu_s"]),
+                         ratio(og["cpu_s"], pg["cpu_s"])))
         rows.append(("first token (16-token prompt)", f"{og['first_token_ms']:.0f} ms" if og else "–",
                      f"{pg['first_token_ms']:.0f} ms" if pg else "–",
                      ratio(og["first_token_ms"] if og else None, pg["first_token_ms"] if pg else None)))
@@ -110,7 +117,7 @@ def table(out, model):
         ou, pu = (o or {}).get("generate_uncached"), (p or {}).get("generate_uncached")
         if ou or pu:
             rows.append((f"generate {(ou or pu)['new_tokens']} tokens without the cache, tokens/s",
-                         f"{ou['tokens_per_s']:.2f}" if ou else "–", f"{pu['tokens_per_s']:.2f}" if pu else "–",
+                         speed(ou['tokens_per_s']) if ou else "–", speed(pu['tokens_per_s']) if pu else "–",
                          ratio(pu["tokens_per_s"] if pu else None, ou["tokens_per_s"] if ou else None)))
     loads = [d for d in (load(out, f"{model}-score1024", "ours"), load(out, f"{model}-score1024", "peer"))]
     if any(loads):
@@ -165,7 +172,7 @@ def before_after(dirs):
     row("score 1,024 tokens, median (each round)", {w: [d["score"]["median_s"] for d in runs[w]] for w in runs}, seconds)
     row("score 1,024 tokens, CPU seconds", {w: [d["score"]["cpu_s"] for d in runs[w]] for w in runs}, seconds)
     row("generate 16 tokens, tokens/s", {w: [d["generate"]["tokens_per_s"] for d in gens[w]] for w in gens},
-        lambda v: f"{v:.1f}", True)
+        speed, True)
     row("a cached step's forward pass", {w: [d["generate"]["step_forward_ms"] for d in gens[w]] for w in gens},
         lambda v: f"{v:.1f} ms")
     row("peak RSS, scoring", {w: [d["peak_rss_bytes"] / 2**30 for d in runs[w]] for w in runs},
