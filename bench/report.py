@@ -119,7 +119,9 @@ def table(out, model):
             rows.append((f"generate {(ou or pu)['new_tokens']} tokens without the cache, tokens/s",
                          speed(ou['tokens_per_s']) if ou else "–", speed(pu['tokens_per_s']) if pu else "–",
                          ratio(pu["tokens_per_s"] if pu else None, ou["tokens_per_s"] if ou else None)))
-    loads = [d for d in (load(out, f"{model}-score1024", "ours"), load(out, f"{model}-score1024", "peer"))]
+    longest = next((n for n in (1024, 4096, 256, 64) if load(out, f"{model}-score{n}", "ours")
+                    or load(out, f"{model}-score{n}", "peer")), 1024)
+    loads = [load(out, f"{model}-score{longest}", "ours"), load(out, f"{model}-score{longest}", "peer")]
     if any(loads):
         rows.insert(0, ("load", seconds(loads[0]["load_s"]) if loads[0] else "–",
                         seconds(loads[1]["load_s"]) if loads[1] else "–",
