@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""The peer tokenscope must beat: GPT-2 in PyTorch eager mode, as a notebook would run it.
+"""The peer tokenscope must beat: GPT-2 and the Llama-style families in PyTorch eager mode, as a
+notebook would run them.
 
 Does what `tokenscope bench` does, on the same checkpoint folder (config.json + model.safetensors,
 F32), and prints the same JSON shape:
@@ -16,9 +17,15 @@ F32), and prints the same JSON shape:
   records the chosen token's log-probability, the entropy and the top-k, as tokenscope's steps do.
 - generate_uncached: the same with a full forward pass over the whole sequence at every step.
 
-The model is GPT-2 written in plain torch (the Hugging Face GPT2LMHeadModel computation in eager mode:
-Conv1D layers as addmm, q·kᵀ/√d with a causal mask, softmax, gelu_new), so that only torch is needed.
-If transformers is installed, --transformers uses its GPT2LMHeadModel instead.
+The model is written in plain torch, so that only torch is needed: GPT-2 (the Hugging Face
+GPT2LMHeadModel computation in eager mode: Conv1D layers as addmm, q·kᵀ/√d with a causal mask,
+softmax, gelu_new) or, for LlamaForCausalLM / MistralForCausalLM / Qwen2ForCausalLM checkpoints, the
+Llama-style decoder of modeling_llama.py / modeling_qwen2.py in eager mode (RMSNorm, RoPE with
+rope_scaling linear or llama3, grouped-query attention through repeat_kv, q/k/v biases, SwiGLU,
+tied or separate head). If transformers is installed, --transformers uses its GPT2LMHeadModel instead.
+
+Both draw the same ids (java.util.SplittableRandom's, re-implemented here). --logprobs FILE writes
+each scored position's id and log-probability ("position<TAB>id<TAB>logprob") from the warm-up run; bench/agree.py sets it beside tokenscope's `bench --logprobs` of the same checkpoint.
 """
 import time
 
@@ -112,6 +119,120 @@ class Gpt2:
         return hidden @ self.wte.T
 
 
+def rms_norm(x, weight, eps):  # [T, E] -> [T, E]: LlamaRMSNorm
+    return weight * (x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + eps))
+
+
+def rope_frequencies(c, head_dim):
+    """inv_freq as transformers' rope init functions compute it (default, linear, llama3): [D/2]."""
+    base = c.get("rope_theta", 10000.0)
+    inv_freq = 1.0 / (base ** (torch.arange(0, head_dim, 2, dtype=torch.int64).float() / head_dim))
+    scaling = c.get("rope_scaling") or {}
+    kind = scaling.get("rope_type", scaling.get("type"))
+    if kind == "linear":
+        inv_freq = inv_freq / scaling["factor"]
+    elif kind == "llama3":  # _compute_llama3_parameters
+        factor, low, high = scaling["factor"], scaling["low_freq_factor"], scaling["high_freq_factor"]
+        old = scaling["original_max_position_embeddings"]
+        low_wavelen, high_wavelen = old / low, old / high
+        wavelen = 2 * math.pi / inv_freq
+        llama = torch.where(wavelen > low_wavelen, inv_freq / factor, inv_freq)
+        smooth = (old / wavelen - low) / (high - low)
+        smoothed = (1 - smooth) * llama / factor + smooth * llama
+        medium = ~(wavelen < high_wavelen) * ~(wavelen > low_wavelen)
+        inv_freq = torch.where(medium, smoothed, llama)
+    elif kind not in (None, "default"):
+        raise SystemExit(f"rope_scaling of type {kind} is not in the peer")
+    return inv_freq
+
+
+def rotate_half(x):
+    half = x.shape[-1] // 2
+    return torch.cat((-x[..., half:], x[..., :half]), -1)
+
+
+class Llama:
+    """The Llama-style decoder (Llama 3, SmolLM2, Mistral without a window, Qwen2) in plain torch."""
+
+    def __init__(self, folder):
+        with open(os.path.join(folder, "config.json")) as f:
+            c = json.load(f)
+        self.layers, self.width = c["num_hidden_layers"], c["hidden_size"]
+        self.heads = c["num_attention_heads"]
+        self.kv_heads = c.get("num_key_value_heads") or self.heads
+        self.head_dim = c.get("head_dim") or self.width // self.heads
+        self.context, self.vocab = c["max_position_embeddings"], c["vocab_size"]
+        self.eps = c.get("rms_norm_eps", 1e-6)
+        if c.get("hidden_act", "silu") != "silu":
+            raise SystemExit(f"hidden_act {c.get('hidden_act')} is not in the peer")
+        if c.get("sliding_window") and (c["model_type"] == "mistral" or c.get("use_sliding_window")):
+            raise SystemExit("sliding windows are not in the peer")
+        self.inv_freq = rope_frequencies(c, self.head_dim)                            # [D/2]
+        w = read_safetensors(os.path.join(folder, "model.safetensors"))
+        self.embed = w["model.embed_tokens.weight"]                                    # [V, E]
+        self.head = w.get("lm_head.weight", self.embed) if not c.get("tie_word_embeddings", False) else self.embed
+        names = ("input_layernorm.weight", "self_attn.q_proj.weight", "self_attn.k_proj.weight",
+                 "self_attn.v_proj.weight", "self_attn.o_proj.weight", "post_attention_layernorm.weight",
+                 "mlp.gate_proj.weight", "mlp.up_proj.weight", "mlp.down_proj.weight")
+        biases = ("self_attn.q_proj.bias", "self_attn.k_proj.bias", "self_attn.v_proj.bias")
+        self.blocks = [{k: w.get(f"model.layers.{i}.{k}") for k in names + biases} for i in range(self.layers)]
+        self.norm = w["model.norm.weight"]
+        self.parameters = sum(t.numel() for t in w.values())
+
+    def forward(self, ids, cache=None):
+        """Hidden states after the final norm for ids appended after the cache: [T, E]."""
+        t = ids.shape[0]
+        past = 0 if cache is None or cache[0] is None else cache[0][0].shape[1]
+        s = past + t
+        x = self.embed[ids]                                                            # [T, E]
+        freqs = torch.arange(past, s, dtype=torch.float32)[:, None] * self.inv_freq[None, :]  # [T, D/2]
+        emb = torch.cat((freqs, freqs), -1)
+        cos, sin = emb.cos(), emb.sin()                                               # [T, D]
+        mask = torch.ones(t, s, dtype=torch.bool).tril(diagonal=past) if t > 1 else None  # [T, S]
+        group = self.heads // self.kv_heads
+        for i, b in enumerate(self.blocks):
+            h = rms_norm(x, b["input_layernorm.weight"], self.eps)
+            q = F.linear(h, b["self_attn.q_proj.weight"], b["self_attn.q_proj.bias"])  # [T, H·D]
+            k = F.linear(h, b["self_attn.k_proj.weight"], b["self_attn.k_proj.bias"])  # [T, KV·D]
+            v = F.linear(h, b["self_attn.v_proj.weight"], b["self_attn.v_proj.bias"])
+            q = q.view(t, self.heads, self.head_dim).transpose(0, 1)                   # [H, T, D]
+            k = k.view(t, self.kv_heads, self.head_dim).transpose(0, 1)                # [KV, T, D]
+            v = v.view(t, self.kv_heads, self.head_dim).transpose(0, 1)
+            q = q * cos + rotate_half(q) * sin
+            k = k * cos + rotate_half(k) * sin
+            if cache is not None:
+                if cache[i] is not None:
+                    k = torch.cat((cache[i][0], k), 1)                                # [KV, S, D]
+                    v = torch.cat((cache[i][1], v), 1)
+                cache[i] = (k, v)
+            k_all = k.repeat_interleave(group, 0) if group > 1 else k                 # repeat_kv: [H, S, D]
+            v_all = v.repeat_interleave(group, 0) if group > 1 else v
+            a = torch.matmul(q, k_all.transpose(-1, -2)) / math.sqrt(self.head_dim)   # [H, T, S]
+            if mask is not None:
+                a = torch.where(mask, a, torch.tensor(torch.finfo(a.dtype).min))
+            a = torch.softmax(a, -1)
+            y = torch.matmul(a, v_all).transpose(0, 1).reshape(t, self.heads * self.head_dim)  # [T, H·D]
+            x = x + F.linear(y, b["self_attn.o_proj.weight"])
+            h = rms_norm(x, b["post_attention_layernorm.weight"], self.eps)
+            m = F.silu(F.linear(h, b["mlp.gate_proj.weight"])) * F.linear(h, b["mlp.up_proj.weight"])  # [T, I]
+            x = x + F.linear(m, b["mlp.down_proj.weight"])
+        return rms_norm(x, self.norm, self.eps)
+
+    def logits(self, hidden):  # [T, E] -> [T, V]
+        return hidden @ self.head.T
+
+
+def open_model(folder):
+    with open(os.path.join(folder, "config.json")) as f:
+        c = json.load(f)
+    kind = c.get("model_type", "gpt2")
+    if kind == "gpt2":
+        return Gpt2(folder)
+    if kind in ("llama", "mistral", "qwen2"):
+        return Llama(folder)
+    raise SystemExit(f"{folder}: model_type {kind} is not in the peer (gpt2, llama, mistral, qwen2)")
+
+
 class HfGpt2:
     """transformers' GPT2LMHeadModel on the same folder (used with --transformers)."""
 
@@ -149,7 +270,7 @@ def windows(n, context):
     return out
 
 
-def score(model, ids, top_k):
+def score(model, ids, top_k, logprobs_out=None):
     """Every position's log-prob, rank, entropy and top-k; windows past the context."""
     n = ids.shape[0]
     logprob = torch.empty(n)
@@ -169,6 +290,10 @@ def score(model, ids, top_k):
         entropy[score_from:end] = -(rows.exp() * rows).sum(1)
         values, indices = rows.topk(top_k, 1)
         top_lp[score_from:end], top_ids[score_from:end] = values, indices
+    if logprobs_out:
+        with open(logprobs_out, "w") as f:
+            for i in range(1, n):
+                f.write(f"{i}\t{int(ids[i])}\t{float(logprob[i])!r}\n")
     return logprob.numpy(), rank.numpy(), entropy.numpy(), top_ids.numpy(), top_lp.numpy(), len(plan)
 
 
@@ -204,6 +329,40 @@ def generate(model, prompt, count, cached, top_k):
     return tokens, stamps
 
 
+def random_ids(seed, n, vocab):
+    """The ids `tokenscope bench` draws: java.util.SplittableRandom(seed).nextInt(vocab), n times."""
+    mask = (1 << 64) - 1
+    state = seed & mask
+
+    def next_int():  # SplittableRandom.nextInt(): mix32(nextSeed())
+        nonlocal state
+        state = (state + 0x9E3779B97F4A7C15) & mask
+        z = state
+        z = ((z ^ (z >> 33)) * 0x62A9D9ED799705F5) & mask
+        z = (((z ^ (z >> 28)) * 0xCB24D0A5C88C35B3) & mask) >> 32
+        return z - (1 << 32) if z >= 1 << 31 else z  # as a signed int
+
+    def to_int32(x):
+        x &= 0xFFFFFFFF
+        return x - (1 << 32) if x >= 1 << 31 else x
+
+    out = []
+    m = vocab - 1
+    for _ in range(n):  # RandomSupport.boundedNextInt
+        r = next_int()
+        if vocab & m == 0:
+            r &= m
+        else:
+            u = (r & 0xFFFFFFFF) >> 1
+            while True:
+                r = u % vocab
+                if to_int32(u + m - r) >= 0:
+                    break
+                u = (next_int() & 0xFFFFFFFF) >> 1
+        out.append(r)
+    return out
+
+
 def cpu_seconds():
     """CPU time of the whole process, every thread."""
     t = os.times()
@@ -234,18 +393,18 @@ def main():
     p.add_argument("--threads", type=int, default=os.cpu_count(), help="torch intra-op threads (default: all cores)")
     p.add_argument("--transformers", action="store_true", help="use transformers' GPT2LMHeadModel")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--logprobs", metavar="FILE", help="write each scored position's log-probability (warm-up run)")
     a = p.parse_args()
     uncached_count = a.new_tokens if a.uncached_new_tokens is None else a.uncached_new_tokens
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
 
     with torch.inference_mode():
-        model = HfGpt2(a.model) if a.transformers else Gpt2(a.model)
+        model = HfGpt2(a.model) if a.transformers else open_model(a.model)
         load_s = time.perf_counter() - STARTED
         log(f"loaded {a.model} in {load_s:.2f} s")
         rss_after_load = status_bytes("VmRSS:")
-        rng = np.random.default_rng(a.seed)
-        ids = torch.from_numpy(rng.integers(0, model.vocab, a.tokens)).long()
+        ids = torch.tensor(random_ids(a.seed, a.tokens, model.vocab))
 
         times, cpu = [], []
         first = 0.0
@@ -253,7 +412,7 @@ def main():
         for run in range(-1, a.repeat):
             log(f"scoring {a.tokens} tokens, {'warm-up' if run < 0 else f'run {run + 1}/{a.repeat}'}")
             c0, t0 = cpu_seconds(), time.perf_counter()
-            n_windows = score(model, ids, a.top_k)[-1]
+            n_windows = score(model, ids, a.top_k, a.logprobs if run < 0 else None)[-1]
             dt = time.perf_counter() - t0
             if run < 0:
                 first = dt
@@ -268,7 +427,7 @@ def main():
                           "cpu_s": round(statistics.median(cpu), 4),
                           "repeats": a.repeat, "windows": n_windows, "top_k": a.top_k}}
 
-        prompt = torch.from_numpy(np.random.default_rng(a.seed + 1).integers(0, model.vocab, PROMPT_TOKENS)).long()
+        prompt = torch.tensor(random_ids(a.seed + 1, PROMPT_TOKENS, model.vocab))
         for key, count, cached in (("generate", a.new_tokens, True), ("generate_uncached", uncached_count, False)):
             if count <= 0:
                 continue
@@ -299,7 +458,7 @@ def main():
     root["context"] = model.context
     root["cores"] = os.cpu_count()
     root["engine"] = f"torch {torch.__version__} eager, {torch.get_num_threads()} threads" + (
-        ", transformers" if a.transformers else ", plain-torch GPT-2")
+        ", transformers" if a.transformers else f", plain-torch {type(model).__name__}")
     root["seed"] = a.seed
     if a.json:
         print(json.dumps(root, indent=2))

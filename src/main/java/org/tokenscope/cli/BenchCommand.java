@@ -76,6 +76,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON instead of a summary.")
     boolean json;
 
+    @Option(names = "--logprobs", paramLabel = "FILE", description = "Also write each scored position's log-probability "
+            + "(\"position<TAB>id<TAB>logprob\" a line, from the warm-up run) to FILE, to set beside bench/peer_torch.py's --logprobs.")
+    Path logprobs;
+
     @Override
     public Integer call() throws Exception {
         if (tokens < 2) throw new IllegalArgumentException("--tokens must be at least 2, got " + tokens + ".");
@@ -140,6 +144,9 @@ public final class BenchCommand implements Callable<Integer> {
                 first = s;
                 windows = result.windows().windows().size();
                 scored = (int) result.tokens().stream().filter(t -> t.isScored()).count();
+                if (logprobs != null) {
+                    writeLogprobs(result);
+                }
             } else {
                 times[run] = s;
                 cpu[run] = cpuSeconds() - cpuStart;
@@ -159,6 +166,20 @@ public final class BenchCommand implements Callable<Integer> {
         out.put("bos", bos);
         out.put("top_k", topK);
         return out;
+    }
+
+    private void writeLogprobs(ScoredText result) {
+        StringBuilder lines = new StringBuilder();
+        for (var t : result.tokens()) {
+            if (t.isScored()) {
+                lines.append(t.index()).append('\t').append(t.id()).append('\t').append(t.logprob()).append('\n');
+            }
+        }
+        try {
+            Files.writeString(logprobs, lines);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("Cannot write " + logprobs + ": " + e.getMessage(), e);
+        }
     }
 
     // ---- generation -------------------------------------------------------------------------

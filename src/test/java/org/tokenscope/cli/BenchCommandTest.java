@@ -66,6 +66,27 @@ class BenchCommandTest {
     }
 
     @Test
+    void logprobsAreTheModelsOnTheBenchIds() throws Exception {
+        // one window: what the peer's file is compared with (bench/agree.py), checked against the reference
+        Path file = dir.resolve("logprobs.tsv");
+        TinyGpt2 tiny = TinyGpt2.random(3, 2, 4, 32, 64, 50257);
+        CliRun run = CliRun.of("bench", "--model", model.toString(), "--tokens", "40", "--new-tokens", "0",
+                "--uncached-new-tokens", "0", "--repeat", "1", "--logprobs", file.toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        int[] ids = BenchCommand.randomIds(8, 40, 50257);
+        double[][] logits = tiny.referenceLogits(ids);
+        List<String> lines = java.nio.file.Files.readAllLines(file);
+        assertThat(lines).hasSize(39);
+        for (int i = 1; i < 40; i++) {
+            String[] f = lines.get(i - 1).split("\t");
+            assertThat(Integer.parseInt(f[0])).isEqualTo(i);
+            assertThat(Integer.parseInt(f[1])).isEqualTo(ids[i]);
+            assertThat(Double.parseDouble(f[2])).as("position " + i)
+                    .isCloseTo(TinyGpt2.logSoftmax(logits[i - 1])[ids[i]], org.assertj.core.api.Assertions.within(1e-3));
+        }
+    }
+
+    @Test
     void summaryWithoutJson() {
         CliRun run = CliRun.of("bench", "--model", model.toString(), "--tokens", "20", "--new-tokens", "2",
                 "--uncached-new-tokens", "0", "--repeat", "1");

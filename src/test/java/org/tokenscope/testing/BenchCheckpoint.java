@@ -18,15 +18,21 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Writes a GPT-2-shaped checkpoint with seeded random F32 weights, for benchmarks where the Hub
- * cannot be reached: {@code config.json}, the real GPT-2 {@code tokenizer.json} (rebuilt from
- * jtokkit) and {@code model.safetensors}, streamed a few megabytes at a time so that gpt2-xl
- * (6.2 GB) needs no more heap than gpt2.
+ * Writes a GPT-2- or family-shaped checkpoint with seeded random F32 weights, for benchmarks where
+ * the Hub cannot be reached: {@code config.json}, a {@code tokenizer.json} and {@code model.safetensors},
+ * streamed a few megabytes at a time so that gpt2-xl (6.2 GB) or a Llama-3.2-1B shape (4.9 GB) needs
+ * no more heap than gpt2.
  *
- * <p>Weights are uniform with GPT-2's initial scales (std 0.02; residual projections 0.02/√(2·layers);
- * LayerNorm gain 1, bias 0). Timings don't depend on the values; the text they predict is noise.
+ * <p>GPT-2 shapes get the real GPT-2 tokenizer (rebuilt from jtokkit); weights are uniform with
+ * GPT-2's initial scales (std 0.02; residual projections 0.02/√(2·layers); LayerNorm gain 1, bias 0).
+ * Family shapes ({@link #FAMILIES}: the published configs of SmolLM2-135M, Qwen2.5-0.5B and
+ * Llama-3.2-1B, saved under transformers' names) get the byte-level {@link ByteTokenizerJson}
+ * (the benchmark feeds ids, not text); their weights are uniform with std 0.02 (transformers'
+ * {@code initializer_range}), RMSNorm gains 1, Qwen2's q/k/v biases std 0.02. Timings don't depend
+ * on the values; the text they predict is noise.
  *
- * <pre>java -cp test-classes:classes:DEPS org.tokenscope.testing.BenchCheckpoint gpt2-large /tmp/ckpt/gpt2-large</pre>
+ * <pre>java -cp test-classes:classes:DEPS org.tokenscope.testing.BenchCheckpoint gpt2-large /tmp/ckpt/gpt2-large
+ *java -cp test-classes:classes:DEPS org.tokenscope.testing.BenchCheckpoint llama3.2-1b /tmp/ckpt/llama3.2-1b</pre>
  */
 public final class BenchCheckpoint {
 
@@ -42,19 +48,50 @@ public final class BenchCheckpoint {
             "gpt2-large", new Shape("gpt2-large", 36, 20, 1280),
             "gpt2-xl", new Shape("gpt2-xl", 48, 25, 1600));
 
+    /**
+     * A Llama-style family's published shape: layers, width, heads / key-value heads, MLP width,
+     * vocabulary, context, RoPE base and scaling, RMSNorm epsilon; all three tie the output head to
+     * the embeddings. Qwen2 adds q/k/v biases.
+     */
+    public record Family(String name, String architecture, String modelType, int layers, int width, int heads,
+                         int kvHeads, int inner, int vocab, int context, double ropeTheta, double eps,
+                         String ropeScaling) {
+        boolean qkvBias() {
+            return modelType.equals("qwen2");
+        }
+
+        int headDim() {
+            return width / heads;
+        }
+    }
+
+    public static final Map<String, Family> FAMILIES = Map.of(
+            // HuggingFaceTB/SmolLM2-135M
+            "smollm2-135m", new Family("smollm2-135m", "LlamaForCausalLM", "llama", 30, 576, 9, 3, 1536, 49152,
+                    8192, 100_000, 1e-5, null),
+            // Qwen/Qwen2.5-0.5B
+            "qwen2.5-0.5b", new Family("qwen2.5-0.5b", "Qwen2ForCausalLM", "qwen2", 24, 896, 14, 2, 4864, 151936,
+                    32768, 1_000_000, 1e-6, null),
+            // meta-llama/Llama-3.2-1B
+            "llama3.2-1b", new Family("llama3.2-1b", "LlamaForCausalLM", "llama", 16, 2048, 32, 8, 8192, 128256,
+                    131072, 500_000, 1e-5, "{\"factor\": 32.0, \"high_freq_factor\": 4.0, \"low_freq_factor\": 1.0, "
+                    + "\"original_max_position_embeddings\": 8192, \"rope_type\": \"llama3\"}"));
+
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private BenchCheckpoint() {
     }
 
     public static void main(String[] args) throws IOException {
-        if (args.length < 2 || !SHAPES.containsKey(args[0])) {
-            System.err.println("usage: BenchCheckpoint gpt2|gpt2-medium|gpt2-large|gpt2-xl FOLDER [SEED]");
+        if (args.length < 2 || !(SHAPES.containsKey(args[0]) || FAMILIES.containsKey(args[0]))) {
+            System.err.println("usage: BenchCheckpoint gpt2|gpt2-medium|gpt2-large|gpt2-xl|"
+                    + String.join("|", new java.util.TreeSet<>(FAMILIES.keySet())) + " FOLDER [SEED]");
             System.exit(2);
         }
         long seed = args.length > 2 ? Long.parseLong(args[2]) : 8;
         long start = System.nanoTime();
-        Path dir = write(SHAPES.get(args[0]), Path.of(args[1]), seed);
+        Path dir = SHAPES.containsKey(args[0]) ? write(SHAPES.get(args[0]), Path.of(args[1]), seed)
+                : write(FAMILIES.get(args[0]), Path.of(args[1]), seed);
         System.err.printf(Locale.ROOT, "wrote %s in %.1f s%n", dir, (System.nanoTime() - start) / 1e9);
     }
 
@@ -63,8 +100,82 @@ public final class BenchCheckpoint {
         Files.createDirectories(dir);
         JSON.writeValue(dir.resolve("config.json").toFile(), config(shape));
         Files.copy(Gpt2TokenizerJson.cached(), dir.resolve("tokenizer.json"), StandardCopyOption.REPLACE_EXISTING);
-        writeWeights(shape, dir.resolve(CheckpointWriter.SINGLE_FILE), seed);
+        writeWeights(tensors(shape), dir.resolve(CheckpointWriter.SINGLE_FILE), seed);
         return dir;
+    }
+
+    /** Writes a family-shaped folder and returns it. */
+    public static Path write(Family family, Path dir, long seed) throws IOException {
+        Files.createDirectories(dir);
+        JSON.writeValue(dir.resolve("config.json").toFile(), config(family));
+        ByteTokenizerJson.write(dir);
+        writeWeights(tensors(family), dir.resolve(CheckpointWriter.SINGLE_FILE), seed);
+        return dir;
+    }
+
+    /** config.json as transformers saves the family's, trimmed to what a forward pass reads. */
+    static ObjectNode config(Family f) throws IOException {
+        ObjectNode c = JSON.createObjectNode();
+        c.putArray("architectures").add(f.architecture());
+        c.put("model_type", f.modelType());
+        c.put("num_hidden_layers", f.layers());
+        c.put("hidden_size", f.width());
+        c.put("num_attention_heads", f.heads());
+        c.put("num_key_value_heads", f.kvHeads());
+        c.put("head_dim", f.headDim());
+        c.put("intermediate_size", f.inner());
+        c.put("vocab_size", f.vocab());
+        c.put("max_position_embeddings", f.context());
+        c.put("hidden_act", "silu");
+        c.put("rms_norm_eps", f.eps());
+        c.put("rope_theta", f.ropeTheta());
+        if (f.ropeScaling() != null) {
+            c.set("rope_scaling", JSON.readTree(f.ropeScaling()));
+        } else {
+            c.putNull("rope_scaling");
+        }
+        c.put("tie_word_embeddings", true);
+        if (f.modelType().equals("qwen2")) {
+            c.put("use_sliding_window", false);
+            c.put("sliding_window", f.context());
+            c.put("max_window_layers", f.layers());
+        } else {
+            c.put("attention_bias", false);
+            c.put("mlp_bias", false);
+        }
+        c.put("bos_token_id", 1); // ByteTokenizerJson's <s> and </s>
+        c.put("eos_token_id", 2);
+        c.put("torch_dtype", "float32");
+        return c;
+    }
+
+    private static LinkedHashMap<String, Init> tensors(Family f) {
+        long e = f.width();
+        long q = (long) f.heads() * f.headDim();
+        long kv = (long) f.kvHeads() * f.headDim();
+        double std = 0.02;
+        LinkedHashMap<String, Init> t = new LinkedHashMap<>();
+        t.put("model.embed_tokens.weight", new Init(new long[] {f.vocab(), e}, std, 0));
+        for (int i = 0; i < f.layers(); i++) {
+            String p = "model.layers." + i + ".";
+            String a = p + "self_attn.";
+            t.put(p + "input_layernorm.weight", new Init(new long[] {e}, 0, 1));
+            t.put(a + "q_proj.weight", new Init(new long[] {q, e}, std, 0));
+            t.put(a + "k_proj.weight", new Init(new long[] {kv, e}, std, 0));
+            t.put(a + "v_proj.weight", new Init(new long[] {kv, e}, std, 0));
+            if (f.qkvBias()) {
+                t.put(a + "q_proj.bias", new Init(new long[] {q}, std, 0));
+                t.put(a + "k_proj.bias", new Init(new long[] {kv}, std, 0));
+                t.put(a + "v_proj.bias", new Init(new long[] {kv}, std, 0));
+            }
+            t.put(a + "o_proj.weight", new Init(new long[] {e, q}, std, 0));
+            t.put(p + "post_attention_layernorm.weight", new Init(new long[] {e}, 0, 1));
+            t.put(p + "mlp.gate_proj.weight", new Init(new long[] {f.inner(), e}, std, 0));
+            t.put(p + "mlp.up_proj.weight", new Init(new long[] {f.inner(), e}, std, 0));
+            t.put(p + "mlp.down_proj.weight", new Init(new long[] {e, f.inner()}, std, 0));
+        }
+        t.put("model.norm.weight", new Init(new long[] {e}, 0, 1));
+        return t;
     }
 
     private static ObjectNode config(Shape s) {
@@ -122,8 +233,7 @@ public final class BenchCheckpoint {
         return t;
     }
 
-    private static void writeWeights(Shape s, Path file, long seed) throws IOException {
-        LinkedHashMap<String, Init> tensors = tensors(s);
+    private static void writeWeights(LinkedHashMap<String, Init> tensors, Path file, long seed) throws IOException {
         ObjectNode header = JSON.createObjectNode();
         header.putObject("__metadata__").put("format", "pt");
         long offset = 0;
