@@ -11,13 +11,18 @@ import org.tokenscope.generate.Generator;
 import org.tokenscope.model.Gpt2Model;
 import org.tokenscope.model.InspectRequest;
 
-/** Our own GPT-2 on the local DJL engine. Owns (and closes) the model. */
+/**
+ * Our own GPT-2 on the local DJL engine. Owns (and closes) the model, and keeps the key/value cache of
+ * the last text it scored so that an edited text is scored again only from its first change.
+ */
 public final class LocalBackend implements Backend {
 
     private final Gpt2Model model;
+    private final IncrementalScorer scorer;
 
     public LocalBackend(Gpt2Model model) {
         this.model = model;
+        this.scorer = new IncrementalScorer(model);
     }
 
     public Gpt2Model model() {
@@ -31,7 +36,7 @@ public final class LocalBackend implements Backend {
 
     @Override
     public ScoredText score(String text, ScoreOptions options, BooleanSupplier cancel, TextScorer.Progress progress) {
-        return TextScorer.score(model, text, options, cancel, progress);
+        return scorer.score(text, options, cancel, progress);
     }
 
     /** Exact for every token, split characters included: the vocabulary's own bytes. */
@@ -60,6 +65,7 @@ public final class LocalBackend implements Backend {
 
     @Override
     public void close() {
+        scorer.close();
         model.close();
     }
 }

@@ -61,6 +61,11 @@ public final class TextScorer {
      */
     public static ScoredText scoreIds(Gpt2Model model, int[] ids, ScoreOptions options, BooleanSupplier cancel,
                                       Progress progress) {
+        return scoreTokens(model, tokensOf(model, ids), options, cancel, progress);
+    }
+
+    /** Ids as a text: each token reads as its piece, the text is the pieces joined. */
+    static TokenizedText tokensOf(Gpt2Model model, int[] ids) {
         if (ids.length == 0) {
             throw new IllegalArgumentException("There are no token ids to score.");
         }
@@ -79,8 +84,7 @@ public final class TextScorer {
             ends[t] = text.length();
             bytes[t] = model.tokenBytes(ids[t]);
         }
-        TokenizedText tokens = new TokenizedText(text.toString(), ids.clone(), starts, ends, new boolean[n], bytes);
-        return scoreTokens(model, tokens, options, cancel, progress);
+        return new TokenizedText(text.toString(), ids.clone(), starts, ends, new boolean[n], bytes);
     }
 
     /** One forward pass per window over {@code tokens} (at least one), a score for every token. */
@@ -128,7 +132,7 @@ public final class TextScorer {
         return ScoredText.of(text, bos, summary(model), list, plan);
     }
 
-    private static TokenScore scored(Gpt2Model model, TokenizedText tokens, int t, NextTokenStats stats, int row) {
+    static TokenScore scored(Gpt2Model model, TokenizedText tokens, int t, NextTokenStats stats, int row) {
         double lp = stats.logprob()[row];
         List<Alternative> top = new ArrayList<>();
         for (int i = 0; i < stats.topIds()[row].length; i++) {
