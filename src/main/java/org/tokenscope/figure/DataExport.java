@@ -16,6 +16,7 @@ import org.tokenscope.analysis.AttentionMap;
 import org.tokenscope.analysis.LogitLens;
 import org.tokenscope.analysis.ScoredText;
 import org.tokenscope.analysis.TokenScore;
+import org.tokenscope.generate.BeamTree;
 import org.tokenscope.generate.Sequence;
 import org.tokenscope.generate.Step;
 
@@ -142,6 +143,37 @@ public final class DataExport {
         }
         return new Table("steps", List.of("step", "id", "token", "logprob", "prob", "rank", "entropy", "sample_prob",
                 "processed_logprob"), rows);
+    }
+
+    /**
+     * Every candidate of a beam search, one row per node in the tree's order (a row's position is its
+     * node index): step (from 0), parent (a node index, null under the prompt), id, text, logprob (the
+     * transition score), score (running sum; finished: sum / length^length_penalty), kept (on the path of
+     * a returned beam) and finished (entered the finished hypotheses).
+     */
+    public static Table beamTree(BeamTree tree) {
+        java.util.BitSet kept = tree.keptSet();
+        List<List<Object>> rows = new ArrayList<>();
+        for (BeamTree.Node n : tree.nodes()) {
+            rows.add(Arrays.asList(n.step(), n.parent() < 0 ? null : n.parent(), n.token(), n.text(), n.logprob(),
+                    tree.rankedScore(n), kept.get(n.index()), n.fate() == BeamTree.Fate.FINISHED));
+        }
+        return new Table("beam_tree", List.of("step", "parent", "id", "text", "logprob", "score", "kept", "finished"),
+                rows);
+    }
+
+    /** A table's rows as maps from column to value, non-finite numbers as null (JSON has none). */
+    public static List<Map<String, Object>> rowMaps(Table table) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (List<Object> row : table.rows()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            for (int c = 0; c < row.size(); c++) {
+                Object v = row.get(c);
+                m.put(table.columns().get(c), v instanceof Double d && !Double.isFinite(d) ? null : v);
+            }
+            rows.add(m);
+        }
+        return rows;
     }
 
     /**
@@ -274,16 +306,7 @@ public final class DataExport {
         root.put("metadata", metadata.toMap());
         root.put("table", table.name());
         root.put("columns", table.columns());
-        List<Map<String, Object>> rows = new ArrayList<>();
-        for (List<Object> row : table.rows()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            for (int c = 0; c < row.size(); c++) {
-                Object v = row.get(c);
-                m.put(table.columns().get(c), v instanceof Double d && !Double.isFinite(d) ? null : v);
-            }
-            rows.add(m);
-        }
-        root.put("rows", rows);
+        root.put("rows", rowMaps(table));
         try {
             return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root) + "\n";
         } catch (JsonProcessingException e) {
