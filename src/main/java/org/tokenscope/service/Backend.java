@@ -39,6 +39,24 @@ public interface Backend extends AutoCloseable {
     }
 
     /**
+     * Forks {@code text} at its token {@code at}: {@code token} (an id, or a text that is one token)
+     * replaces it and the model continues (see {@link Brancher}).
+     */
+    default Brancher.Branch branch(String text, int at, String token, GenerationSettings settings,
+                                   GenerationListener listener, BooleanSupplier cancel) throws IOException {
+        throw new UnsupportedOperationException(NO_BRANCHES);
+    }
+
+    /** Forks the token ids {@code ids} at {@code at} with token {@code with} (see {@link Brancher}). */
+    default Brancher.Branch branch(int[] ids, int at, int with, GenerationSettings settings,
+                                   GenerationListener listener, BooleanSupplier cancel) throws IOException {
+        throw new UnsupportedOperationException(NO_BRANCHES);
+    }
+
+    /** Why a backend without branches has none. */
+    String NO_BRANCHES = "What-if branches need a local model: they are scored from the whole next-token distribution, which a remote server does not send.";
+
+    /**
      * Each token's length in UTF-8 bytes. By default the bytes of the characters it spans, and -1
      * (unknown) for a token that holds only part of a character; a backend that knows its
      * vocabulary's bytes gives them all.

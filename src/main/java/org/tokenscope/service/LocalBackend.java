@@ -59,6 +59,18 @@ public final class LocalBackend implements Backend {
     }
 
     @Override
+    public Brancher.Branch branch(String text, int at, String token, GenerationSettings settings,
+                                  GenerationListener listener, BooleanSupplier cancel) {
+        return Brancher.branch(model, text, at, token, settings, listener, cancel);
+    }
+
+    @Override
+    public Brancher.Branch branch(int[] ids, int at, int with, GenerationSettings settings,
+                                  GenerationListener listener, BooleanSupplier cancel) {
+        return Brancher.branch(model, ids, at, with, settings, listener, cancel);
+    }
+
+    @Override
     public Inspection inspect(String text, InspectRequest request, BooleanSupplier cancel) {
         return Inspector.inspect(model, text, request, cancel);
     }
