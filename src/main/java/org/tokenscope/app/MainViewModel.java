@@ -352,9 +352,7 @@ public final class MainViewModel {
     private static List<org.tokenscope.analysis.Alternative> next(Backend backend, String text,
                                                                   java.util.function.BooleanSupplier cancelled) {
         try {
-            GenerationResult one = backend.generate(text, new Backend.GenerationSettings(1,
-                    new org.tokenscope.generate.Greedy(), List.of(), topK(backend)), GenerationListener.NONE, cancelled);
-            return one.best().steps().isEmpty() ? List.of() : one.best().steps().get(0).top();
+            return backend.nextAlternatives(text, topK(backend), cancelled);
         } catch (java.io.IOException | RuntimeException e) {
             return List.of(); // e.g. a text as long as the context: no position left to predict
         }

@@ -4,12 +4,14 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import org.tokenscope.analysis.Alternative;
 import org.tokenscope.analysis.Inspection;
 import org.tokenscope.analysis.ModelSummary;
 import org.tokenscope.analysis.ScoredText;
 import org.tokenscope.analysis.TokenScore;
 import org.tokenscope.generate.GenerationListener;
 import org.tokenscope.generate.GenerationResult;
+import org.tokenscope.generate.Greedy;
 import org.tokenscope.generate.Strategy;
 import org.tokenscope.model.InspectRequest;
 
@@ -36,6 +38,16 @@ public interface Backend extends AutoCloseable {
     default Inspection inspect(String text, InspectRequest request, BooleanSupplier cancel) throws IOException {
         throw new UnsupportedOperationException("Looking inside the model (attention, logit lens) is not available "
                 + "for remote models.");
+    }
+
+    /**
+     * The {@code k} most likely tokens after the whole of {@code text} (one greedy step), best first; none
+     * when the text fills the context. A backend that has just scored the text may answer from that.
+     */
+    default List<Alternative> nextAlternatives(String text, int k, BooleanSupplier cancel) throws IOException {
+        GenerationResult one = generate(text, new GenerationSettings(1, new Greedy(), List.of(), k),
+                GenerationListener.NONE, cancel);
+        return one.best().steps().isEmpty() ? List.of() : one.best().steps().get(0).top();
     }
 
     /**

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import org.tokenscope.analysis.Alternative;
 import org.tokenscope.analysis.ScoredText;
 import org.tokenscope.analysis.TokenScore;
 import org.tokenscope.analysis.Window;
@@ -43,7 +44,8 @@ public final class IncrementalScorer implements AutoCloseable {
     private int reused;                // tokens whose scores the last update kept
 
     /** What the last analysis scored, in the coordinates of its fed sequence. */
-    private record Analysis(ScoreOptions options, int[] sequence, WindowPlan plan, TokenScore[] scores) {
+    private record Analysis(ScoreOptions options, String text, int[] sequence, WindowPlan plan, TokenScore[] scores,
+                            int[] lastInput, List<Alternative> next) {
     }
 
     public IncrementalScorer(Gpt2Model model) {
@@ -75,6 +77,19 @@ public final class IncrementalScorer implements AutoCloseable {
     /** Tokens whose scores the last successful update kept from the text before. */
     public int lastReused() {
         return reused;
+    }
+
+    /**
+     * The {@code options.topK()} most likely tokens after the whole of the last text scored, best first,
+     * or none before the first text: what the last position predicts, computed with the text.
+     */
+    public List<Alternative> nextAlternatives() {
+        return last == null ? List.of() : last.next();
+    }
+
+    /** The text of the last successful update (ids: their pieces joined), or null before the first. */
+    public String lastText() {
+        return last == null ? null : last.text();
     }
 
     /** Forgets the cache and the last analysis: the next text is scored from nothing. */
@@ -110,6 +125,8 @@ public final class IncrementalScorer implements AutoCloseable {
         int keptCount = 0;
         int fedCount = 0;
         List<Window> windows = plan.windows();
+        List<Alternative> next = null;
+        int[] lastInput = null;
         for (int w = 0; w < windows.size(); w++) {
             Window window = windows.get(w);
             int[] input = Arrays.copyOfRange(sequence, window.start() + (window.bos() ? 0 : offset),
@@ -128,8 +145,21 @@ public final class IncrementalScorer implements AutoCloseable {
                     any = true;
                 }
             }
+            boolean isLast = w == windows.size() - 1;
+            if (isLast) {
+                lastInput = input;
+                if (before != null && Arrays.equals(before.lastInput(), input)) {
+                    next = before.next();
+                } else {
+                    targets[input.length - 1] = 0; // any id: the row after the text is run for its top-k
+                    any = true;
+                }
+            }
             if (any) {
                 Run run = runWindow(input, targets, options.topK(), cancel);
+                if (isLast && next == null) {
+                    next = alternatives(run.stats(), input.length - 1 - run.from());
+                }
                 fedCount += run.fed();
                 for (int t = window.scoreFrom(); t < window.scoreTo(); t++) {
                     if (scores[t] == null) {
@@ -144,7 +174,7 @@ public final class IncrementalScorer implements AutoCloseable {
             list.add(scores[t] != null ? scores[t] : TokenScore.unscored(t, tokens.ids()[t], tokens.display(t),
                     tokens.starts()[t], tokens.ends()[t], tokens.partial()[t]));
         }
-        last = new Analysis(options, sequence, plan, scores);
+        last = new Analysis(options, tokens.text(), sequence, plan, scores, lastInput, next == null ? List.of() : next);
         fed = fedCount;
         reused = keptCount;
         return ScoredText.of(tokens.text(), bos, TextScorer.summary(model), list, plan);
@@ -161,6 +191,15 @@ public final class IncrementalScorer implements AutoCloseable {
         }
         Window then = before.plan().windowFor(t);
         return then.bos() == window.bos() && then.start() == window.start() ? before.scores()[t] : null;
+    }
+
+    private List<Alternative> alternatives(NextTokenStats stats, int row) {
+        List<Alternative> top = new ArrayList<>();
+        for (int i = 0; i < stats.topIds()[row].length; i++) {
+            int id = stats.topIds()[row][i];
+            top.add(new Alternative(id, model.tokenizer().pieceText(id), stats.topLogprobs()[row][i]));
+        }
+        return List.copyOf(top);
     }
 
     /** Stats of rows {@code from..} of a window (row r of the stats is the window's row from + r). */

@@ -1,6 +1,9 @@
 package org.tokenscope.service;
 
+import java.io.IOException;
+import java.util.List;
 import java.util.function.BooleanSupplier;
+import org.tokenscope.analysis.Alternative;
 import org.tokenscope.analysis.Inspection;
 import org.tokenscope.analysis.ModelSummary;
 import org.tokenscope.analysis.ScoredText;
@@ -56,6 +59,16 @@ public final class LocalBackend implements Backend {
                 .setMaxNewTokens(settings.maxNewTokens()).optStrategy(settings.strategy())
                 .optStopStrings(settings.stopStrings()).optTopAlternatives(settings.topAlternatives()).build();
         return new Generator(model).generate(request, listener, cancel);
+    }
+
+    /** From the last scoring when it was of {@code text} with at least {@code k} alternatives: no pass of its own. */
+    @Override
+    public List<Alternative> nextAlternatives(String text, int k, BooleanSupplier cancel) throws IOException {
+        List<Alternative> kept = scorer.nextAlternatives();
+        if (text.equals(scorer.lastText()) && kept.size() >= Math.min(k, model.vocabSize())) {
+            return kept.subList(0, Math.min(k, kept.size()));
+        }
+        return Backend.super.nextAlternatives(text, k, cancel);
     }
 
     @Override

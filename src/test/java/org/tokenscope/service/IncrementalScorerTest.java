@@ -79,6 +79,7 @@ class IncrementalScorerTest {
                 ScoredText got = scorer.score(text, options, () -> false, (d, t) -> { });
                 ScoredText want = TextScorer.score(model, text, options);
                 assertSame(got, want, text);
+                assertNextIsTheLastPositionsTopK(scorer, got, options);
             }
         }
     }
@@ -150,6 +151,33 @@ class IncrementalScorerTest {
             assertThatThrownBy(() -> scorer.score("", ScoreOptions.DEFAULT, () -> false, (d, t) -> { }))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("empty");
         }
+    }
+
+    /** The tokens after the text: the top-k of the last fed position, computed from nothing here. */
+    private static void assertNextIsTheLastPositionsTopK(IncrementalScorer scorer, ScoredText got, ScoreOptions options) {
+        var last = got.windows().windows().get(got.windows().windows().size() - 1);
+        int[] ids = got.tokens().stream().mapToInt(TokenScore::id).toArray();
+        int[] input = new int[last.length()];
+        int i = 0;
+        if (last.bos()) input[i++] = model.endOfTextId();
+        for (int t = last.start(); t < last.end(); t++) input[i++] = ids[t];
+        float[][] logits = model.logits(input);
+        double[] lp = org.tokenscope.testing.TinyGpt2.logSoftmax(toDouble(logits[input.length - 1]));
+        Integer[] order = new Integer[lp.length];
+        for (int v = 0; v < lp.length; v++) order[v] = v;
+        java.util.Arrays.sort(order, (x, y) -> Double.compare(lp[y], lp[x]));
+        var next = scorer.nextAlternatives();
+        assertThat(next).hasSize(options.topK());
+        for (int k = 0; k < next.size(); k++) {
+            assertThat(next.get(k).id()).isEqualTo(order[k]);
+            assertThat(next.get(k).logprob()).isCloseTo(lp[order[k]], within(1e-5));
+        }
+    }
+
+    private static double[] toDouble(float[] x) {
+        double[] out = new double[x.length];
+        for (int i = 0; i < x.length; i++) out[i] = x[i];
+        return out;
     }
 
     static void assertSame(ScoredText got, ScoredText want, String text) {
