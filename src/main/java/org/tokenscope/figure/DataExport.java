@@ -13,6 +13,7 @@ import java.util.Objects;
 import org.tokenscope.analysis.Alternative;
 import org.tokenscope.analysis.AttentionGrid;
 import org.tokenscope.analysis.AttentionMap;
+import org.tokenscope.analysis.BranchTree;
 import org.tokenscope.analysis.LogitLens;
 import org.tokenscope.analysis.ScoredText;
 import org.tokenscope.analysis.TokenScore;
@@ -160,6 +161,23 @@ public final class DataExport {
         }
         return new Table("beam_tree", List.of("step", "parent", "id", "text", "logprob", "score", "kept", "finished"),
                 rows);
+    }
+
+    /**
+     * What-if branches, one row per node in the tree's order: node, parent (null under the prefix), position
+     * (the token's index in the text it would have), id, text, logprob (given the path to it), original
+     * (the text's own token), path_logprob and path_perplexity (of the path from the fork down to it) and
+     * path_text where a path ends there.
+     */
+    public static Table branches(BranchTree tree) {
+        List<List<Object>> rows = new ArrayList<>();
+        for (BranchTree.Node n : tree.nodes()) {
+            rows.add(Arrays.asList(n.index(), n.parent() < 0 ? null : n.parent(), tree.position() + n.depth(), n.id(),
+                    n.text(), n.logprob(), n.original(), tree.jointLogprob(n.index()), tree.perplexity(n.index()),
+                    n.pathText()));
+        }
+        return new Table("branches", List.of("node", "parent", "position", "id", "text", "logprob", "original",
+                "path_logprob", "path_perplexity", "path_text"), rows);
     }
 
     /** A table's rows as maps from column to value, non-finite numbers as null (JSON has none). */

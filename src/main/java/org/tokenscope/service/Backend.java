@@ -65,6 +65,11 @@ public interface Backend extends AutoCloseable {
         throw new UnsupportedOperationException(NO_BRANCHES);
     }
 
+    /** A token given as its id (digits) or as a text that is exactly one token (see {@link Brancher#resolveToken}). */
+    default int tokenId(String token) {
+        throw new UnsupportedOperationException(NO_BRANCHES);
+    }
+
     /** Why a backend without branches has none. */
     String NO_BRANCHES = "What-if branches need a local model: they are scored from the whole next-token distribution, which a remote server does not send.";
 

@@ -72,6 +72,11 @@ public final class LocalBackend implements Backend {
     }
 
     @Override
+    public int tokenId(String token) {
+        return Brancher.resolveToken(model, token);
+    }
+
+    @Override
     public Brancher.Branch branch(String text, int at, String token, GenerationSettings settings,
                                   GenerationListener listener, BooleanSupplier cancel) {
         return Brancher.branch(model, text, at, token, settings, listener, cancel);
