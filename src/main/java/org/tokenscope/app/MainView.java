@@ -106,7 +106,8 @@ public final class MainView extends BorderPane {
                 tab("Top-k", topKTab()),
                 tab("Tokens", tokens),
                 insideTab,
-                tab("Generate", generateTab()));
+                tab("Generate", generateTab()),
+                tab("What if", new WhatIfView(new WhatIfViewModel(vm, vm.runner()), vm)));
         inside.viewModel().activeProperty().bind(insideTab.selectedProperty());
         tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         split = new SplitPane(textArea, tabs);
@@ -348,8 +349,9 @@ public final class MainView extends BorderPane {
         generated.setWrapText(true);
         generated.setPrefRowCount(3);
         generated.textProperty().bind(vm.generatedTextProperty());
-        VBox box = new VBox(6, row1, row2, generated, steps);
-        VBox.setVgrow(steps, Priority.ALWAYS);
+        SplitPane results = new SplitPane(steps, new BeamTreeView(vm)); // the beam tree beside the steps
+        VBox box = new VBox(6, row1, row2, generated, results);
+        VBox.setVgrow(results, Priority.ALWAYS);
         box.setPadding(new Insets(6));
         return box;
     }
