@@ -15,7 +15,7 @@ import org.tokenscope.generate.Generator;
 import org.tokenscope.generate.Sequence;
 import org.tokenscope.generate.Step;
 import org.tokenscope.generate.StopReason;
-import org.tokenscope.model.Gpt2Model;
+import org.tokenscope.model.LanguageModel;
 import org.tokenscope.model.TokenizedText;
 
 /**
@@ -31,7 +31,7 @@ public final class Brancher {
     /**
      * One token, before and after the fork.
      *
-     * @param logprob its log-probability after {@code ids[0, at)} (after {@code <|endoftext|>} at position 0)
+     * @param logprob its log-probability after {@code ids[0, at)} (at position 0, after the model's start token, as {@code score} scores it)
      */
     public record Choice(int id, String text, double logprob) {
     }
@@ -56,7 +56,7 @@ public final class Brancher {
      *
      * @param token a token id (digits), or a text that is exactly one token
      */
-    public static Branch branch(Gpt2Model model, String text, int at, String token, Backend.GenerationSettings settings,
+    public static Branch branch(LanguageModel model, String text, int at, String token, Backend.GenerationSettings settings,
                                 GenerationListener listener, BooleanSupplier cancel) {
         if (text == null || text.isEmpty()) {
             throw new IllegalArgumentException("The text is empty: there is no token to fork at.");
@@ -74,7 +74,7 @@ public final class Brancher {
      * Forks {@code ids} at position {@code at}: {@code with} replaces {@code ids[at]}, then the model
      * continues for {@code settings.maxNewTokens()} tokens (0: none) with the settings' strategy.
      */
-    public static Branch branch(Gpt2Model model, int[] ids, int at, int with, Backend.GenerationSettings settings,
+    public static Branch branch(LanguageModel model, int[] ids, int at, int with, Backend.GenerationSettings settings,
                                 GenerationListener listener, BooleanSupplier cancel) {
         if (at < 0 || at >= ids.length) {
             throw new IllegalArgumentException("There is no token " + at + " to fork at in " + ids.length + " tokens.");
@@ -83,13 +83,13 @@ public final class Brancher {
         int[] prefix = Arrays.copyOf(ids, at);
         int[] context = prefix;
         if (at == 0) {
-            if (model.endOfTextId() < 0) {
+            if (model.startTokenId() < 0) {
                 throw new IllegalArgumentException("Nothing comes before the first token to predict it; fork at token 1 or later.");
             }
-            context = new int[] {model.endOfTextId()};
+            context = new int[] {model.startTokenId()}; // as score scores the first token
         }
         Distribution d;
-        try (Gpt2Model.Session session = model.newSession()) {
+        try (LanguageModel.Session session = model.newSession()) {
             d = Distribution.of(session.append(context)); // [vocab] after the prefix
         }
         Choice replaced = choice(model, d, ids[at]);
@@ -101,7 +101,7 @@ public final class Brancher {
         List<Step> steps = new ArrayList<>(List.of(first));
         StopReason reason = StopReason.MAX_NEW_TOKENS;
         boolean cancelled = false;
-        if (with == model.endOfTextId()) {
+        if (isStop(model, with)) {
             reason = StopReason.END_OF_TEXT;
         } else if (settings.maxNewTokens() > 0) {
             int[] edited = Arrays.copyOf(prefix, at + 1);
@@ -126,7 +126,7 @@ public final class Brancher {
     }
 
     /** A token given as its id (digits) or as a text that is exactly one token. */
-    public static int resolveToken(Gpt2Model model, String token) {
+    public static int resolveToken(LanguageModel model, String token) {
         if (token == null || token.isEmpty()) {
             throw new IllegalArgumentException("Give the token to fork with: its id, or a text that is one token.");
         }
@@ -151,23 +151,26 @@ public final class Brancher {
         return tokens.ids()[0];
     }
 
-    private static void checkId(Gpt2Model model, int id) {
+    private static void checkId(LanguageModel model, int id) {
         if (id < 0 || id >= model.vocabSize()) {
             throw new IllegalArgumentException("Token id " + id + " is outside the vocabulary (0.." + (model.vocabSize() - 1) + ").");
         }
     }
 
-    private static Choice choice(Gpt2Model model, Distribution d, int id) {
+    private static Choice choice(LanguageModel model, Distribution d, int id) {
         return new Choice(id, ByteText.display(model.tokenBytes(id)), d.logProb(id));
     }
 
     /** The text of {@code ids}, an end-of-text token left out (as a generated sequence's text). */
-    private static String text(Gpt2Model model, int[] ids) {
-        int eos = model.endOfTextId();
-        return ByteText.display(bytes(model, Arrays.stream(ids).filter(id -> id != eos).toArray()));
+    private static String text(LanguageModel model, int[] ids) {
+        return ByteText.display(bytes(model, Arrays.stream(ids).filter(id -> !isStop(model, id)).toArray()));
     }
 
-    private static byte[] bytes(Gpt2Model model, int[] ids) {
+    private static boolean isStop(LanguageModel model, int id) {
+        return Arrays.stream(model.stopIds()).anyMatch(s -> s == id);
+    }
+
+    private static byte[] bytes(LanguageModel model, int[] ids) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (int id : ids) out.writeBytes(model.tokenBytes(id));
         return out.toByteArray();

@@ -10,7 +10,7 @@ import org.tokenscope.analysis.TokenScore;
 import org.tokenscope.analysis.Window;
 import org.tokenscope.analysis.WindowPlan;
 import org.tokenscope.analysis.Windows;
-import org.tokenscope.model.Gpt2Model;
+import org.tokenscope.model.LanguageModel;
 import org.tokenscope.model.NextTokenStats;
 import org.tokenscope.model.TokenizedText;
 
@@ -36,8 +36,8 @@ import org.tokenscope.model.TokenizedText;
  */
 public final class IncrementalScorer implements AutoCloseable {
 
-    private final Gpt2Model model;
-    private Gpt2Model.Session session; // made on first use
+    private final LanguageModel model;
+    private LanguageModel.Session session; // made on first use
     private int[] cached = new int[0]; // the ids whose keys and values the session holds, in order
     private Analysis last;             // the last complete analysis
     private int fed;                   // positions the last update ran through the model
@@ -48,7 +48,7 @@ public final class IncrementalScorer implements AutoCloseable {
                             int[] lastInput, List<Alternative> next) {
     }
 
-    public IncrementalScorer(Gpt2Model model) {
+    public IncrementalScorer(LanguageModel model) {
         this.model = model;
     }
 
@@ -104,19 +104,16 @@ public final class IncrementalScorer implements AutoCloseable {
     private ScoredText update(TokenizedText tokens, ScoreOptions options, BooleanSupplier cancel,
                               TextScorer.Progress progress) {
         int n = tokens.size();
-        boolean bos = options.bos();
-        int eot = model.endOfTextId();
-        if (bos && eot < 0) {
-            throw new IllegalArgumentException("Model " + model.name()
-                    + " has no <|endoftext|> token to start with; score with --no-bos.");
-        }
+        // as TextScorer: after the model's start token (GPT-2's <|endoftext|>), none when it has none
+        int start = model.startTokenId();
+        boolean bos = options.bos() && start >= 0;
         int context = model.contextLength();
         WindowPlan plan = options.stride() > 0
                 ? Windows.plan(n, bos, context, Math.min(options.stride(), context))
                 : Windows.plan(n, bos, context);
         int offset = bos ? 1 : 0;
-        int[] sequence = new int[n + offset]; // what the windows are cut from: [<|endoftext|>] + ids
-        if (bos) sequence[0] = eot;
+        int[] sequence = new int[n + offset]; // what the windows are cut from: [start token] + ids
+        if (bos) sequence[0] = start;
         System.arraycopy(tokens.ids(), 0, sequence, offset, n);
 
         Analysis before = last != null && last.options().equals(options) ? last : null;

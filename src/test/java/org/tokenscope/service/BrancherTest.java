@@ -19,7 +19,7 @@ import org.tokenscope.generate.Greedy;
 import org.tokenscope.generate.Sampling;
 import org.tokenscope.generate.Sequence;
 import org.tokenscope.generate.Strategy;
-import org.tokenscope.model.Gpt2Model;
+import org.tokenscope.model.LanguageModel;
 import org.tokenscope.testing.CheckpointWriter;
 import org.tokenscope.testing.TinyGpt2;
 
@@ -31,11 +31,11 @@ class BrancherTest {
 
     @TempDir
     static Path dir;
-    static Gpt2Model model;
+    static LanguageModel model;
 
     @BeforeAll
     static void load() throws Exception {
-        model = Gpt2Model.load(CheckpointWriter.write(TINY, dir.resolve("tiny")), "tiny");
+        model = LanguageModel.load(CheckpointWriter.write(TINY, dir.resolve("tiny")), "tiny");
     }
 
     @AfterAll

@@ -16,7 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.tokenscope.analysis.ScoredText;
 import org.tokenscope.analysis.TokenScore;
-import org.tokenscope.model.Gpt2Model;
+import org.tokenscope.model.LanguageModel;
 import org.tokenscope.testing.CheckpointWriter;
 import org.tokenscope.testing.TinyGpt2;
 
@@ -30,12 +30,12 @@ class IncrementalScorerTest {
 
     @TempDir
     static Path dir;
-    static Gpt2Model model;
+    static LanguageModel model;
 
     @BeforeAll
     static void loadModel() throws Exception {
         // a context of 64 positions, so that a few sentences already need windows
-        model = Gpt2Model.load(CheckpointWriter.write(TinyGpt2.random(17, 2, 4, 32, 64, 50257), dir.resolve("tiny")), "tiny");
+        model = LanguageModel.load(CheckpointWriter.write(TinyGpt2.random(17, 2, 4, 32, 64, 50257), dir.resolve("tiny")), "tiny");
     }
 
     @AfterAll
