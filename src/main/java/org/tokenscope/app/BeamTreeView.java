@@ -1,8 +1,7 @@
 package org.tokenscope.app;
 
 import javafx.scene.layout.BorderPane;
-import org.tokenscope.figure.DataExport;
-import org.tokenscope.figure.TreeFigure;
+import org.tokenscope.service.Figures;
 
 /**
  * The Generate tab's beam search as a tree: every candidate of every step, the returned beams
@@ -12,16 +11,15 @@ public final class BeamTreeView extends BorderPane {
 
     final FigureView figure = new FigureView();
 
-    public BeamTreeView(MainViewModel vm) {
+    public BeamTreeView(GenerateViewModel vm) {
         setId("beam-tree");
         setCenter(figure);
-        vm.generationResultProperty().addListener((o, x, result) -> {
+        figure.setMetadata(vm.main()::exportMetadata);
+        vm.resultProperty().addListener((o, x, result) -> {
             boolean tree = result != null && result.beamTree() != null;
-            figure.factoryProperty().set(!tree ? null : w -> TreeFigure.beams(vm.promptProperty().get(),
-                    vm.slotA().nameProperty().get(), result, vm.figureOptions(w), vm.exportMetadata()));
-            figure.setData(() -> tree ? DataExport.beamTree(result.beamTree()) : null);
-            figure.setMetadata(vm::exportMetadata);
-            figure.refresh();
+            MainViewModel main = vm.main();
+            figure.factoryProperty().set(!tree ? null : w -> Figures.beamTree(vm.promptProperty().get(),
+                    main.slotA().nameProperty().get(), result, main.figureOptions(w), main.exportMetadata()));
         });
     }
 }

@@ -16,8 +16,7 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.VBox;
 import org.tokenscope.analysis.Alternative;
 import org.tokenscope.analysis.BranchTree;
-import org.tokenscope.figure.DataExport;
-import org.tokenscope.figure.TreeFigure;
+import org.tokenscope.service.Figures;
 
 /**
  * The "What if" tab: the fork point and its alternatives (or a token typed), the tree of branches
@@ -25,7 +24,7 @@ import org.tokenscope.figure.TreeFigure;
  * (the A before becomes B); click a path under the tree to choose it. Right-click either figure to
  * export it (SVG, PNG) or its data (JSON, CSV, LaTeX).
  */
-public final class WhatIfView extends BorderPane {
+public final class WhatIfView extends BorderPane implements TabView {
 
     final FigureView tree = new FigureView();
     final FigureView paths = new FigureView();
@@ -103,12 +102,10 @@ public final class WhatIfView extends BorderPane {
             int a = vm.firstProperty().get();
             int b = vm.secondProperty().get();
             tree.factoryProperty().set(t == null ? null
-                    : w -> TreeFigure.branches(t, vm.modelName(), a, b, main.figureOptions(w), main.exportMetadata()));
-            tree.setData(() -> t == null ? null : DataExport.branches(t));
+                    : w -> Figures.branches(t, vm.modelName(), a, b, main.figureOptions(w), main.exportMetadata()));
             tree.setMetadata(main::exportMetadata);
             paths.factoryProperty().set(t == null ? null
-                    : w -> TreeFigure.paths(t, a, b, main.figureOptions(w), main.exportMetadata()));
-            paths.setData(() -> t == null ? null : DataExport.branches(t));
+                    : w -> Figures.paths(t, a, b, main.figureOptions(w), main.exportMetadata()));
             paths.setMetadata(main::exportMetadata);
             tree.refresh();
             paths.refresh();
@@ -120,6 +117,16 @@ public final class WhatIfView extends BorderPane {
 
     public WhatIfViewModel viewModel() {
         return vm;
+    }
+
+    @Override
+    public String title() {
+        return "What if";
+    }
+
+    @Override
+    public javafx.scene.Node content() {
+        return this;
     }
 
     /** The alternatives as "text  p%", most likely first. */

@@ -29,7 +29,8 @@ import org.tokenscope.generate.Sampling;
 import org.tokenscope.generate.Sequence;
 import org.tokenscope.generate.Step;
 import org.tokenscope.generate.Strategy;
-import org.tokenscope.service.Backend;
+import org.tokenscope.backend.Backend;
+import org.tokenscope.service.Analysis;
 import org.tokenscope.service.UserMessages;
 
 /**
@@ -124,7 +125,7 @@ public final class WhatIfViewModel {
 
     /** Makes token {@code index} of the analysed text the fork point (−1 or out of range: none). */
     public void chooseToken(int index) {
-        MainViewModel.Analysis an = main.analysisProperty().get();
+        Analysis an = main.analysisProperty().get();
         if (an == null || index < 0 || index >= an.a().tokens().size()) {
             setForkPoint(null);
             return;
@@ -172,7 +173,7 @@ public final class WhatIfViewModel {
      */
     public void fork(String token) {
         ForkPoint at = forkPoint.get();
-        MainViewModel.Analysis an = main.analysisProperty().get();
+        Analysis an = main.analysisProperty().get();
         Backend backend = main.slotA().backend();
         if (at == null || an == null || backend == null) {
             status.set("Pick a token first: click it in the heatmap (after the text is analysed).");
@@ -204,7 +205,7 @@ public final class WhatIfViewModel {
         task = runner.submit((p, cancelled) -> {
             int with = resolve(backend, token, at);
             return backend.branch(base, position, with, new Backend.GenerationSettings(s.newTokens(), s.strategy(),
-                    List.of(), topK.get()), GenerationListener.NONE, cancelled);
+                    List.of(), topK.get()).withBos(true), GenerationListener.NONE, cancelled); // as the text is scored
         }, (f, m) -> { }, branch -> {
             busy.set(false);
             BranchTree t = fresh ? startTree(a, at.textToken(), textIds, s.newTokens() + 1) : current;

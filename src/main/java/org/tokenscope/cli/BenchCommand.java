@@ -22,10 +22,9 @@ import org.tokenscope.generate.Generator;
 import org.tokenscope.generate.Greedy;
 import org.tokenscope.generate.LogitsSession;
 import org.tokenscope.generate.Step;
-import org.tokenscope.model.LanguageModel;
+import org.tokenscope.backend.ScoreOptions;
 import org.tokenscope.service.IncrementalScorer;
-import org.tokenscope.service.ScoreOptions;
-import org.tokenscope.service.TextScorer;
+import org.tokenscope.service.LocalBackend;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -93,10 +92,10 @@ public final class BenchCommand implements Callable<Integer> {
 
         long started = System.nanoTime();
         Map<String, Object> root = new LinkedHashMap<>();
-        try (LanguageModel model = models.open(models.model())) {
+        try (LocalBackend model = models.openLocal(models.model())) {
             double loadSeconds = seconds(System.nanoTime() - started);
-            err.printf(Locale.ROOT, "bench: loaded %s in %.2f s%n", model.name(), loadSeconds);
-            root.put("model", model.name());
+            err.printf(Locale.ROOT, "bench: loaded %s in %.2f s%n", model.summary().name(), loadSeconds);
+            root.put("model", model.summary().name());
             root.put("load_s", round(loadSeconds));
             root.put("rss_after_load_bytes", statusBytes("VmRSS:"));
             root.put("score", score(model, err));
@@ -110,10 +109,10 @@ public final class BenchCommand implements Callable<Integer> {
                 root.put("generate_uncached", generate(model, uncached, true, err));
             }
             root.put("peak_rss_bytes", statusBytes("VmHWM:"));
-            root.put("parameters", model.parameterCount());
-            root.put("layers", model.config().layers());
-            root.put("width", model.config().width());
-            root.put("context", model.contextLength());
+            root.put("parameters", model.summary().parameters());
+            root.put("layers", model.summary().layers());
+            root.put("width", model.width());
+            root.put("context", model.summary().context());
             root.put("cores", Runtime.getRuntime().availableProcessors());
             root.put("java", Runtime.version().toString());
             root.put("seed", seed);
@@ -130,8 +129,8 @@ public final class BenchCommand implements Callable<Integer> {
 
     // ---- scoring ----------------------------------------------------------------------------
 
-    private Map<String, Object> score(LanguageModel model, PrintWriter err) {
-        int[] ids = randomIds(seed, tokens, model.vocabSize());
+    private Map<String, Object> score(LocalBackend model, PrintWriter err) {
+        int[] ids = randomIds(seed, tokens, model.decoder().vocabSize());
         ScoreOptions options = new ScoreOptions(bos, topK, 0);
         double[] times = new double[repeat];
         double[] cpu = new double[repeat];
@@ -142,7 +141,7 @@ public final class BenchCommand implements Callable<Integer> {
             String label = run < 0 ? "warm-up" : "run " + (run + 1) + "/" + repeat;
             double cpuStart = cpuSeconds();
             long start = System.nanoTime();
-            ScoredText result = TextScorer.scoreIds(model, ids, options, () -> false, (done, total) ->
+            ScoredText result = model.scoreIds(ids, options, () -> false, (done, total) ->
                     err.printf(Locale.ROOT, "bench: scoring %d tokens, %s: window %d/%d%n", tokens, label, done, total));
             double s = seconds(System.nanoTime() - start);
             if (run < 0) {
@@ -177,36 +176,36 @@ public final class BenchCommand implements Callable<Integer> {
      * the time to score the ids plus one new token at the end (a word typed), and with the middle token
      * changed, each after the unedited ids were scored; and a full score from an empty cache.
      */
-    private Map<String, Object> edit(LanguageModel model, PrintWriter err) {
-        int[] ids = randomIds(seed, tokens, model.vocabSize());
+    private Map<String, Object> edit(LocalBackend model, PrintWriter err) {
+        int vocab = model.decoder().vocabSize();
+        int[] ids = randomIds(seed, tokens, vocab);
         int[] appended = Arrays.copyOf(ids, tokens + 1);
-        appended[tokens] = randomIds(seed + 2, 1, model.vocabSize())[0];
+        appended[tokens] = randomIds(seed + 2, 1, vocab)[0];
         int[] middle = ids.clone();
-        middle[tokens / 2] = (ids[tokens / 2] + 1) % model.vocabSize();
+        middle[tokens / 2] = (ids[tokens / 2] + 1) % vocab;
         ScoreOptions options = new ScoreOptions(bos, topK, 0);
         double[] full = new double[repeat];
         double[] append = new double[repeat];
         double[] mid = new double[repeat];
-        try (IncrementalScorer scorer = new IncrementalScorer(model)) {
-            for (int run = -1; run < repeat; run++) {
-                String label = run < 0 ? "warm-up" : "run " + (run + 1) + "/" + repeat;
-                err.printf(Locale.ROOT, "bench: re-scoring %d tokens after an edit, %s%n", tokens, label);
-                scorer.forget();
-                long start = System.nanoTime();
-                scorer.scoreIds(ids, options, () -> false, (d, t) -> { });
-                double f = (System.nanoTime() - start) / 1e6;
-                start = System.nanoTime();
-                scorer.scoreIds(appended, options, () -> false, (d, t) -> { });
-                double a = (System.nanoTime() - start) / 1e6;
-                scorer.scoreIds(ids, options, () -> false, (d, t) -> { });
-                start = System.nanoTime();
-                scorer.scoreIds(middle, options, () -> false, (d, t) -> { });
-                double m = (System.nanoTime() - start) / 1e6;
-                if (run >= 0) {
-                    full[run] = f;
-                    append[run] = a;
-                    mid[run] = m;
-                }
+        IncrementalScorer scorer = model.scorer(); // the backend's own, as the app re-scores
+        for (int run = -1; run < repeat; run++) {
+            String label = run < 0 ? "warm-up" : "run " + (run + 1) + "/" + repeat;
+            err.printf(Locale.ROOT, "bench: re-scoring %d tokens after an edit, %s%n", tokens, label);
+            scorer.forget();
+            long start = System.nanoTime();
+            scorer.scoreIds(ids, options, () -> false, (d, t) -> { });
+            double f = (System.nanoTime() - start) / 1e6;
+            start = System.nanoTime();
+            scorer.scoreIds(appended, options, () -> false, (d, t) -> { });
+            double a = (System.nanoTime() - start) / 1e6;
+            scorer.scoreIds(ids, options, () -> false, (d, t) -> { });
+            start = System.nanoTime();
+            scorer.scoreIds(middle, options, () -> false, (d, t) -> { });
+            double m = (System.nanoTime() - start) / 1e6;
+            if (run >= 0) {
+                full[run] = f;
+                append[run] = a;
+                mid[run] = m;
             }
         }
         Map<String, Object> out = new LinkedHashMap<>();
@@ -219,11 +218,11 @@ public final class BenchCommand implements Callable<Integer> {
 
     // ---- generation -------------------------------------------------------------------------
 
-    private Map<String, Object> generate(LanguageModel model, int count, boolean withoutCache, PrintWriter err) {
-        int[] prompt = randomIds(seed + 1, PROMPT_TOKENS, model.vocabSize());
-        if (PROMPT_TOKENS + count > model.contextLength()) {
+    private Map<String, Object> generate(LocalBackend model, int count, boolean withoutCache, PrintWriter err) {
+        int[] prompt = randomIds(seed + 1, PROMPT_TOKENS, model.decoder().vocabSize());
+        if (PROMPT_TOKENS + count > model.summary().context()) {
             throw new IllegalArgumentException("A 16-token prompt plus " + count + " new tokens exceed the model's context of "
-                    + model.contextLength() + ".");
+                    + model.summary().context() + ".");
         }
         Benchmarked timed = new Benchmarked(model, !withoutCache);
         GenerationRequest request = GenerationRequest.builder().setPrompt(prompt).setMaxNewTokens(count)
@@ -295,14 +294,14 @@ public final class BenchCommand implements Callable<Integer> {
      * the model's own session, timing each {@code append} (the forward pass and the logits' copy to
      * Java). Uncached: every step runs the whole sequence again in a fresh session.
      */
-    private record Benchmarked(LanguageModel model, boolean cached, long[] forwardNanos) implements DecoderModel {
-        Benchmarked(LanguageModel model, boolean cached) {
+    private record Benchmarked(LocalBackend model, boolean cached, long[] forwardNanos) implements DecoderModel {
+        Benchmarked(LocalBackend model, boolean cached) {
             this(model, cached, new long[1]);
         }
 
         @Override
         public LogitsSession newSession() {
-            LogitsSession session = cached ? model.newSession() : null;
+            LogitsSession session = cached ? model.decoder().newSession() : null;
             return new LogitsSession() {
                 private int[] ids = new int[0];
 
@@ -316,7 +315,7 @@ public final class BenchCommand implements Callable<Integer> {
                     if (cached) {
                         logits = session.append(more);
                     } else {
-                        try (LogitsSession fresh = model.newSession()) {
+                        try (LogitsSession fresh = model.decoder().newSession()) {
                             logits = fresh.append(all);
                         }
                     }
@@ -343,12 +342,12 @@ public final class BenchCommand implements Callable<Integer> {
 
         @Override
         public int contextLength() {
-            return model.contextLength();
+            return model.summary().context();
         }
 
         @Override
         public int vocabSize() {
-            return model.vocabSize();
+            return model.decoder().vocabSize();
         }
 
         @Override
@@ -358,7 +357,7 @@ public final class BenchCommand implements Callable<Integer> {
 
         @Override
         public byte[] tokenBytes(int id) {
-            return model.tokenBytes(id);
+            return model.decoder().tokenBytes(id);
         }
     }
 

@@ -13,8 +13,9 @@ import org.tokenscope.generate.Greedy;
 import org.tokenscope.generate.Sampling;
 import org.tokenscope.generate.Step;
 import org.tokenscope.generate.Strategy;
-import org.tokenscope.service.Backend;
-import org.tokenscope.service.Brancher;
+import org.tokenscope.backend.Backend;
+import org.tokenscope.backend.Branch;
+import org.tokenscope.service.OpenedModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -65,6 +66,10 @@ public final class BranchCommand implements Callable<Integer> {
     @Option(names = "--alternatives", defaultValue = "5", paramLabel = "K", description = "Top alternatives kept per step.")
     int alternatives;
 
+    @Option(names = "--no-bos", description = "Feed the text alone instead of after the model's start token "
+            + "(GPT-2's <|endoftext|>), as generate --no-bos does.")
+    boolean noBos;
+
     @Option(names = "--json", description = "Print JSON (generate's shape, with \"fork\") instead of text and a table.")
     boolean json;
 
@@ -73,9 +78,11 @@ public final class BranchCommand implements Callable<Integer> {
         if (maxNewTokens < 0) throw new IllegalArgumentException("--max-new-tokens cannot be negative, got " + maxNewTokens + ".");
         Strategy chosen = strategy == StrategyName.greedy ? new Greedy() : Sampling.of(temperature, topK, topP, 1.0, seed);
         PrintWriter out = spec.commandLine().getOut();
-        try (Backend model = models.openBackend(models.model())) {
-            Brancher.Branch branch = model.branch(text, at, token,
-                    new Backend.GenerationSettings(maxNewTokens, chosen, List.of(), alternatives), GenerationListener.NONE,
+        try (OpenedModel opened = models.open(models.model())) {
+            Backend model = opened.backend();
+            Branch branch = model.branch(text, at, token,
+                    new Backend.GenerationSettings(maxNewTokens, chosen, List.of(), alternatives).withBos(!noBos),
+                    GenerationListener.NONE,
                     () -> false);
             if (json) {
                 Map<String, Object> root = GenerateCommand.toJson(branch.prompt(), branch.result().promptIds(), settings(),
@@ -107,7 +114,7 @@ public final class BranchCommand implements Callable<Integer> {
         return s;
     }
 
-    private static Map<String, Object> choice(Brancher.Choice c) {
+    private static Map<String, Object> choice(Branch.Choice c) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", c.id());
         m.put("text", c.text());
@@ -115,8 +122,8 @@ public final class BranchCommand implements Callable<Integer> {
         return m;
     }
 
-    private static void print(PrintWriter out, Brancher.Branch branch) {
-        Brancher.Fork fork = branch.fork();
+    private static void print(PrintWriter out, Branch branch) {
+        Branch.Fork fork = branch.fork();
         var sequence = branch.result().best();
         out.printf(Locale.ROOT, "token %d: %s (log-prob %.4f) -> %s (log-prob %.4f)%n", fork.position(),
                 Tokens.visible(fork.replaced().text(), false, 40), fork.replaced().logprob(),

@@ -8,6 +8,10 @@ import java.util.Locale;
 import java.util.function.BooleanSupplier;
 import org.tokenscope.analysis.ByteText;
 import org.tokenscope.analysis.Distribution;
+import org.tokenscope.backend.Backend;
+import org.tokenscope.backend.Branch;
+import org.tokenscope.backend.Branch.Choice;
+import org.tokenscope.backend.Branch.Fork;
 import org.tokenscope.generate.GenerationListener;
 import org.tokenscope.generate.GenerationRequest;
 import org.tokenscope.generate.GenerationResult;
@@ -26,29 +30,6 @@ import org.tokenscope.model.TokenizedText;
 public final class Brancher {
 
     private Brancher() {
-    }
-
-    /**
-     * One token, before and after the fork.
-     *
-     * @param logprob its log-probability after {@code ids[0, at)} (at position 0, after the model's start token, as {@code score} scores it)
-     */
-    public record Choice(int id, String text, double logprob) {
-    }
-
-    /** Where the sequence forks, what was there and what replaces it. */
-    public record Fork(int position, Choice replaced, Choice with) {
-    }
-
-    /**
-     * A fork and what followed it.
-     *
-     * @param prompt the text before the fork
-     * @param result the generation from the edited prefix: {@code promptIds} are {@code ids[0, at)}, the one
-     *               sequence's ids start with the alternative (its step scored as the fork's), then the
-     *               continuation; its score is the joint log-probability of all of them
-     */
-    public record Branch(String prompt, Fork fork, GenerationResult result) {
     }
 
     /**
@@ -72,7 +53,9 @@ public final class Brancher {
 
     /**
      * Forks {@code ids} at position {@code at}: {@code with} replaces {@code ids[at]}, then the model
-     * continues for {@code settings.maxNewTokens()} tokens (0: none) with the settings' strategy.
+     * continues for {@code settings.maxNewTokens()} tokens (0: none) with the settings' strategy, exactly
+     * as {@code generate} continues the edited prefix: after the model's start token when
+     * {@code settings.bos()}, as a text is scored (then the fork's log-probabilities are {@code score}'s).
      */
     public static Branch branch(LanguageModel model, int[] ids, int at, int with, Backend.GenerationSettings settings,
                                 GenerationListener listener, BooleanSupplier cancel) {
@@ -81,12 +64,11 @@ public final class Brancher {
         }
         checkId(model, with);
         int[] prefix = Arrays.copyOf(ids, at);
-        int[] context = prefix;
-        if (at == 0) {
-            if (model.startTokenId() < 0) {
-                throw new IllegalArgumentException("Nothing comes before the first token to predict it; fork at token 1 or later.");
-            }
-            context = new int[] {model.startTokenId()}; // as score scores the first token
+        // the start-of-text rule of scoring and generate: after the model's start token when asked
+        int[] context = StartOfText.prepend(StartOfText.token(model, settings.bos()), prefix);
+        if (context.length == 0) {
+            throw new IllegalArgumentException("Nothing comes before the first token to predict it: fork at token 1 "
+                    + "or later, or after the model's start token.");
         }
         Distribution d;
         try (LanguageModel.Session session = model.newSession()) {
@@ -104,8 +86,8 @@ public final class Brancher {
         if (isStop(model, with)) {
             reason = StopReason.END_OF_TEXT;
         } else if (settings.maxNewTokens() > 0) {
-            int[] edited = Arrays.copyOf(prefix, at + 1);
-            edited[at] = with;
+            int[] edited = Arrays.copyOf(context, context.length + 1);
+            edited[context.length] = with;
             GenerationRequest request = GenerationRequest.builder().setPrompt(edited)
                     .setMaxNewTokens(settings.maxNewTokens()).optStrategy(settings.strategy())
                     .optStopStrings(settings.stopStrings()).optTopAlternatives(settings.topAlternatives()).build();
@@ -121,7 +103,7 @@ public final class Brancher {
         int[] newIds = steps.stream().mapToInt(Step::id).toArray();
         double joint = steps.stream().mapToDouble(Step::logprob).sum();
         Sequence sequence = new Sequence(newIds, text(model, newIds), joint, steps, reason);
-        GenerationResult result = new GenerationResult(prefix, settings.strategy(), List.of(sequence), cancelled, null);
+        GenerationResult result = new GenerationResult(context, settings.strategy(), List.of(sequence), cancelled, null);
         return new Branch(ByteText.display(bytes(model, prefix)), new Fork(at, replaced, chosen), result);
     }
 

@@ -6,6 +6,9 @@ import java.util.List;
 import java.util.function.BooleanSupplier;
 import org.tokenscope.analysis.Alternative;
 import org.tokenscope.analysis.ScoredText;
+import org.tokenscope.backend.ScoreOptions;
+import org.tokenscope.backend.ScoreProgress;
+import org.tokenscope.backend.ScoredPass;
 import org.tokenscope.analysis.TokenScore;
 import org.tokenscope.analysis.Window;
 import org.tokenscope.analysis.WindowPlan;
@@ -53,7 +56,12 @@ public final class IncrementalScorer implements AutoCloseable {
     }
 
     /** Scores {@code text} as {@link TextScorer#score} does, reusing what the last text shares with it. */
-    public ScoredText score(String text, ScoreOptions options, BooleanSupplier cancel, TextScorer.Progress progress) {
+    public ScoredText score(String text, ScoreOptions options, BooleanSupplier cancel, ScoreProgress progress) {
+        return scoreWithNext(text, options, cancel, progress).scored();
+    }
+
+    /** As {@link #score}, and the tokens after the text from the same pass (see {@link TextScorer#scoreWithNext}). */
+    public ScoredPass scoreWithNext(String text, ScoreOptions options, BooleanSupplier cancel, ScoreProgress progress) {
         if (text == null || text.isEmpty()) {
             throw new IllegalArgumentException("The text is empty: there is nothing to score.");
         }
@@ -65,8 +73,8 @@ public final class IncrementalScorer implements AutoCloseable {
     }
 
     /** Scores ids as {@link TextScorer#scoreIds} does, reusing what the last ids share with them. */
-    public ScoredText scoreIds(int[] ids, ScoreOptions options, BooleanSupplier cancel, TextScorer.Progress progress) {
-        return update(TextScorer.tokensOf(model, ids), options, cancel, progress);
+    public ScoredText scoreIds(int[] ids, ScoreOptions options, BooleanSupplier cancel, ScoreProgress progress) {
+        return update(TextScorer.tokensOf(model, ids), options, cancel, progress).scored();
     }
 
     /** Positions the last successful update ran through the model (all of them for a first text). */
@@ -101,12 +109,12 @@ public final class IncrementalScorer implements AutoCloseable {
         }
     }
 
-    private ScoredText update(TokenizedText tokens, ScoreOptions options, BooleanSupplier cancel,
-                              TextScorer.Progress progress) {
+    private ScoredPass update(TokenizedText tokens, ScoreOptions options, BooleanSupplier cancel,
+                              ScoreProgress progress) {
         int n = tokens.size();
         // as TextScorer: after the model's start token (GPT-2's <|endoftext|>), none when it has none
-        int start = model.startTokenId();
-        boolean bos = options.bos() && start >= 0;
+        int start = StartOfText.token(model, options.bos());
+        boolean bos = start >= 0;
         int context = model.contextLength();
         WindowPlan plan = options.stride() > 0
                 ? Windows.plan(n, bos, context, Math.min(options.stride(), context))
@@ -155,7 +163,7 @@ public final class IncrementalScorer implements AutoCloseable {
             if (any) {
                 Run run = runWindow(input, targets, options.topK(), cancel);
                 if (isLast && next == null) {
-                    next = alternatives(run.stats(), input.length - 1 - run.from());
+                    next = List.copyOf(TextScorer.alternatives(model, run.stats(), input.length - 1 - run.from()));
                 }
                 fedCount += run.fed();
                 for (int t = window.scoreFrom(); t < window.scoreTo(); t++) {
@@ -174,7 +182,7 @@ public final class IncrementalScorer implements AutoCloseable {
         last = new Analysis(options, tokens.text(), sequence, plan, scores, lastInput, next == null ? List.of() : next);
         fed = fedCount;
         reused = keptCount;
-        return ScoredText.of(tokens.text(), bos, TextScorer.summary(model), list, plan);
+        return new ScoredPass(ScoredText.of(tokens.text(), bos, TextScorer.summary(model), list, plan), last.next());
     }
 
     /**
@@ -188,15 +196,6 @@ public final class IncrementalScorer implements AutoCloseable {
         }
         Window then = before.plan().windowFor(t);
         return then.bos() == window.bos() && then.start() == window.start() ? before.scores()[t] : null;
-    }
-
-    private List<Alternative> alternatives(NextTokenStats stats, int row) {
-        List<Alternative> top = new ArrayList<>();
-        for (int i = 0; i < stats.topIds()[row].length; i++) {
-            int id = stats.topIds()[row][i];
-            top.add(new Alternative(id, model.tokenizer().pieceText(id), stats.topLogprobs()[row][i]));
-        }
-        return List.copyOf(top);
     }
 
     /** Stats of rows {@code from..} of a window (row r of the stats is the window's row from + r). */

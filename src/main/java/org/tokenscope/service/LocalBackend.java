@@ -1,23 +1,29 @@
 package org.tokenscope.service;
 
-import java.io.IOException;
 import java.util.List;
 import java.util.function.BooleanSupplier;
-import org.tokenscope.analysis.Alternative;
 import org.tokenscope.analysis.Inspection;
 import org.tokenscope.analysis.ModelSummary;
 import org.tokenscope.analysis.ScoredText;
+import org.tokenscope.generate.DecoderModel;
 import org.tokenscope.generate.GenerationListener;
 import org.tokenscope.generate.GenerationRequest;
 import org.tokenscope.generate.GenerationResult;
 import org.tokenscope.generate.Generator;
+import org.tokenscope.backend.Backend;
+import org.tokenscope.backend.Branch;
+import org.tokenscope.backend.Capabilities;
+import org.tokenscope.backend.InsideRequest;
+import org.tokenscope.backend.ScoreOptions;
+import org.tokenscope.backend.ScoreProgress;
+import org.tokenscope.backend.ScoredPass;
 import org.tokenscope.model.ChatTemplate;
 import org.tokenscope.model.LanguageModel;
-import org.tokenscope.model.InspectRequest;
 
 /**
- * Our own GPT-2 on the local DJL engine. Owns (and closes) the model, and keeps the key/value cache of
- * the last text it scored so that an edited text is scored again only from its first change.
+ * Our own decoder on the local DJL engine. Owns (and closes) the model, and keeps the key/value cache of
+ * the last text it scored so that an edited text is scored again only from its first change
+ * ({@link IncrementalScorer}).
  */
 public final class LocalBackend implements Backend {
 
@@ -29,8 +35,9 @@ public final class LocalBackend implements Backend {
         this.scorer = new IncrementalScorer(model);
     }
 
-    public LanguageModel model() {
-        return model;
+    /** The scorer that keeps the last text's cache (for benchmarks of re-scoring after an edit). */
+    public IncrementalScorer scorer() {
+        return scorer;
     }
 
     @Override
@@ -39,8 +46,34 @@ public final class LocalBackend implements Backend {
     }
 
     @Override
-    public ScoredText score(String text, ScoreOptions options, BooleanSupplier cancel, TextScorer.Progress progress) {
+    public Capabilities capabilities() {
+        return Capabilities.local(model.vocabSize());
+    }
+
+    /** The width of the residual stream (for benchmarks' records). */
+    public int width() {
+        return model.config().width();
+    }
+
+    /** The model as the generation loop drives it (for benchmarks that time its steps). */
+    public DecoderModel decoder() {
+        return model;
+    }
+
+    @Override
+    public ScoredText score(String text, ScoreOptions options, BooleanSupplier cancel, ScoreProgress progress) {
         return scorer.score(text, options, cancel, progress);
+    }
+
+    @Override
+    public ScoredPass scoreWithNext(String text, ScoreOptions options, BooleanSupplier cancel,
+                                    ScoreProgress progress) {
+        return scorer.scoreWithNext(text, options, cancel, progress);
+    }
+
+    /** Scores token ids that come without a text (see {@link TextScorer#scoreIds}). */
+    public ScoredText scoreIds(int[] ids, ScoreOptions options, BooleanSupplier cancel, ScoreProgress progress) {
+        return TextScorer.scoreIds(model, ids, options, cancel, progress);
     }
 
     /** Exact for every token, split characters included: the vocabulary's own bytes. */
@@ -59,21 +92,12 @@ public final class LocalBackend implements Backend {
                 // the template writes the BOS and the turn markers itself; they are read as special tokens
                 ? model.tokenizer().encode(ChatTemplate.render(model.tokenizer().chatFiles(),
                         List.of(new ChatTemplate.Message("user", prompt)), model.name())).ids()
-                : model.tokenizer().encodeWithSpecialTokens(prompt); // the BOS its tokenizer adds included
+                // the start-of-text rule of scoring: after the model's start token when asked
+                : StartOfText.prepend(StartOfText.token(model, settings.bos()), model.tokenizer().encode(prompt).ids());
         GenerationRequest request = GenerationRequest.builder().setPrompt(ids)
                 .setMaxNewTokens(settings.maxNewTokens()).optStrategy(settings.strategy())
                 .optStopStrings(settings.stopStrings()).optTopAlternatives(settings.topAlternatives()).build();
         return new Generator(model).generate(request, listener, cancel);
-    }
-
-    /** From the last scoring when it was of {@code text} with at least {@code k} alternatives: no pass of its own. */
-    @Override
-    public List<Alternative> nextAlternatives(String text, int k, BooleanSupplier cancel) throws IOException {
-        List<Alternative> kept = scorer.nextAlternatives();
-        if (text.equals(scorer.lastText()) && kept.size() >= Math.min(k, model.vocabSize())) {
-            return kept.subList(0, Math.min(k, kept.size()));
-        }
-        return Backend.super.nextAlternatives(text, k, cancel);
     }
 
     @Override
@@ -82,19 +106,19 @@ public final class LocalBackend implements Backend {
     }
 
     @Override
-    public Brancher.Branch branch(String text, int at, String token, GenerationSettings settings,
-                                  GenerationListener listener, BooleanSupplier cancel) {
+    public Branch branch(String text, int at, String token, GenerationSettings settings, GenerationListener listener,
+                         BooleanSupplier cancel) {
         return Brancher.branch(model, text, at, token, settings, listener, cancel);
     }
 
     @Override
-    public Brancher.Branch branch(int[] ids, int at, int with, GenerationSettings settings,
-                                  GenerationListener listener, BooleanSupplier cancel) {
+    public Branch branch(int[] ids, int at, int with, GenerationSettings settings, GenerationListener listener,
+                         BooleanSupplier cancel) {
         return Brancher.branch(model, ids, at, with, settings, listener, cancel);
     }
 
     @Override
-    public Inspection inspect(String text, InspectRequest request, BooleanSupplier cancel) {
+    public Inspection inspect(String text, InsideRequest request, BooleanSupplier cancel) {
         return Inspector.inspect(model, text, request, cancel);
     }
 

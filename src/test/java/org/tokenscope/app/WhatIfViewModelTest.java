@@ -16,6 +16,7 @@ import org.tokenscope.generate.GenerationRequest;
 import org.tokenscope.generate.GenerationResult;
 import org.tokenscope.generate.Generator;
 import org.tokenscope.service.LocalBackend;
+import org.tokenscope.service.ModelRequest;
 import org.tokenscope.testing.CheckpointWriter;
 import org.tokenscope.testing.TinyGpt2;
 
@@ -46,7 +47,7 @@ class WhatIfViewModelTest {
     void forksJoinOneTreeAndAPathLoadsIntoTheText() {
         main.compareProperty().set(false);
         main.textProperty().set(TEXT);
-        main.loadModel(main.slotA(), tiny.toString(), false, null);
+        main.loadModel(main.slotA(), ModelRequest.named(tiny.toString()));
         var analysis = main.analysisProperty().get();
         assertThat(analysis).isNotNull();
         whatIf.settingsProperty().set(new WhatIfViewModel.Settings(false, 4, 1.0, 0));
@@ -70,13 +71,12 @@ class WhatIfViewModelTest {
         assertThat(whatIf.firstProperty().get()).isEqualTo(branch);
         assertThat(whatIf.secondProperty().get()).isEqualTo(original);
 
-        // the branch is generate's from the edited prefix
+        // the branch is generate's from the edited prefix, after the start token as the text is scored
         int[] ids = analysis.a().tokens().stream().mapToInt(TokenScore::id).toArray();
         int[] path = tree.pathIds(branch);
-        int[] prompt = Arrays.copyOf(ids, 4);
-        prompt[3] = path[0];
         LocalBackend backend = (LocalBackend) main.slotA().backend();
-        GenerationResult want = new Generator(backend.model()).generate(GenerationRequest.builder().setPrompt(prompt)
+        int[] prompt = {backend.decoder().endOfTextId(), ids[0], ids[1], ids[2], path[0]};
+        GenerationResult want = new Generator(backend.decoder()).generate(GenerationRequest.builder().setPrompt(prompt)
                 .setMaxNewTokens(4).build());
         assertThat(Arrays.copyOfRange(path, 1, path.length)).containsExactly(want.best().ids());
 

@@ -11,6 +11,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tokenscope.backend.Backend;
+import org.tokenscope.backend.Branch;
 import org.tokenscope.generate.GenerationListener;
 import org.tokenscope.generate.GenerationRequest;
 import org.tokenscope.generate.GenerationResult;
@@ -53,7 +55,7 @@ class BrancherTest {
         int at = 3;
         int with = model.tokenizer().encode(" cat").ids()[0];
         for (Strategy strategy : List.of(new Greedy(), Sampling.of(0.9, 0, 1.0, 1.0, 5))) {
-            Brancher.Branch branch = Brancher.branch(model, TEXT, at, " cat", settings(6, strategy),
+            Branch branch = Brancher.branch(model, TEXT, at, " cat", settings(6, strategy),
                     GenerationListener.NONE, () -> false);
             int[] edited = Arrays.copyOf(ids, at + 1);
             edited[at] = with;
@@ -79,9 +81,12 @@ class BrancherTest {
         int[] ids = model.tokenizer().encode(TEXT).ids();
         int with = 262; // " the"
         for (int at : new int[] {0, 4}) {
-            Brancher.Branch branch = Brancher.branch(model, ids, at, with, settings(0, new Greedy()),
+            // after the start token, as score scores every token: the fork's log-probabilities are score's
+            Branch branch = Brancher.branch(model, ids, at, with, settings(0, new Greedy()).withBos(true),
                     GenerationListener.NONE, () -> false);
-            int[] context = at == 0 ? new int[] {model.endOfTextId()} : Arrays.copyOf(ids, at);
+            int[] context = new int[at + 1];
+            context[0] = model.endOfTextId();
+            System.arraycopy(ids, 0, context, 1, at);
             double[][] logits = TINY.referenceLogits(context);
             double[] lp = TinyGpt2.logSoftmax(logits[context.length - 1]);
             assertThat(branch.fork().position()).isEqualTo(at);

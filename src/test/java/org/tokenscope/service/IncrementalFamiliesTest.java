@@ -7,6 +7,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.tokenscope.analysis.ScoredText;
+import org.tokenscope.backend.ScoreOptions;
 import org.tokenscope.model.LanguageModel;
 import org.tokenscope.testing.ByteTokenizerJson;
 import org.tokenscope.testing.DType;

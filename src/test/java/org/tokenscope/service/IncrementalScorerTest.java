@@ -15,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.tokenscope.analysis.ScoredText;
+import org.tokenscope.backend.ScoreOptions;
 import org.tokenscope.analysis.TokenScore;
 import org.tokenscope.model.LanguageModel;
 import org.tokenscope.testing.CheckpointWriter;

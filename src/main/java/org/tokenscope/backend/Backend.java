@@ -1,4 +1,4 @@
-package org.tokenscope.service;
+package org.tokenscope.backend;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +13,6 @@ import org.tokenscope.generate.GenerationListener;
 import org.tokenscope.generate.GenerationResult;
 import org.tokenscope.generate.Greedy;
 import org.tokenscope.generate.Strategy;
-import org.tokenscope.model.InspectRequest;
 
 /**
  * A language model the app and the command line can look through: our own GPT-2 on the local
@@ -23,9 +22,25 @@ public interface Backend extends AutoCloseable {
 
     ModelSummary summary();
 
-    /** Scores every token of {@code text} (see {@link TextScorer#score}). */
-    ScoredText score(String text, ScoreOptions options, BooleanSupplier cancel, TextScorer.Progress progress)
+    /** What this backend can do (top-k limit, internals, beam search, entropy). */
+    Capabilities capabilities();
+
+    /** Scores every token of {@code text} (one pass per window of the model's context). */
+    ScoredText score(String text, ScoreOptions options, BooleanSupplier cancel, ScoreProgress progress)
             throws IOException;
+
+    /**
+     * Scores every token of {@code text} and, from the same pass, the {@code options.topK()} most likely
+     * tokens after it (under the same start-of-text rule as the scores). By default the tokens after the
+     * text come from one greedy step of {@link #generate}; the local model reads them off its scoring pass.
+     */
+    default ScoredPass scoreWithNext(String text, ScoreOptions options, BooleanSupplier cancel,
+                                     ScoreProgress progress) throws IOException {
+        ScoredText scored = score(text, options, cancel, progress);
+        GenerationResult one = generate(text, new GenerationSettings(1, new Greedy(), List.of(), options.topK())
+                .withBos(options.bos()), GenerationListener.NONE, cancel);
+        return new ScoredPass(scored, one.best().steps().isEmpty() ? List.of() : one.best().steps().get(0).top());
+    }
 
     /** Continues {@code prompt}; steps and text stream through {@code listener} on the calling thread. */
     GenerationResult generate(String prompt, GenerationSettings settings, GenerationListener listener,
@@ -33,39 +48,29 @@ public interface Backend extends AutoCloseable {
 
     /**
      * Runs {@code text} once (without {@code <|endoftext|>} before it, cut to the context) and keeps what
-     * {@code request} asks for of the model's insides (see {@link Inspector#inspect}).
+     * {@code request} asks for of the model's insides .
      */
-    default Inspection inspect(String text, InspectRequest request, BooleanSupplier cancel) throws IOException {
+    default Inspection inspect(String text, InsideRequest request, BooleanSupplier cancel) throws IOException {
         throw new UnsupportedOperationException("Looking inside the model (attention, logit lens) is not available "
-                + "for remote models.");
-    }
-
-    /**
-     * The {@code k} most likely tokens after the whole of {@code text} (one greedy step), best first; none
-     * when the text fills the context. A backend that has just scored the text may answer from that.
-     */
-    default List<Alternative> nextAlternatives(String text, int k, BooleanSupplier cancel) throws IOException {
-        GenerationResult one = generate(text, new GenerationSettings(1, new Greedy(), List.of(), k),
-                GenerationListener.NONE, cancel);
-        return one.best().steps().isEmpty() ? List.of() : one.best().steps().get(0).top();
+                + "for " + summary().name() + ": it needs a local model.");
     }
 
     /**
      * Forks {@code text} at its token {@code at}: {@code token} (an id, or a text that is one token)
-     * replaces it and the model continues (see {@link Brancher}).
+     * replaces it and the model continues (see {@code service.Brancher}).
      */
-    default Brancher.Branch branch(String text, int at, String token, GenerationSettings settings,
+    default Branch branch(String text, int at, String token, GenerationSettings settings,
                                    GenerationListener listener, BooleanSupplier cancel) throws IOException {
         throw new UnsupportedOperationException(NO_BRANCHES);
     }
 
-    /** Forks the token ids {@code ids} at {@code at} with token {@code with} (see {@link Brancher}). */
-    default Brancher.Branch branch(int[] ids, int at, int with, GenerationSettings settings,
+    /** Forks the token ids {@code ids} at {@code at} with token {@code with} (see {@code service.Brancher}). */
+    default Branch branch(int[] ids, int at, int with, GenerationSettings settings,
                                    GenerationListener listener, BooleanSupplier cancel) throws IOException {
         throw new UnsupportedOperationException(NO_BRANCHES);
     }
 
-    /** A token given as its id (digits) or as a text that is exactly one token (see {@link Brancher#resolveToken}). */
+    /** A token given as its id (digits) or as a text that is exactly one token . */
     default int tokenId(String token) {
         throw new UnsupportedOperationException(NO_BRANCHES);
     }
@@ -96,18 +101,31 @@ public interface Backend extends AutoCloseable {
      * What to generate, independent of how the backend tokenizes.
      *
      * @param topAlternatives alternatives recorded per step
-     * @param chat the prompt is a user's chat message: put it through the model's chat template, and
-     *     stop at the model's end-of-turn tokens
+     * @param chat            the prompt is a user's chat message: put it through the model's chat template, and
+     *                        stop at the model's end-of-turn tokens
+     * @param bos             continue the prompt after the model's start token, as a text is scored (the
+     *                        start-of-text rule of {@link ScoreOptions#bos}); a remote server applies its own
      */
     record GenerationSettings(int maxNewTokens, Strategy strategy, List<String> stopStrings, int topAlternatives,
-                              boolean chat) {
+                              boolean chat, boolean bos) {
         public GenerationSettings {
             stopStrings = List.copyOf(stopStrings);
         }
 
-        /** Continue the prompt as it is (not a chat message). */
+        /** Continue the prompt as it is (not a chat message), fed alone as {@code transformers}' {@code generate()} does. */
         public GenerationSettings(int maxNewTokens, Strategy strategy, List<String> stopStrings, int topAlternatives) {
-            this(maxNewTokens, strategy, stopStrings, topAlternatives, false);
+            this(maxNewTokens, strategy, stopStrings, topAlternatives, false, false);
+        }
+
+        /** A chat message or not, the prompt fed alone. */
+        public GenerationSettings(int maxNewTokens, Strategy strategy, List<String> stopStrings, int topAlternatives,
+                                  boolean chat) {
+            this(maxNewTokens, strategy, stopStrings, topAlternatives, chat, false);
+        }
+
+        /** The same settings, the prompt after the model's start token or not. */
+        public GenerationSettings withBos(boolean value) {
+            return new GenerationSettings(maxNewTokens, strategy, stopStrings, topAlternatives, chat, value);
         }
     }
 }
