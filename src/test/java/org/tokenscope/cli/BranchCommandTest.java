@@ -30,7 +30,7 @@ class BranchCommandTest {
         assertThat(run.exitCode()).as(run.err()).isZero();
         JsonNode root = new ObjectMapper().readTree(run.out());
         assertThat(root.get("prompt").asText()).isEqualTo("Hello");
-        assertThat(root.get("prompt_ids").toString()).isEqualTo("[15496]");
+        assertThat(root.get("prompt_ids").toString()).isEqualTo("[50256,15496]"); // after the start token, as generate
         JsonNode fork = root.get("fork");
         assertThat(fork.get("position").asInt()).isEqualTo(1);
         assertThat(fork.get("replaced").get("id").asInt()).isEqualTo(995);
@@ -46,7 +46,7 @@ class BranchCommandTest {
         CliRun generated = CliRun.of("generate", "--model", model.toString(), "--prompt", "Hello there",
                 "--max-new-tokens", "4", "--json");
         JsonNode want = new ObjectMapper().readTree(generated.out());
-        assertThat(want.get("prompt_ids").toString()).isEqualTo("[15496," + fork.get("with").get("id").asInt() + "]");
+        assertThat(want.get("prompt_ids").toString()).isEqualTo("[50256,15496," + fork.get("with").get("id").asInt() + "]");
         JsonNode wantSeq = want.get("sequences").get(0);
         for (int i = 0; i < wantSeq.get("ids").size(); i++) {
             assertThat(seq.get("ids").get(i + 1).asInt()).isEqualTo(wantSeq.get("ids").get(i).asInt());
