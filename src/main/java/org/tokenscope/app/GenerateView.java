@@ -87,8 +87,9 @@ public final class GenerateView implements TabView {
                 vm.pick(item.index());
             }
         });
-        box = new VBox(6, row1, row2, generated, steps);
-        VBox.setVgrow(steps, Priority.ALWAYS);
+        javafx.scene.control.SplitPane results = new javafx.scene.control.SplitPane(steps, new BeamTreeView(vm));
+        box = new VBox(6, row1, row2, generated, results); // the beam tree beside the steps
+        VBox.setVgrow(results, Priority.ALWAYS);
         box.setPadding(new Insets(6));
     }
 

@@ -16,7 +16,8 @@ final class Tabs {
             main -> new TokensView(new TokensViewModel(main)),
             main -> new InsideView(new InsideViewModel(main, main.runner()), main),
             main -> new GenerateView(new GenerateViewModel(main)),
-            main -> new PairsView(new PairsViewModel(main, main.runner())));
+            main -> new PairsView(new PairsViewModel(main, main.runner())),
+            main -> new WhatIfView(new WhatIfViewModel(main, main.runner()), main));
 
     private Tabs() {
     }

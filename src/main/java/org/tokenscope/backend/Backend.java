@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import org.tokenscope.analysis.Alternative;
 import org.tokenscope.analysis.Inspection;
 import org.tokenscope.analysis.ModelSummary;
 import org.tokenscope.analysis.ScoredText;
@@ -53,6 +54,29 @@ public interface Backend extends AutoCloseable {
         throw new UnsupportedOperationException("Looking inside the model (attention, logit lens) is not available "
                 + "for " + summary().name() + ": it needs a local model.");
     }
+
+    /**
+     * Forks {@code text} at its token {@code at}: {@code token} (an id, or a text that is one token)
+     * replaces it and the model continues (see {@code service.Brancher}).
+     */
+    default Branch branch(String text, int at, String token, GenerationSettings settings,
+                                   GenerationListener listener, BooleanSupplier cancel) throws IOException {
+        throw new UnsupportedOperationException(NO_BRANCHES);
+    }
+
+    /** Forks the token ids {@code ids} at {@code at} with token {@code with} (see {@code service.Brancher}). */
+    default Branch branch(int[] ids, int at, int with, GenerationSettings settings,
+                                   GenerationListener listener, BooleanSupplier cancel) throws IOException {
+        throw new UnsupportedOperationException(NO_BRANCHES);
+    }
+
+    /** A token given as its id (digits) or as a text that is exactly one token . */
+    default int tokenId(String token) {
+        throw new UnsupportedOperationException(NO_BRANCHES);
+    }
+
+    /** Why a backend without branches has none. */
+    String NO_BRANCHES = "What-if branches need a local model: they are scored from the whole next-token distribution, which a remote server does not send.";
 
     /**
      * Each token's length in UTF-8 bytes. By default the bytes of the characters it spans, and -1

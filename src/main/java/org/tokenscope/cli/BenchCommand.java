@@ -23,6 +23,7 @@ import org.tokenscope.generate.Greedy;
 import org.tokenscope.generate.LogitsSession;
 import org.tokenscope.generate.Step;
 import org.tokenscope.backend.ScoreOptions;
+import org.tokenscope.service.IncrementalScorer;
 import org.tokenscope.service.LocalBackend;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -73,6 +74,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "8", paramLabel = "S", description = "Seed of the token ids (default ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--edit", description = "Also time re-scoring after an edit through the kept cache: one word "
+            + "typed at the end, one token changed in the middle, against a full score (use at most context − 1 tokens).")
+    boolean edit;
+
     @Option(names = "--json", description = "Print JSON instead of a summary.")
     boolean json;
 
@@ -98,6 +103,9 @@ public final class BenchCommand implements Callable<Integer> {
             root.put("load_s", round(loadSeconds));
             root.put("rss_after_load_bytes", statusBytes("VmRSS:"));
             root.put("score", score(model, err));
+            if (edit) {
+                root.put("edit", edit(model, err));
+            }
             if (newTokens > 0) {
                 root.put("generate", generate(model, newTokens, false, err));
             }
@@ -180,6 +188,53 @@ public final class BenchCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("Cannot write " + logprobs + ": " + e.getMessage(), e);
         }
+    }
+
+    // ---- incremental re-scoring ------------------------------------------------------------
+
+    /**
+     * The app's re-scoring after an edit ({@link IncrementalScorer}, as {@code LocalBackend} keeps it):
+     * the time to score the ids plus one new token at the end (a word typed), and with the middle token
+     * changed, each after the unedited ids were scored; and a full score from an empty cache.
+     */
+    private Map<String, Object> edit(LocalBackend model, PrintWriter err) {
+        int vocab = model.decoder().vocabSize();
+        int[] ids = randomIds(seed, tokens, vocab);
+        int[] appended = Arrays.copyOf(ids, tokens + 1);
+        appended[tokens] = randomIds(seed + 2, 1, vocab)[0];
+        int[] middle = ids.clone();
+        middle[tokens / 2] = (ids[tokens / 2] + 1) % vocab;
+        ScoreOptions options = new ScoreOptions(bos, topK, 0);
+        double[] full = new double[repeat];
+        double[] append = new double[repeat];
+        double[] mid = new double[repeat];
+        IncrementalScorer scorer = model.scorer(); // the backend's own, as the app re-scores
+        for (int run = -1; run < repeat; run++) {
+            String label = run < 0 ? "warm-up" : "run " + (run + 1) + "/" + repeat;
+            err.printf(Locale.ROOT, "bench: re-scoring %d tokens after an edit, %s%n", tokens, label);
+            scorer.forget();
+            long start = System.nanoTime();
+            scorer.scoreIds(ids, options, () -> false, (d, t) -> { });
+            double f = (System.nanoTime() - start) / 1e6;
+            start = System.nanoTime();
+            scorer.scoreIds(appended, options, () -> false, (d, t) -> { });
+            double a = (System.nanoTime() - start) / 1e6;
+            scorer.scoreIds(ids, options, () -> false, (d, t) -> { });
+            start = System.nanoTime();
+            scorer.scoreIds(middle, options, () -> false, (d, t) -> { });
+            double m = (System.nanoTime() - start) / 1e6;
+            if (run >= 0) {
+                full[run] = f;
+                append[run] = a;
+                mid[run] = m;
+            }
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("tokens", tokens);
+        out.put("append_word_ms", round(median(append)));
+        out.put("middle_edit_ms", round(median(mid)));
+        out.put("full_ms", round(median(full)));
+        return out;
     }
 
     // ---- generation -------------------------------------------------------------------------
@@ -396,6 +451,11 @@ public final class BenchCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "%-17s %8.3f s median for %d tokens, %.2f tokens/s, first token %.1f ms%n",
                     key.equals("generate") ? "generate (cache)" : "generate (none)", g.get("median_s"), g.get("new_tokens"),
                     g.get("tokens_per_s"), g.get("first_token_ms"));
+        }
+        Map<String, Object> e = (Map<String, Object>) root.get("edit");
+        if (e != null) {
+            out.printf(Locale.ROOT, "edit %5d tokens  %8.1f ms a word appended, %.1f ms a token changed in the middle, %.1f ms full%n",
+                    e.get("tokens"), e.get("append_word_ms"), e.get("middle_edit_ms"), e.get("full_ms"));
         }
         out.printf(Locale.ROOT, "peak RSS          %8.1f MiB%n", (Long) root.get("peak_rss_bytes") / 1048576.0);
     }

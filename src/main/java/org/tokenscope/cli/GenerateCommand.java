@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.tokenscope.analysis.Alternative;
+import org.tokenscope.figure.DataExport;
 import org.tokenscope.generate.BeamSearch;
 import org.tokenscope.generate.EarlyStopping;
 import org.tokenscope.generate.GenerationListener;
@@ -199,6 +200,9 @@ public final class GenerateCommand implements Callable<Integer> {
             sequences.add(m);
         }
         root.put("sequences", sequences);
+        if (result.beamTree() != null) {
+            root.put("tree", DataExport.rowMaps(DataExport.beamTree(result.beamTree())));
+        }
         root.put("cancelled", result.cancelled());
         return root;
     }

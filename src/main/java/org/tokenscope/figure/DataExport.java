@@ -13,11 +13,13 @@ import java.util.Objects;
 import org.tokenscope.analysis.Alternative;
 import org.tokenscope.analysis.AttentionGrid;
 import org.tokenscope.analysis.AttentionMap;
+import org.tokenscope.analysis.BranchTree;
 import org.tokenscope.analysis.LogitLens;
 import org.tokenscope.analysis.PairScore;
 import org.tokenscope.analysis.PairScores;
 import org.tokenscope.analysis.ScoredText;
 import org.tokenscope.analysis.TokenScore;
+import org.tokenscope.generate.BeamTree;
 import org.tokenscope.generate.Sequence;
 import org.tokenscope.generate.Step;
 
@@ -169,6 +171,54 @@ public final class DataExport {
     }
 
     /**
+     * Every candidate of a beam search, one row per node in the tree's order (a row's position is its
+     * node index): step (from 0), parent (a node index, null under the prompt), id, text, logprob (the
+     * transition score), score (running sum; finished: sum / length^length_penalty), kept (on the path of
+     * a returned beam) and finished (entered the finished hypotheses).
+     */
+    public static Table beamTree(BeamTree tree) {
+        java.util.BitSet kept = tree.keptSet();
+        List<List<Object>> rows = new ArrayList<>();
+        for (BeamTree.Node n : tree.nodes()) {
+            rows.add(Arrays.asList(n.step(), n.parent() < 0 ? null : n.parent(), n.token(), n.text(), n.logprob(),
+                    tree.rankedScore(n), kept.get(n.index()), n.fate() == BeamTree.Fate.FINISHED));
+        }
+        return new Table("beam_tree", List.of("step", "parent", "id", "text", "logprob", "score", "kept", "finished"),
+                rows);
+    }
+
+    /**
+     * What-if branches, one row per node in the tree's order: node, parent (null under the prefix), position
+     * (the token's index in the text it would have), id, text, logprob (given the path to it), original
+     * (the text's own token), path_logprob and path_perplexity (of the path from the fork down to it) and
+     * path_text where a path ends there.
+     */
+    public static Table branches(BranchTree tree) {
+        List<List<Object>> rows = new ArrayList<>();
+        for (BranchTree.Node n : tree.nodes()) {
+            rows.add(Arrays.asList(n.index(), n.parent() < 0 ? null : n.parent(), tree.position() + n.depth(), n.id(),
+                    n.text(), n.logprob(), n.original(), tree.jointLogprob(n.index()), tree.perplexity(n.index()),
+                    n.pathText()));
+        }
+        return new Table("branches", List.of("node", "parent", "position", "id", "text", "logprob", "original",
+                "path_logprob", "path_perplexity", "path_text"), rows);
+    }
+
+    /** A table's rows as maps from column to value, non-finite numbers as null (JSON has none). */
+    public static List<Map<String, Object>> rowMaps(Table table) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (List<Object> row : table.rows()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            for (int c = 0; c < row.size(); c++) {
+                Object v = row.get(c);
+                m.put(table.columns().get(c), v instanceof Double d && !Double.isFinite(d) ? null : v);
+            }
+            rows.add(m);
+        }
+        return rows;
+    }
+
+    /**
      * One layer's attention (one head, or the mean of heads: head null): layer, head, query, query_token, key,
      * key_token and weight, for every key up to each query (the weights above the diagonal are all zero).
      */
@@ -298,16 +348,7 @@ public final class DataExport {
         root.put("metadata", metadata.toMap());
         root.put("table", table.name());
         root.put("columns", table.columns());
-        List<Map<String, Object>> rows = new ArrayList<>();
-        for (List<Object> row : table.rows()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            for (int c = 0; c < row.size(); c++) {
-                Object v = row.get(c);
-                m.put(table.columns().get(c), v instanceof Double d && !Double.isFinite(d) ? null : v);
-            }
-            rows.add(m);
-        }
-        root.put("rows", rows);
+        root.put("rows", rowMaps(table));
         try {
             return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root) + "\n";
         } catch (JsonProcessingException e) {

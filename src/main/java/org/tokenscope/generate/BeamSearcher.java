@@ -172,7 +172,7 @@ final class BeamSearcher {
                     for (int i = 0; i < candidates.size(); i++) {
                         Candidate c = candidates.get(i);
                         nodes.add(new BeamTree.Node(base + i, running.get(c.beam()).node, generated, c.token(),
-                                scores[c.beam()][c.token()], c.score(), fates[i]));
+                                generator.tokenText(c.token()), scores[c.beam()][c.token()], c.score(), fates[i]));
                     }
                     listener.onBeamStep(generated, List.copyOf(nodes.subList(base, nodes.size())));
                     generated++;
@@ -234,7 +234,7 @@ final class BeamSearcher {
         if (sequences.isEmpty()) {
             sequences.add(new Sequence(new int[0], "", 0, List.of(), StopReason.CANCELLED));
         }
-        return new GenerationResult(prompt, strategy, sequences, wasCancelled, new BeamTree(nodes, finals));
+        return new GenerationResult(prompt, strategy, sequences, wasCancelled, new BeamTree(nodes, finals, lengthPenalty));
     }
 
     private static String text(Finished f, int textStart) {

@@ -271,52 +271,64 @@ public final class LanguageModel implements DecoderModel, AutoCloseable {
         NextTokenStats.Builder out = new NextTokenStats.Builder(n, k);
         try (NDManager scratch = manager.newSubManager()) {
             NDArray hidden = forward(scratch, ids, null, cancel); // [T, E]
-            for (int from = 0; from < n; from += HEAD_CHUNK) {
-                int to = Math.min(n, from + HEAD_CHUNK);
-                if (!anyTarget(targets, from, to)) {
-                    continue;
+            reduceNext(hidden, targets, k, cancel, out);
+        }
+        return out.build();
+    }
+
+    /**
+     * The reduction of {@link #scoreNext} over hidden states [T, E] already computed: for each row
+     * {@code t} with {@code targets[t] >= 0}, that target's log-probability, rank, the entropy and the
+     * top {@code k}, into {@code out} at row {@code t}; a chunk of rows at a time.
+     */
+    private void reduceNext(NDArray hidden, int[] targets, int k, java.util.function.BooleanSupplier cancel,
+                            NextTokenStats.Builder out) {
+        int n = targets.length;
+        NDManager scratch = hidden.getManager();
+        for (int from = 0; from < n; from += HEAD_CHUNK) {
+            int to = Math.min(n, from + HEAD_CHUNK);
+            if (!anyTarget(targets, from, to)) {
+                continue;
+            }
+            checkCancel(cancel);
+            try (NDManager chunk = scratch.newSubManager()) {
+                NDArray rows = hidden.get(new NDIndex("{}:{}", from, to)); // [c, E]
+                rows.attach(chunk);
+                NDArray logits = headLogits(rows);                            // [c, V]
+                NDArray logProbs = logits.logSoftmax(1);                      // [c, V]
+                logits.close(); // freed now, its memory serves the next [c, V] array
+                long[] safeTargets = new long[to - from];
+                for (int t = from; t < to; t++) {
+                    safeTargets[t - from] = Math.max(0, targets[t]);
                 }
-                checkCancel(cancel);
-                try (NDManager chunk = scratch.newSubManager()) {
-                    NDArray rows = hidden.get(new NDIndex("{}:{}", from, to)); // [c, E]
-                    rows.attach(chunk);
-                    NDArray logits = headLogits(rows);                            // [c, V]
-                    NDArray logProbs = logits.logSoftmax(1);                      // [c, V]
-                    logits.close(); // freed now, its memory serves the next [c, V] array
-                    long[] safeTargets = new long[to - from];
-                    for (int t = from; t < to; t++) {
-                        safeTargets[t - from] = Math.max(0, targets[t]);
+                NDArray index = chunk.create(safeTargets, new Shape(to - from, 1));
+                NDArray target = logProbs.gather(index, 1);                    // [c, 1]
+                // rank − 1: tokens strictly more likely; a boolean sum, no [c, V] integer copy
+                NDArray above = logProbs.gt(target).sum(new int[] {1});        // [c] int64
+                NDArray p = logProbs.exp();                                    // [c, V]
+                NDArray entropy = p.muli(logProbs).sum(new int[] {1}).neg();   // [c]: −Σ p·log p
+                p.close();
+                float[] lp = target.toFloatArray();
+                float[] h = entropy.toFloatArray();
+                long[] r = above.toType(DataType.INT64, false).toLongArray();
+                float[] topValues = new float[0];
+                long[] topIds = new long[0];
+                if (k > 0) {
+                    NDList top = logProbs.topK(k, 1, true, true);           // [c, k] values, indices
+                    topValues = top.get(0).toFloatArray();
+                    topIds = top.get(1).toType(DataType.INT64, false).toLongArray();
+                }
+                for (int t = from; t < to; t++) {
+                    if (targets[t] < 0) {
+                        continue;
                     }
-                    NDArray index = chunk.create(safeTargets, new Shape(to - from, 1));
-                    NDArray target = logProbs.gather(index, 1);                    // [c, 1]
-                    // rank − 1: tokens strictly more likely; a boolean sum, no [c, V] integer copy
-                    NDArray above = logProbs.gt(target).sum(new int[] {1});        // [c] int64
-                    NDArray p = logProbs.exp();                                    // [c, V]
-                    NDArray entropy = p.muli(logProbs).sum(new int[] {1}).neg();   // [c]: −Σ p·log p
-                    p.close();
-                    float[] lp = target.toFloatArray();
-                    float[] h = entropy.toFloatArray();
-                    long[] r = above.toType(DataType.INT64, false).toLongArray();
-                    float[] topValues = new float[0];
-                    long[] topIds = new long[0];
-                    if (k > 0) {
-                        NDList top = logProbs.topK(k, 1, true, true);           // [c, k] values, indices
-                        topValues = top.get(0).toFloatArray();
-                        topIds = top.get(1).toType(DataType.INT64, false).toLongArray();
-                    }
-                    for (int t = from; t < to; t++) {
-                        if (targets[t] < 0) {
-                            continue;
-                        }
-                        int i = t - from;
-                        out.set(t, lp[i], h[i], (int) r[i] + 1,
-                                Arrays.copyOfRange(topIds, i * k, (i + 1) * k),
-                                Arrays.copyOfRange(topValues, i * k, (i + 1) * k));
-                    }
+                    int i = t - from;
+                    out.set(t, lp[i], h[i], (int) r[i] + 1,
+                            Arrays.copyOfRange(topIds, i * k, (i + 1) * k),
+                            Arrays.copyOfRange(topValues, i * k, (i + 1) * k));
                 }
             }
         }
-        return out.build();
     }
 
     /**
@@ -918,6 +930,36 @@ public final class LanguageModel implements DecoderModel, AutoCloseable {
                 NDArray last = hidden.get(new NDIndex("{}", ids.length - 1));          // [E]
                 return headLogits(last.expandDims(0)).toFloatArray();                 // [V]
             }
+        }
+
+        /**
+         * Appends {@code ids} after the cached positions and scores each new row {@code t} with
+         * {@code targets[t] >= 0} as {@link #scoreNext} does (rows are indexed from the first new id):
+         * the cached prefix's keys and values are reused, only the new positions are computed. When
+         * {@code cancel} ends the call, the cache is left at its length before the call.
+         */
+        public NextTokenStats scoreAppend(int[] ids, int[] targets, int topK, java.util.function.BooleanSupplier cancel) {
+            checkIds(ids, cache.length);
+            if (targets.length != ids.length) {
+                throw new IllegalArgumentException("targets must have one entry per input position");
+            }
+            int k = Math.max(0, Math.min(topK, config.vocab()));
+            NextTokenStats.Builder out = new NextTokenStats.Builder(ids.length, k);
+            int past = cache.length;
+            try (NDManager scratch = sessionManager.newSubManager()) {
+                NDArray hidden = forward(scratch, ids, cache, cancel);              // [T, E]
+                reduceNext(hidden, targets, k, cancel, out);
+            } catch (RuntimeException e) {
+                cache.length = past; // positions written past it are overwritten by the next append
+                throw e;
+            }
+            return out.build();
+        }
+
+        /** Forgets every cached position from {@code length} on, so the next append continues there. */
+        public void truncate(int length) {
+            if (length < 0) throw new IllegalArgumentException("A cache length cannot be negative: " + length + ".");
+            cache.length = Math.min(cache.length, length);
         }
 
         @Override

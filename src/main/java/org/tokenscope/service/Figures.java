@@ -6,6 +6,7 @@ import java.util.Locale;
 import org.tokenscope.analysis.Alternative;
 import org.tokenscope.analysis.AttentionGrid;
 import org.tokenscope.analysis.AttentionMap;
+import org.tokenscope.analysis.BranchTree;
 import org.tokenscope.analysis.LogitLens;
 import org.tokenscope.analysis.PairScore;
 import org.tokenscope.analysis.PairScores;
@@ -31,6 +32,7 @@ import org.tokenscope.figure.StepsFigure;
 import org.tokenscope.figure.TokenPlotFigure;
 import org.tokenscope.figure.TokensFigure;
 import org.tokenscope.figure.TopKFigure;
+import org.tokenscope.figure.TreeFigure;
 import org.tokenscope.generate.GenerationResult;
 import org.tokenscope.generate.Step;
 
@@ -140,6 +142,21 @@ public final class Figures {
     /** A generation's steps: token, log-probability, rank, entropy. */
     public static Drawn steps(String prompt, String model, GenerationResult result, FigureOptions o, ExportMetadata m) {
         return new Drawn(StepsFigure.of(prompt, model, result, o, m), DataExport.steps(result.best()));
+    }
+
+    /** A beam search as the tree of every candidate it considered. */
+    public static Drawn beamTree(String prompt, String model, GenerationResult result, FigureOptions o, ExportMetadata m) {
+        return new Drawn(TreeFigure.beams(prompt, model, result, o, m), DataExport.beamTree(result.beamTree()));
+    }
+
+    /** What-if branches as a tree, paths {@code first} (A) and {@code second} (B) highlighted. */
+    public static Drawn branches(BranchTree tree, String model, int first, int second, FigureOptions o, ExportMetadata m) {
+        return new Drawn(TreeFigure.branches(tree, model, first, second, o, m), DataExport.branches(tree));
+    }
+
+    /** Two what-if paths side by side. */
+    public static Drawn paths(BranchTree tree, int first, int second, FigureOptions o, ExportMetadata m) {
+        return new Drawn(TreeFigure.paths(tree, first, second, o, m), DataExport.branches(tree));
     }
 
     /** The text shaded by the attention of the token at {@code query}, or the matrix of every query's. */

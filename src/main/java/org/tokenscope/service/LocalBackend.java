@@ -11,6 +11,7 @@ import org.tokenscope.generate.GenerationRequest;
 import org.tokenscope.generate.GenerationResult;
 import org.tokenscope.generate.Generator;
 import org.tokenscope.backend.Backend;
+import org.tokenscope.backend.Branch;
 import org.tokenscope.backend.Capabilities;
 import org.tokenscope.backend.InsideRequest;
 import org.tokenscope.backend.ScoreOptions;
@@ -19,13 +20,24 @@ import org.tokenscope.backend.ScoredPass;
 import org.tokenscope.model.ChatTemplate;
 import org.tokenscope.model.LanguageModel;
 
-/** Our own decoder on the local DJL engine. Owns (and closes) the model. */
+/**
+ * Our own decoder on the local DJL engine. Owns (and closes) the model, and keeps the key/value cache of
+ * the last text it scored so that an edited text is scored again only from its first change
+ * ({@link IncrementalScorer}).
+ */
 public final class LocalBackend implements Backend {
 
     private final LanguageModel model;
+    private final IncrementalScorer scorer;
 
     public LocalBackend(LanguageModel model) {
         this.model = model;
+        this.scorer = new IncrementalScorer(model);
+    }
+
+    /** The scorer that keeps the last text's cache (for benchmarks of re-scoring after an edit). */
+    public IncrementalScorer scorer() {
+        return scorer;
     }
 
     @Override
@@ -50,13 +62,13 @@ public final class LocalBackend implements Backend {
 
     @Override
     public ScoredText score(String text, ScoreOptions options, BooleanSupplier cancel, ScoreProgress progress) {
-        return TextScorer.score(model, text, options, cancel, progress);
+        return scorer.score(text, options, cancel, progress);
     }
 
     @Override
     public ScoredPass scoreWithNext(String text, ScoreOptions options, BooleanSupplier cancel,
                                     ScoreProgress progress) {
-        return TextScorer.scoreWithNext(model, text, options, cancel, progress);
+        return scorer.scoreWithNext(text, options, cancel, progress);
     }
 
     /** Scores token ids that come without a text (see {@link TextScorer#scoreIds}). */
@@ -89,12 +101,30 @@ public final class LocalBackend implements Backend {
     }
 
     @Override
+    public int tokenId(String token) {
+        return Brancher.resolveToken(model, token);
+    }
+
+    @Override
+    public Branch branch(String text, int at, String token, GenerationSettings settings, GenerationListener listener,
+                         BooleanSupplier cancel) {
+        return Brancher.branch(model, text, at, token, settings, listener, cancel);
+    }
+
+    @Override
+    public Branch branch(int[] ids, int at, int with, GenerationSettings settings, GenerationListener listener,
+                         BooleanSupplier cancel) {
+        return Brancher.branch(model, ids, at, with, settings, listener, cancel);
+    }
+
+    @Override
     public Inspection inspect(String text, InsideRequest request, BooleanSupplier cancel) {
         return Inspector.inspect(model, text, request, cancel);
     }
 
     @Override
     public void close() {
+        scorer.close();
         model.close();
     }
 }

@@ -69,6 +69,11 @@ public final class TextScorer {
      */
     public static ScoredText scoreIds(LanguageModel model, int[] ids, ScoreOptions options, BooleanSupplier cancel,
                                       ScoreProgress progress) {
+        return scoreTokens(model, tokensOf(model, ids), options, cancel, progress).scored();
+    }
+
+    /** Ids as a text: each token reads as its piece, the text is the pieces joined. */
+    static TokenizedText tokensOf(LanguageModel model, int[] ids) {
         if (ids.length == 0) {
             throw new IllegalArgumentException("There are no token ids to score.");
         }
@@ -87,9 +92,9 @@ public final class TextScorer {
             ends[t] = text.length();
             bytes[t] = model.tokenBytes(ids[t]);
         }
-        TokenizedText tokens = new TokenizedText(text.toString(), ids.clone(), starts, ends, new boolean[n], bytes);
-        return scoreTokens(model, tokens, options, cancel, progress).scored();
+        return new TokenizedText(text.toString(), ids.clone(), starts, ends, new boolean[n], bytes);
     }
+
 
     /** One forward pass per window over {@code tokens} (at least one), a score for every token. */
     private static ScoredPass scoreTokens(LanguageModel model, TokenizedText tokens, ScoreOptions options,
@@ -143,7 +148,7 @@ public final class TextScorer {
         return new ScoredPass(ScoredText.of(text, bos, summary(model), list, plan), next);
     }
 
-    private static List<Alternative> alternatives(LanguageModel model, NextTokenStats stats, int row) {
+    static List<Alternative> alternatives(LanguageModel model, NextTokenStats stats, int row) {
         List<Alternative> top = new ArrayList<>();
         for (int i = 0; i < stats.topIds()[row].length; i++) {
             int id = stats.topIds()[row][i];
@@ -152,7 +157,7 @@ public final class TextScorer {
         return top;
     }
 
-    private static TokenScore scored(LanguageModel model, TokenizedText tokens, int t, NextTokenStats stats, int row) {
+    static TokenScore scored(LanguageModel model, TokenizedText tokens, int t, NextTokenStats stats, int row) {
         double lp = stats.logprob()[row];
         List<Alternative> top = alternatives(model, stats, row);
         return new TokenScore(t, tokens.ids()[t], tokens.display(t), tokens.starts()[t], tokens.ends()[t],

@@ -87,6 +87,22 @@ class BenchCommandTest {
     }
 
     @Test
+    void editHasTheDocumentedShapeAndNewTokensZeroSkipsGeneration() throws Exception {
+        CliRun run = CliRun.of("bench", "--model", model.toString(), "--tokens", "40", "--new-tokens", "0",
+                "--repeat", "1", "--edit", "--json");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode root = new ObjectMapper().readTree(run.out());
+        JsonNode edit = root.get("edit");
+        assertThat(edit.get("tokens").asInt()).isEqualTo(40);
+        for (String field : List.of("append_word_ms", "middle_edit_ms", "full_ms")) {
+            assertThat(edit.get(field).isNumber()).as(field).isTrue();
+            assertThat(edit.get(field).asDouble()).as(field).isPositive();
+        }
+        assertThat(root.has("generate")).isFalse();
+        assertThat(root.has("generate_uncached")).isFalse();
+    }
+
+    @Test
     void summaryWithoutJson() {
         CliRun run = CliRun.of("bench", "--model", model.toString(), "--tokens", "20", "--new-tokens", "2",
                 "--uncached-new-tokens", "0", "--repeat", "1");
