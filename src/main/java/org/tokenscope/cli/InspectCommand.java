@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.tokenscope.model.Gpt2Model;
+import org.tokenscope.model.LanguageModel;
 import org.tokenscope.model.InspectRequest;
 import org.tokenscope.model.Internals;
 import org.tokenscope.model.TokenizedText;
@@ -54,7 +54,7 @@ public final class InspectCommand implements Callable<Integer> {
         if (text.isEmpty()) {
             throw new IllegalArgumentException("The text is empty: there is nothing to inspect.");
         }
-        try (Gpt2Model model = models.open(models.model())) {
+        try (LanguageModel model = models.open(models.model())) {
             TokenizedText tokens = model.tokenizer().encode(text);
             int n = tokens.size();
             int layers = model.config().layers();
@@ -112,7 +112,7 @@ public final class InspectCommand implements Callable<Integer> {
      * Checks that a text of {@code n} tokens fits the model and that layer, head and position exist;
      * returns the position (default: the last token). Shared by {@code inspect} and {@code export}.
      */
-    static int checkTarget(Gpt2Model model, int n, int layer, Integer head, Integer position, String verb) {
+    static int checkTarget(LanguageModel model, int n, int layer, Integer head, Integer position, String verb) {
         if (n > model.contextLength()) {
             throw new IllegalArgumentException("The text has " + n + " tokens, more than the model's context of "
                     + model.contextLength() + "; " + verb + " a shorter text.");

@@ -14,12 +14,12 @@ import org.tokenscope.analysis.AttentionGrid;
 import org.tokenscope.analysis.Inspection;
 import org.tokenscope.analysis.LogitLens;
 import org.tokenscope.analysis.TokenScore;
-import org.tokenscope.model.Gpt2Model;
+import org.tokenscope.model.LanguageModel;
 import org.tokenscope.model.InspectRequest;
 import org.tokenscope.model.Internals;
 import org.tokenscope.model.TokenizedText;
 
-/** Looks inside a model: its attention and logit lens over a text, as plain values (the model's half is {@link Gpt2Model#inspect}). */
+/** Looks inside a model: its attention and logit lens over a text, as plain values (the model's half is {@link LanguageModel#inspect}). */
 public final class Inspector {
 
     /**
@@ -51,7 +51,7 @@ public final class Inspector {
      * @throws IllegalArgumentException for an empty text, with a sentence for the user
      * @throws java.util.concurrent.CancellationException when {@code cancel} says so
      */
-    public static Inspection inspect(Gpt2Model model, String text, InspectRequest request, BooleanSupplier cancel) {
+    public static Inspection inspect(LanguageModel model, String text, InspectRequest request, BooleanSupplier cancel) {
         if (text == null || text.isEmpty()) {
             throw new IllegalArgumentException("The text is empty: there is nothing to look inside.");
         }
@@ -71,7 +71,7 @@ public final class Inspector {
                 in.attention(), lens);
     }
 
-    private static LogitLens lens(Gpt2Model model, String text, List<TokenScore> tokens, Internals in) {
+    private static LogitLens lens(LanguageModel model, String text, List<TokenScore> tokens, Internals in) {
         int levels = in.lensRank().length;
         int n = tokens.size();
         Map<Integer, String> texts = new HashMap<>(); // one string per id, however often it comes up

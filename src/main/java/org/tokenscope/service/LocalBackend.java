@@ -8,19 +8,19 @@ import org.tokenscope.generate.GenerationListener;
 import org.tokenscope.generate.GenerationRequest;
 import org.tokenscope.generate.GenerationResult;
 import org.tokenscope.generate.Generator;
-import org.tokenscope.model.Gpt2Model;
+import org.tokenscope.model.LanguageModel;
 import org.tokenscope.model.InspectRequest;
 
 /** Our own GPT-2 on the local DJL engine. Owns (and closes) the model. */
 public final class LocalBackend implements Backend {
 
-    private final Gpt2Model model;
+    private final LanguageModel model;
 
-    public LocalBackend(Gpt2Model model) {
+    public LocalBackend(LanguageModel model) {
         this.model = model;
     }
 
-    public Gpt2Model model() {
+    public LanguageModel model() {
         return model;
     }
 
