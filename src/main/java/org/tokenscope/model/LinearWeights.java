@@ -44,6 +44,9 @@ sealed interface LinearWeights permits LinearWeights.F32, LinearWeights.Stored {
     /** Rows {@code ids} of W as float32 ([n, in], in {@code manager}): an embedding lookup. */
     NDArray rows(NDManager manager, long[] ids);
 
+    /** The same matrix (shared, not copied) with {@code bias} ([out] or null) added by {@link #apply}. */
+    LinearWeights withBias(NDArray bias);
+
     /**
      * The weights of {@code tensor} held as {@code format}, with an optional float32 {@code bias} ([out]).
      * For float32 the matrix is made in {@code manager} (F32 files straight from the mapped bytes
@@ -122,6 +125,11 @@ sealed interface LinearWeights permits LinearWeights.F32, LinearWeights.Stored {
         }
 
         @Override
+        public LinearWeights withBias(NDArray bias) {
+            return new F32(weightOutIn, bias);
+        }
+
+        @Override
         public NDArray rows(NDManager manager, long[] ids) {
             NDArray picked = weightOutIn.get(manager.create(ids)); // [n, in], a copy
             picked.attach(manager);
@@ -139,6 +147,10 @@ sealed interface LinearWeights permits LinearWeights.F32, LinearWeights.Stored {
             this.bias = bias;
             this.biasValues = bias == null ? null : bias.toFloatArray();
             this.scratch = scratch;
+        }
+
+        Scratch scratch() {
+            return scratch;
         }
 
         abstract void matvec(float[] x, float[] y);
@@ -218,6 +230,11 @@ sealed interface LinearWeights permits LinearWeights.F32, LinearWeights.Stored {
         }
 
         @Override
+        public LinearWeights withBias(NDArray bias) {
+            return new Bf16(matrix, bias, scratch());
+        }
+
+        @Override
         public WeightFormat format() {
             return WeightFormat.BF16;
         }
@@ -259,6 +276,11 @@ sealed interface LinearWeights permits LinearWeights.F32, LinearWeights.Stored {
         Q8(Q8Matrix matrix, NDArray bias, Scratch scratch) {
             super(bias, scratch);
             this.matrix = matrix;
+        }
+
+        @Override
+        public LinearWeights withBias(NDArray bias) {
+            return new Q8(matrix, bias, scratch());
         }
 
         Q8Matrix matrix() {

@@ -133,7 +133,7 @@ final class Weights {
         NDArray bias = a.get(name + ".bias");
         LinearWeights held = packed.layers.get(name + ".weight");
         if (held != null) {
-            return new Linear(null, storedInOut, bias, held);
+            return new Linear(null, storedInOut, bias, held.withBias(bias));
         }
         NDArray stored = a.get(name + ".weight");
         return new Linear(stored, storedInOut, bias, new LinearWeights.F32(storedInOut ? stored.transpose() : stored, bias));
