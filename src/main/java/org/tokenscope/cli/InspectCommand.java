@@ -63,6 +63,10 @@ public final class InspectCommand implements Callable<Integer> {
                     new InspectRequest(java.util.Set.of(layer), true, topK, false), () -> false);
             float[][] weights = weights(in.attention().get(layer), head);
             Map<String, Object> root = new LinkedHashMap<>();
+            Map<String, Object> about = new LinkedHashMap<>();
+            about.put("name", model.name());
+            about.put("weights", model.weightFormat().label());
+            root.put("model", about);
             List<Object> tokenList = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 Map<String, Object> t = new LinkedHashMap<>();

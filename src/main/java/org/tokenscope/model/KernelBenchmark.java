@@ -61,7 +61,7 @@ public final class KernelBenchmark {
                     float[] input = new float[positions * in];
                     for (int i = 0; i < input.length; i++) input[i] = (float) random.nextGaussian();
                     for (LinearWeights layer : layers) {
-                        results.add(time(in, out, layer.format().label(), "apply (engine copies in/out)", positions,
+                        results.add(time(in, out, layer.format().label(), "apply", positions,
                                 layer.bytes(), repeats, () -> {
                                     try (NDManager step = manager.newSubManager()) {
                                         NDArray x = step.create(input, new Shape(positions, in));
