@@ -44,6 +44,7 @@ import org.tokenscope.figure.StepsFigure;
 import org.tokenscope.figure.TokenPlotFigure;
 import org.tokenscope.figure.TokensFigure;
 import org.tokenscope.figure.TopKFigure;
+import org.tokenscope.model.WeightFormat;
 
 /** The window's nodes, bound to a {@link MainViewModel}. Holds no state of its own. */
 public final class MainView extends BorderPane {
@@ -133,6 +134,11 @@ public final class MainView extends BorderPane {
             tabs.getSelectionModel().select(tab);
         }
         try {
+            vm.weightsProperty().set(WeightFormat.parse(settings.get("model.weights", vm.weightsProperty().get().label())));
+        } catch (IllegalArgumentException e) {
+            // a name from another version: keep f32
+        }
+        try {
             vm.measureProperty().set(Measure.valueOf(settings.get("figure.measure", vm.measureProperty().get().name())));
             vm.paletteProperty().set(Palette.valueOf(settings.get("figure.palette", vm.paletteProperty().get().name())));
         } catch (IllegalArgumentException e) {
@@ -147,6 +153,7 @@ public final class MainView extends BorderPane {
         settings.put("layout.tab", tabs.getSelectionModel().getSelectedIndex());
         settings.put("figure.measure", vm.measureProperty().get().name());
         settings.put("figure.palette", vm.paletteProperty().get().name());
+        settings.put("model.weights", vm.weightsProperty().get().label());
     }
 
     private static double clamp(double divider) {
@@ -205,10 +212,17 @@ public final class MainView extends BorderPane {
         dark.setId("dark");
         dark.setTooltip(new Tooltip("Dark theme (figures keep their white paper)"));
         dark.selectedProperty().addListener((o, a, b) -> setStyle(b ? DARK : ""));
+        ChoiceBox<WeightFormat> weights = new ChoiceBox<>(FXCollections.observableArrayList(WeightFormat.values()));
+        weights.setId("weights");
+        weights.setValue(vm.weightsProperty().get());
+        vm.weightsProperty().addListener((o, a, b) -> weights.setValue(b));
+        weights.setOnAction(e -> vm.useWeights(weights.getValue()));
+        weights.setTooltip(new Tooltip("How local models hold their weights: f32; bf16 (half the memory); "
+                + "q8 (8-bit, a quarter of the memory, faster generation, log-probabilities within a few hundredths)"));
         Button analyse = new Button("Analyse");
         analyse.setOnAction(e -> vm.analyse());
         analyse.setTooltip(new Tooltip("Ctrl+Enter"));
-        return new ToolBar(new Label("A"), modelA, new Separator(), compare, modelB, new Separator(),
+        return new ToolBar(new Label("A"), modelA, new Separator(), compare, modelB, weights, new Separator(),
                 measure, palette, minMax, bounds, mono, difference, new Separator(), analyse, dark);
     }
 

@@ -33,6 +33,7 @@ import org.tokenscope.generate.GenerationListener;
 import org.tokenscope.generate.GenerationResult;
 import org.tokenscope.generate.Step;
 import org.tokenscope.model.LanguageModel;
+import org.tokenscope.model.WeightFormat;
 import org.tokenscope.service.Backend;
 import org.tokenscope.service.LocalBackend;
 import org.tokenscope.service.ModelSources;
@@ -92,6 +93,9 @@ public final class MainViewModel {
     private final ReadOnlyBooleanWrapper busy = new ReadOnlyBooleanWrapper(false);
     private final ReadOnlyDoubleWrapper progress = new ReadOnlyDoubleWrapper(0);
     private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper("Starting…");
+    /** How local models hold their weights (f32, bf16, q8): used by every load; changing it reloads them. */
+    private final javafx.beans.property.ObjectProperty<WeightFormat> weights =
+            new javafx.beans.property.SimpleObjectProperty<>(WeightFormat.F32);
     private final ReadOnlyStringWrapper error = new ReadOnlyStringWrapper("");
 
     private final StringProperty prompt = new SimpleStringProperty("The meaning of life is");
@@ -166,6 +170,24 @@ public final class MainViewModel {
 
     public ReadOnlyDoubleProperty progressProperty() {
         return progress.getReadOnlyProperty();
+    }
+
+    public javafx.beans.property.ObjectProperty<WeightFormat> weightsProperty() {
+        return weights;
+    }
+
+    /** Holds local models' weights as {@code format} from now on, reloading the local models loaded. */
+    public void useWeights(WeightFormat format) {
+        if (format == null || format == weights.get()) {
+            return;
+        }
+        weights.set(format);
+        for (ModelSlot slot : java.util.List.of(slotA(), slotB())) {
+            String spec = slot.spec();
+            if (spec != null && !org.tokenscope.remote.RemoteSpec.isRemote(spec.trim())) {
+                loadModel(slot, spec, false, null);
+            }
+        }
     }
 
     public ReadOnlyStringProperty statusProperty() {
@@ -246,6 +268,7 @@ public final class MainViewModel {
         slot.loading(null, spec);
         begin("Loading " + spec + "…");
         org.tokenscope.remote.KeySource keySource = keySourceFor(spec); // read here, on the FX thread
+        WeightFormat format = weights.get();
         TaskRunner.Handle handle = runner.submit((p, cancelled) -> {
             if (org.tokenscope.remote.RemoteSpec.isRemote(spec.trim())) {
                 // a remote OpenAI-compatible server; its key from the saved connection's source
@@ -271,7 +294,9 @@ public final class MainViewModel {
                     },
                     cancelled);
             p.update(-1, "Loading " + where.name() + "…");
-            Backend backend = new LocalBackend(LanguageModel.load(where.folder(), where.name()));
+            Backend backend = new LocalBackend(LanguageModel.load(where.folder(), where.name(), format,
+                    (done, total) -> p.update((double) done / total, "Loading " + where.name()
+                            + (format == WeightFormat.F32 ? "" : " as " + format.label()) + "…")));
             return new Object[] {backend, where};
         }, this::showProgress, result -> {
             Backend backend = (Backend) result[0];

@@ -19,6 +19,8 @@ public final class ModelSlot {
     private final ReadOnlyBooleanWrapper loading = new ReadOnlyBooleanWrapper(false);
     private Backend backend;
     private TaskRunner.Handle load;
+    private String spec;        // what the loaded backend was opened from
+    private String pendingSpec; // what the running load opens
 
     ModelSlot(String label) {
         this.label = label;
@@ -48,12 +50,18 @@ public final class ModelSlot {
         return backend;
     }
 
+    /** What the loaded model was opened from (a folder, Hub id or server), or null when none is loaded. */
+    String spec() {
+        return spec;
+    }
+
     TaskRunner.Handle load() {
         return load;
     }
 
     void loading(TaskRunner.Handle handle, String what) {
         load = handle;
+        pendingSpec = what;
         loading.set(true);
         state.set("loading " + what + "…");
     }
@@ -69,13 +77,15 @@ public final class ModelSlot {
     Backend loaded(Backend fresh, String displayName) {
         Backend old = backend;
         backend = fresh;
+        spec = pendingSpec;
         load = null;
         loading.set(false);
         ready.set(true);
         name.set(displayName);
         state.set(fresh.summary().layers() == 0 ? displayName + " · remote server"
                 : displayName + " · " + fresh.summary().layers() + " layers · "
-                + String.format("%,d", fresh.summary().parameters()) + " parameters · CPU");
+                + String.format("%,d", fresh.summary().parameters()) + " parameters · "
+                + fresh.summary().weights() + " weights · CPU");
         return old;
     }
 
