@@ -85,19 +85,15 @@ public final class TensorRows implements RowSource {
             System.arraycopy(transposed, r * in, dst, 0, in);
             return;
         }
-        int base = data.position();
+        int at = Math.multiplyExact(r, in); // element index of the row's first value
         switch (dtype) {
-            case F32 -> {
-                long at = base + 4L * r * in;
-                for (int c = 0; c < in; c++) dst[c] = data.getFloat(Math.toIntExact(at + 4L * c));
-            }
-            case F16 -> {
-                long at = base + 2L * r * in;
-                for (int c = 0; c < in; c++) dst[c] = Float.float16ToFloat(data.getShort(Math.toIntExact(at + 2L * c)));
-            }
-            case BF16 -> {
-                long at = base + 2L * r * in;
-                for (int c = 0; c < in; c++) dst[c] = Bf16Matrix.toFloat(data.getShort(Math.toIntExact(at + 2L * c)));
+            case F32 -> data.asFloatBuffer().get(at, dst, 0, in);
+            case F16, BF16 -> {
+                short[] bits = new short[in];
+                data.asShortBuffer().get(at, bits, 0, in);
+                for (int c = 0; c < in; c++) {
+                    dst[c] = dtype == DType.F16 ? Float.float16ToFloat(bits[c]) : Bf16Matrix.toFloat(bits[c]);
+                }
             }
             default -> throw new IllegalStateException(dtype.toString());
         }
