@@ -57,17 +57,24 @@ public final class KernelBenchmark {
                 float[] y = new float[out];
                 results.add(time(in, out, "q8", "java kernel", 1, q8.bytes(), repeats, () -> q8.matvec(xs, y)));
                 results.add(time(in, out, "bf16", "java kernel", 1, bf16.bytes(), repeats, () -> bf16.matvec(xs, y)));
-                for (int positions : new int[] {1, batch}) {
+                for (int positions : new int[] {1, 4, 16, batch}) {
                     float[] input = new float[positions * in];
                     for (int i = 0; i < input.length; i++) input[i] = (float) random.nextGaussian();
                     for (LinearWeights layer : layers) {
-                        results.add(time(in, out, layer.format().label(), "apply", positions,
-                                layer.bytes(), repeats, () -> {
-                                    try (NDManager step = manager.newSubManager()) {
-                                        NDArray x = step.create(input, new Shape(positions, in));
-                                        layer.apply(x).toFloatArray();
-                                    }
-                                }));
+                        String format = layer.format().label();
+                        if (layer instanceof LinearWeights.Stored stored) { // both paths, to place the crossover
+                            if (positions <= 64) {
+                                results.add(time(in, out, format, "java", positions, layer.bytes(), repeats,
+                                        () -> call(manager, input, positions, in, x -> stored.applyRows(x, positions))));
+                            }
+                            if (positions > 1) {
+                                results.add(time(in, out, format, "widen+gemm", positions, layer.bytes(), repeats,
+                                        () -> call(manager, input, positions, in, stored::applyWidened)));
+                            }
+                        } else {
+                            results.add(time(in, out, format, "engine", positions, layer.bytes(), repeats,
+                                    () -> call(manager, input, positions, in, layer::apply)));
+                        }
                     }
                 }
                 weight.close();
@@ -75,6 +82,14 @@ public final class KernelBenchmark {
             }
         }
         return results;
+    }
+
+    /** One call as the forward pass makes it: the input into the engine, the layer, the output back out. */
+    private static void call(NDManager manager, float[] input, int positions, int in,
+                             java.util.function.Function<NDArray, NDArray> layer) {
+        try (NDManager step = manager.newSubManager()) {
+            layer.apply(step.create(input, new Shape(positions, in))).toFloatArray();
+        }
     }
 
     private static Result time(int in, int out, String weights, String path, int positions, long bytes, int repeats,

@@ -26,8 +26,11 @@ import org.tokenscope.model.quant.TensorRows;
  */
 sealed interface LinearWeights permits LinearWeights.F32, LinearWeights.Stored {
 
-    /** Positions up to which the Java kernel multiplies row by row rather than widening for a GEMM. */
-    int MATVEC_ROWS = 2;
+    /**
+     * Positions up to which the Java kernel multiplies (each weight row read once for all of them)
+     * rather than widening the matrix for the engine's GEMM; {@code bench --kernels} measures both.
+     */
+    int JAVA_POSITIONS = Integer.getInteger("tokenscope.javaPositions", 4);
 
     WeightFormat format();
 
@@ -155,6 +158,8 @@ sealed interface LinearWeights permits LinearWeights.F32, LinearWeights.Stored {
 
         abstract void matvec(float[] x, float[] y);
 
+        abstract void matmul(float[] x, int t, float[] y);
+
         abstract void widenRows(int from, int to, FloatBuffer dst);
 
         abstract void widenRow(int r, float[] dst, int offset);
@@ -162,28 +167,28 @@ sealed interface LinearWeights permits LinearWeights.F32, LinearWeights.Stored {
         @Override
         public NDArray apply(NDArray x) { // [T, in] -> [T, out]
             int t = Math.toIntExact(x.getShape().get(0));
-            return t <= MATVEC_ROWS ? applyRows(x, t) : applyWidened(x);
+            return t <= JAVA_POSITIONS ? applyRows(x, t) : applyWidened(x);
         }
 
-        /** Each position through the Java kernel: W read once per position. */
-        private NDArray applyRows(NDArray x, int t) {
+        /** The positions through the Java kernel: each row of W read once for all of them. */
+        NDArray applyRows(NDArray x, int t) {
             float[] in = x.toFloatArray();                                   // [T·in]
             float[] y = new float[t * out()];                                // [T·out]
-            float[] row = new float[in()];
-            float[] part = new float[out()];
-            for (int p = 0; p < t; p++) {
-                System.arraycopy(in, p * in(), row, 0, in());
-                matvec(row, part);
-                if (biasValues != null) {
-                    for (int o = 0; o < part.length; o++) part[o] += biasValues[o];
+            if (t == 1) {
+                matvec(in, y);
+            } else {
+                matmul(in, t, y);
+            }
+            if (biasValues != null) {
+                for (int p = 0; p < t; p++) {
+                    for (int o = 0; o < biasValues.length; o++) y[p * biasValues.length + o] += biasValues[o];
                 }
-                System.arraycopy(part, 0, y, p * out(), out());
             }
             return x.getManager().create(y, new Shape(t, out()));            // [T, out]
         }
 
         /** W widened a block of rows at a time into the scratch buffer, each block one engine GEMM. */
-        private NDArray applyWidened(NDArray x) {
+        NDArray applyWidened(NDArray x) {
             int block = Math.max(1, Math.min(out(), scratch.floats() / in()));
             NDManager m = x.getManager();
             if (block >= out()) {
@@ -260,6 +265,11 @@ sealed interface LinearWeights permits LinearWeights.F32, LinearWeights.Stored {
         }
 
         @Override
+        void matmul(float[] x, int t, float[] y) {
+            matrix.matmul(x, t, y);
+        }
+
+        @Override
         void widenRows(int from, int to, FloatBuffer dst) {
             matrix.dequantizeRows(from, to, dst);
         }
@@ -310,6 +320,11 @@ sealed interface LinearWeights permits LinearWeights.F32, LinearWeights.Stored {
         @Override
         void matvec(float[] x, float[] y) {
             matrix.matvec(x, y);
+        }
+
+        @Override
+        void matmul(float[] x, int t, float[] y) {
+            matrix.matmul(x, t, y);
         }
 
         @Override

@@ -104,6 +104,30 @@ public final class Bf16Matrix {
         });
     }
 
+    /**
+     * Y = X·Wᵀ for a few positions: X [t, cols] -> Y [t, rows], both row-major. Each row of W is
+     * read from memory once and multiplied by every position while it sits in the L1 cache, where
+     * {@link #matvec} per position would stream the whole matrix t times.
+     */
+    public void matmul(float[] x, int t, float[] y) {
+        if (x.length != t * cols || y.length != t * rows) {
+            throw new IllegalArgumentException("matmul of [" + rows + ", " + cols + "] with " + x.length
+                    + " inputs into " + y.length + " outputs for " + t + " positions");
+        }
+        float[][] positions = new float[t][];
+        for (int p = 0; p < t; p++) {
+            positions[p] = java.util.Arrays.copyOfRange(x, p * cols, (p + 1) * cols);
+        }
+        Rows.split(rows, cols, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                for (int p = 0; p < t; p++) {
+                    float[] xp = positions[p];
+                    y[p * rows + r] = kernels.dotBf16(values, r * cols, xp, cols);
+                }
+            }
+        });
+    }
+
     /** y = W·x: [rows, cols] × [cols] -> [rows]. */
     public void matvec(float[] x, float[] y) {
         if (x.length != cols || y.length != rows) {
