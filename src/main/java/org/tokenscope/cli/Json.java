@@ -27,6 +27,7 @@ final class Json {
         model.put("context", run.model().context());
         model.put("weights", run.model().weights());
         m.put("model", model);
+        m.put("bos", run.bos());
         List<Object> tokens = new ArrayList<>();
         for (TokenScore t : run.tokens()) {
             tokens.add(token(t));

@@ -89,12 +89,10 @@ public final class TextScorer {
                                           BooleanSupplier cancel, Progress progress) {
         String text = tokens.text();
         int n = tokens.size();
-        boolean bos = options.bos();
-        int eot = model.endOfTextId();
-        if (bos && eot < 0) {
-            throw new IllegalArgumentException("Model " + model.name()
-                    + " has no <|endoftext|> token to start with; score with --no-bos.");
-        }
+        // the start token is the model's (GPT-2's <|endoftext|>, the BOS its tokenizer adds by itself);
+        // a model without one leaves the first token unscored, as --no-bos does
+        int start = model.startTokenId();
+        boolean bos = options.bos() && start >= 0;
         WindowPlan plan = options.stride() > 0
                 ? Windows.plan(n, bos, model.contextLength(), Math.min(options.stride(), model.contextLength()))
                 : Windows.plan(n, bos, model.contextLength());
@@ -105,7 +103,7 @@ public final class TextScorer {
             int[] input = new int[window.length()];
             int offset = 0;
             if (window.bos()) {
-                input[offset++] = eot;
+                input[offset++] = start;
             }
             for (int t = window.start(); t < window.end(); t++) {
                 input[offset++] = tokens.ids()[t];

@@ -161,6 +161,35 @@ class DecoderFamiliesTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void checkpointsThatDisagreeWithTheirConfigAreOneSentence() throws Exception {
+        Spec spec = Spec.llama(1, 4, 2, 32, 64, VOCAB);
+        TinyDecoder stored = TinyDecoder.random(1, spec);
+        stored.write(dir, DType.F32, 1);
+        ByteTokenizerJson.write(dir);
+        com.fasterxml.jackson.databind.node.ObjectNode config = stored.config(DType.F32);
+        config.put("num_key_value_heads", 4); // the file's k_proj has 2 heads' rows
+        java.nio.file.Files.writeString(dir.resolve("config.json"), config.toString());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> LanguageModel.load(dir, "x"))
+                .isInstanceOf(ModelFormatException.class)
+                .hasMessageContaining("tensor 'model.layers.0.self_attn.k_proj.weight' has shape [16, 32] but config.json implies [32, 32]")
+                .satisfies(e -> assertThat(e.getMessage().lines().count()).isEqualTo(1));
+        config.put("num_key_value_heads", 2);
+        config.put("tie_word_embeddings", false); // and no lm_head.weight in the file
+        java.nio.file.Files.writeString(dir.resolve("config.json"), config.toString());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> LanguageModel.load(dir, "x"))
+                .isInstanceOf(ModelFormatException.class).hasMessageContaining("lack tensor 'lm_head.weight'");
+        config.put("tie_word_embeddings", true);
+        config.put("num_hidden_layers", 2);
+        java.nio.file.Files.writeString(dir.resolve("config.json"), config.toString());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> LanguageModel.load(dir, "x"))
+                .isInstanceOf(ModelFormatException.class)
+                .hasMessageStartingWith("The model's weights lack tensor 'model.layers.1.");
+        java.nio.file.Files.delete(dir.resolve("tokenizer.json"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> LanguageModel.load(dir, "x"))
+                .isInstanceOf(ModelFormatException.class).hasMessageEndingWith("has no tokenizer.json.");
+    }
+
     static void assertClose(float[] got, double[] want, String where) {
         double[] g = TinyGpt2.logSoftmax(Arrays.stream(toDouble(got)).toArray());
         double[] w = TinyGpt2.logSoftmax(want);
