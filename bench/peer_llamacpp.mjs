@@ -37,6 +37,7 @@ function randomIds(seed, n, vocab) { // a fixed-seed LCG: the same ids on every 
     }
     return ids;
 }
+const cpuSeconds = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; }; // every thread of the process
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const n = s.length; return n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2; };
 const round = (x) => Math.round(x * 1e4) / 1e4;
 
@@ -73,22 +74,25 @@ if (args.logprobs) {
 const root = {model: args.model, load_s: round(loadS), threads};
 {
     const ids = randomIds(8, tokens, vocab);
-    const times = [];
+    const times = [], cpu = [];
     for (let run = -1; run < repeat; run++) {
         await sequence.clearHistory();
+        const cpuStart = cpuSeconds();
         const start = performance.now();
         await logprobs(ids);
         const s = (performance.now() - start) / 1e3;
         log(`scoring ${tokens} tokens, ${run < 0 ? "warm-up" : "run " + (run + 1)}: ${s.toFixed(3)} s`);
-        if (run >= 0) times.push(s);
+        if (run >= 0) { times.push(s); cpu.push(cpuSeconds() - cpuStart); }
     }
-    root.score = {tokens, median_s: round(median(times)), min_s: round(Math.min(...times)), tokens_per_s: round(tokens / median(times)), all_logits: true};
+    root.score = {tokens, median_s: round(median(times)), min_s: round(Math.min(...times)), tokens_per_s: round(tokens / median(times)),
+        cpu_s: round(median(cpu)), all_logits: true};
 }
 if (newTokens > 0) {
     const prompt = randomIds(9, 16, vocab);
-    const times = [], firsts = [];
+    const times = [], firsts = [], cpu = [];
     for (let run = -1; run < repeat; run++) {
         await sequence.clearHistory();
+        const cpuStart = cpuSeconds();
         const start = performance.now();
         let first = 0, made = 0;
         for await (const token of sequence.evaluate(prompt, {temperature: 0})) {
@@ -97,10 +101,10 @@ if (newTokens > 0) {
         }
         const s = (performance.now() - start) / 1e3;
         log(`generating ${made} tokens, ${run < 0 ? "warm-up" : "run " + (run + 1)}: ${s.toFixed(3)} s, first ${first.toFixed(1)} ms`);
-        if (run >= 0) { times.push(s); firsts.push(first); }
+        if (run >= 0) { times.push(s); firsts.push(first); cpu.push(cpuSeconds() - cpuStart); }
     }
     root.generate = {new_tokens: newTokens, prompt_tokens: 16, median_s: round(median(times)), tokens_per_s: round(newTokens / median(times)),
-        first_token_ms: round(median(firsts)), decode_tokens_per_s: round((newTokens - 1) / (median(times) - median(firsts) / 1e3))};
+        first_token_ms: round(median(firsts)), cpu_s: round(median(cpu)), decode_tokens_per_s: round((newTokens - 1) / (median(times) - median(firsts) / 1e3))};
 }
 root.peak_rss_bytes = (() => { try { return Number(/VmHWM:\s+(\d+)/.exec(fs.readFileSync("/proc/self/status", "utf8"))[1]) * 1024; } catch { return -1; } })();
 console.log(JSON.stringify(root, null, 2));
