@@ -30,7 +30,7 @@ sealed interface LinearWeights permits LinearWeights.F32, LinearWeights.Stored {
      * Positions up to which the Java kernel multiplies (each weight row read once for all of them)
      * rather than widening the matrix for the engine's GEMM; {@code bench --kernels} measures both.
      */
-    int JAVA_POSITIONS = Integer.getInteger("tokenscope.javaPositions", 4);
+    int JAVA_POSITIONS = Integer.getInteger("tokenscope.javaPositions", 16);
 
     WeightFormat format();
 

@@ -23,6 +23,9 @@ interface Kernels {
      */
     float dotQ8(byte[] quants, int qOffset, float[] scales, int sOffset, float[] x, int n);
 
+    /** One Q8_0 row of {@code n} values widened to float32 (scale·q) into {@code dst[dstOffset]}. */
+    void widenQ8(byte[] quants, int qOffset, float[] scales, int sOffset, float[] dst, int dstOffset, int n);
+
     /** Σ_c x[c]·w[c] over one row of {@code n} bfloat16 values from {@code values[offset]}. */
     float dotBf16(short[] values, int offset, float[] x, int n);
 

@@ -117,11 +117,7 @@ public final class Q8Matrix {
 
     /** Row {@code r} widened to float32 (d·q) into {@code dst} from {@code offset}. */
     public void dequantizeRow(int r, float[] dst, int offset) {
-        int q = r * cols;
-        int s = r * blocksPerRow;
-        for (int c = 0; c < cols; c++) {
-            dst[offset + c] = scales[s + c / BLOCK] * quants[q + c];
-        }
+        kernels.widenQ8(quants, r * cols, scales, r * blocksPerRow, dst, offset, cols);
     }
 
     /**

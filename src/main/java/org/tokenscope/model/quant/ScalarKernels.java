@@ -23,6 +23,13 @@ final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void widenQ8(byte[] quants, int qOffset, float[] scales, int sOffset, float[] dst, int dstOffset, int n) {
+        for (int c = 0; c < n; c++) {
+            dst[dstOffset + c] = scales[sOffset + c / Q8Matrix.BLOCK] * quants[qOffset + c];
+        }
+    }
+
+    @Override
     public float dotBf16(short[] values, int offset, float[] x, int n) {
         float sum = 0;
         for (int c = 0; c < n; c++) {

@@ -65,6 +65,22 @@ final class VectorKernels implements Kernels {
     }
 
     @Override
+    public void widenQ8(byte[] quants, int qOffset, float[] scales, int sOffset, float[] dst, int dstOffset, int n) {
+        int full = n / Q8Matrix.BLOCK * Q8Matrix.BLOCK;
+        int s = sOffset;
+        for (int c = 0; c < full; c += Q8Matrix.BLOCK, s++) {
+            FloatVector scale = FloatVector.broadcast(F, scales[s]);
+            for (int i = 0; i < Q8Matrix.BLOCK; i += L) {
+                ((FloatVector) ByteVector.fromArray(B, quants, qOffset + c + i).castShape(F, 0)).mul(scale)
+                        .intoArray(dst, dstOffset + c + i);
+            }
+        }
+        for (int c = full; c < n; c++) {
+            dst[dstOffset + c] = scales[s] * quants[qOffset + c];
+        }
+    }
+
+    @Override
     public float dotBf16(short[] values, int offset, float[] x, int n) {
         int full = n / L * L;
         FloatVector acc0 = FloatVector.zero(F);
