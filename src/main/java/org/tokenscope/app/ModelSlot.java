@@ -4,7 +4,10 @@ import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
-import org.tokenscope.service.Backend;
+import org.tokenscope.backend.Backend;
+import org.tokenscope.service.ModelRequest;
+import org.tokenscope.service.Models;
+import org.tokenscope.service.UserMessages;
 
 /**
  * One of the two model places (A "small", B "large"). The backend itself is touched only on the
@@ -17,10 +20,10 @@ public final class ModelSlot {
     private final ReadOnlyStringWrapper state = new ReadOnlyStringWrapper("no model");
     private final ReadOnlyBooleanWrapper ready = new ReadOnlyBooleanWrapper(false);
     private final ReadOnlyBooleanWrapper loading = new ReadOnlyBooleanWrapper(false);
+    private ModelRequest request; // what the loaded backend was opened from
+    private ModelRequest pending; // what the running load opens
     private Backend backend;
     private TaskRunner.Handle load;
-    private String spec;        // what the loaded backend was opened from
-    private String pendingSpec; // what the running load opens
 
     ModelSlot(String label) {
         this.label = label;
@@ -46,22 +49,59 @@ public final class ModelSlot {
         return loading.getReadOnlyProperty();
     }
 
+    /**
+     * Opens {@code request}'s model (see {@link Models#open}) on {@code runner}'s thread, cancelling a load under
+     * way, and installs it; the model it replaces is closed on that thread. A failure keeps the old model and
+     * says why; {@code then} runs after a success.
+     */
+    TaskRunner.Handle open(ModelRequest request, TaskRunner runner, TaskStatus status, Runnable then) {
+        if (load != null) {
+            load.cancel();
+        }
+        loading(request.spec());
+        pending = request;
+        status.begin("Loading " + request.spec() + "…");
+        TaskRunner.Handle handle = runner.submit((p, cancelled) -> Models.open(request, p::update, cancelled),
+                status::update, opened -> {
+                    Backend old = loaded(opened.backend(), opened.name());
+                    if (old != null) {
+                        runner.execute(old::close);
+                    }
+                    status.done(opened.note() != null ? opened.note() : "Model " + label + ": " + opened.name() + " ready.");
+                    then.run();
+                }, e -> {
+                    failed(UserMessages.sentence(e));
+                    status.fail("Model " + label + " (" + request.spec() + "): " + UserMessages.sentence(e)
+                            + (request.byDefault() ? " Choose \"" + MainViewModel.OPEN_FOLDER + "\" in the " + label
+                            + " list to open a model folder." : ""));
+                });
+        started(handle);
+        return handle;
+    }
+
+    /** Stops a load under way; the slot keeps its model. */
+    void cancelLoading() {
+        if (load != null) {
+            load.cancel();
+            failed("Loading cancelled.");
+        }
+    }
+
     Backend backend() {
         return backend;
     }
 
-    /** What the loaded model was opened from (a folder, Hub id or server), or null when none is loaded. */
-    String spec() {
-        return spec;
+    /** What the loaded model was opened from, or null when none is loaded. */
+    ModelRequest request() {
+        return request;
     }
 
     TaskRunner.Handle load() {
         return load;
     }
 
-    void loading(TaskRunner.Handle handle, String what) {
-        load = handle;
-        pendingSpec = what;
+    void loading(String what) {
+        load = null;
         loading.set(true);
         state.set("loading " + what + "…");
     }
@@ -77,15 +117,16 @@ public final class ModelSlot {
     Backend loaded(Backend fresh, String displayName) {
         Backend old = backend;
         backend = fresh;
-        spec = pendingSpec;
+        request = pending;
         load = null;
         loading.set(false);
         ready.set(true);
         name.set(displayName);
-        state.set(fresh.summary().layers() == 0 ? displayName + " · remote server"
+        String where = fresh.capabilities().where();
+        state.set(fresh.summary().layers() == 0 ? displayName + " · " + where
                 : displayName + " · " + fresh.summary().layers() + " layers · "
                 + String.format("%,d", fresh.summary().parameters()) + " parameters · "
-                + fresh.summary().weights() + " weights · CPU");
+                + fresh.summary().weights() + " weights · " + where);
         return old;
     }
 

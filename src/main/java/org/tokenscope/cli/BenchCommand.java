@@ -22,10 +22,9 @@ import org.tokenscope.generate.Generator;
 import org.tokenscope.generate.Greedy;
 import org.tokenscope.generate.LogitsSession;
 import org.tokenscope.generate.Step;
+import org.tokenscope.backend.ScoreOptions;
 import org.tokenscope.model.KernelBenchmark;
-import org.tokenscope.model.LanguageModel;
-import org.tokenscope.service.ScoreOptions;
-import org.tokenscope.service.TextScorer;
+import org.tokenscope.service.LocalBackend;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -79,8 +78,8 @@ public final class BenchCommand implements Callable<Integer> {
     boolean json;
 
     @Option(names = "--kernels", description = "Instead: time one linear layer in every weight format (f32, bf16, q8) "
-            + "for gpt2's and Llama-3.2-1B's matrix shapes, one position and --tokens positions, through the path "
-            + "the forward pass takes (no model needed).")
+            + "for gpt2's and Llama-3.2-1B's matrix shapes at 1, 4, 16 and --tokens positions, through each path "
+            + "the forward pass can take (no model needed).")
     boolean kernels;
 
     @Override
@@ -91,17 +90,17 @@ public final class BenchCommand implements Callable<Integer> {
         int uncached = uncachedNewTokens == null ? newTokens : uncachedNewTokens;
         if (uncached < 0) throw new IllegalArgumentException("--uncached-new-tokens cannot be negative.");
         PrintWriter err = spec.commandLine().getErr();
-
         if (kernels) {
             return kernels(spec.commandLine().getOut());
         }
+
         long started = System.nanoTime();
         Map<String, Object> root = new LinkedHashMap<>();
-        try (LanguageModel model = models.open(models.model())) {
+        try (LocalBackend model = models.openLocal(models.model())) {
             double loadSeconds = seconds(System.nanoTime() - started);
-            err.printf(Locale.ROOT, "bench: loaded %s in %.2f s%n", model.name(), loadSeconds);
-            root.put("model", model.name());
-            root.put("weights", model.weightFormat().label());
+            err.printf(Locale.ROOT, "bench: loaded %s in %.2f s%n", model.summary().name(), loadSeconds);
+            root.put("model", model.summary().name());
+            root.put("weights", model.summary().weights());
             root.put("weight_bytes", model.weightBytes());
             root.put("kernel", KernelBenchmark.kernel());
             root.put("load_s", round(loadSeconds));
@@ -114,10 +113,10 @@ public final class BenchCommand implements Callable<Integer> {
                 root.put("generate_uncached", generate(model, uncached, true, err));
             }
             root.put("peak_rss_bytes", statusBytes("VmHWM:"));
-            root.put("parameters", model.parameterCount());
-            root.put("layers", model.config().layers());
-            root.put("width", model.config().width());
-            root.put("context", model.contextLength());
+            root.put("parameters", model.summary().parameters());
+            root.put("layers", model.summary().layers());
+            root.put("width", model.width());
+            root.put("context", model.summary().context());
             root.put("cores", Runtime.getRuntime().availableProcessors());
             root.put("java", Runtime.version().toString());
             root.put("seed", seed);
@@ -151,7 +150,7 @@ public final class BenchCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "kernel: %s; %d cores; median of %d; ms per call (CPU ms of the whole process)%n",
                     KernelBenchmark.kernel(), Runtime.getRuntime().availableProcessors(), repeat);
             for (KernelBenchmark.Result r : results) {
-                out.printf(Locale.ROOT, "%5d -> %6d  %-4s %-12s T=%-5d %9.3f ms (%8.3f cpu)%s%n", r.in(), r.out(),
+                out.printf(Locale.ROOT, "%5d -> %6d  %-4s %-10s T=%-5d %9.3f ms (%8.3f cpu)%s%n", r.in(), r.out(),
                         r.weights(), r.path(), r.positions(), r.medianMs(), r.cpuMs(),
                         Double.isNaN(r.weightGBperS()) ? "" : String.format(Locale.ROOT, "  %5.1f GB/s of weights", r.weightGBperS()));
             }
@@ -162,8 +161,8 @@ public final class BenchCommand implements Callable<Integer> {
 
     // ---- scoring ----------------------------------------------------------------------------
 
-    private Map<String, Object> score(LanguageModel model, PrintWriter err) {
-        int[] ids = randomIds(seed, tokens, model.vocabSize());
+    private Map<String, Object> score(LocalBackend model, PrintWriter err) {
+        int[] ids = randomIds(seed, tokens, model.decoder().vocabSize());
         ScoreOptions options = new ScoreOptions(bos, topK, 0);
         double[] times = new double[repeat];
         double[] cpu = new double[repeat];
@@ -174,7 +173,7 @@ public final class BenchCommand implements Callable<Integer> {
             String label = run < 0 ? "warm-up" : "run " + (run + 1) + "/" + repeat;
             double cpuStart = cpuSeconds();
             long start = System.nanoTime();
-            ScoredText result = TextScorer.scoreIds(model, ids, options, () -> false, (done, total) ->
+            ScoredText result = model.scoreIds(ids, options, () -> false, (done, total) ->
                     err.printf(Locale.ROOT, "bench: scoring %d tokens, %s: window %d/%d%n", tokens, label, done, total));
             double s = seconds(System.nanoTime() - start);
             if (run < 0) {
@@ -204,11 +203,11 @@ public final class BenchCommand implements Callable<Integer> {
 
     // ---- generation -------------------------------------------------------------------------
 
-    private Map<String, Object> generate(LanguageModel model, int count, boolean withoutCache, PrintWriter err) {
-        int[] prompt = randomIds(seed + 1, PROMPT_TOKENS, model.vocabSize());
-        if (PROMPT_TOKENS + count > model.contextLength()) {
+    private Map<String, Object> generate(LocalBackend model, int count, boolean withoutCache, PrintWriter err) {
+        int[] prompt = randomIds(seed + 1, PROMPT_TOKENS, model.decoder().vocabSize());
+        if (PROMPT_TOKENS + count > model.summary().context()) {
             throw new IllegalArgumentException("A 16-token prompt plus " + count + " new tokens exceed the model's context of "
-                    + model.contextLength() + ".");
+                    + model.summary().context() + ".");
         }
         Benchmarked timed = new Benchmarked(model, !withoutCache);
         GenerationRequest request = GenerationRequest.builder().setPrompt(prompt).setMaxNewTokens(count)
@@ -280,14 +279,14 @@ public final class BenchCommand implements Callable<Integer> {
      * the model's own session, timing each {@code append} (the forward pass and the logits' copy to
      * Java). Uncached: every step runs the whole sequence again in a fresh session.
      */
-    private record Benchmarked(LanguageModel model, boolean cached, long[] forwardNanos) implements DecoderModel {
-        Benchmarked(LanguageModel model, boolean cached) {
+    private record Benchmarked(LocalBackend model, boolean cached, long[] forwardNanos) implements DecoderModel {
+        Benchmarked(LocalBackend model, boolean cached) {
             this(model, cached, new long[1]);
         }
 
         @Override
         public LogitsSession newSession() {
-            LogitsSession session = cached ? model.newSession() : null;
+            LogitsSession session = cached ? model.decoder().newSession() : null;
             return new LogitsSession() {
                 private int[] ids = new int[0];
 
@@ -301,7 +300,7 @@ public final class BenchCommand implements Callable<Integer> {
                     if (cached) {
                         logits = session.append(more);
                     } else {
-                        try (LogitsSession fresh = model.newSession()) {
+                        try (LogitsSession fresh = model.decoder().newSession()) {
                             logits = fresh.append(all);
                         }
                     }
@@ -328,12 +327,12 @@ public final class BenchCommand implements Callable<Integer> {
 
         @Override
         public int contextLength() {
-            return model.contextLength();
+            return model.summary().context();
         }
 
         @Override
         public int vocabSize() {
-            return model.vocabSize();
+            return model.decoder().vocabSize();
         }
 
         @Override
@@ -343,7 +342,7 @@ public final class BenchCommand implements Callable<Integer> {
 
         @Override
         public byte[] tokenBytes(int id) {
-            return model.tokenBytes(id);
+            return model.decoder().tokenBytes(id);
         }
     }
 

@@ -1,13 +1,16 @@
 package org.tokenscope.cli;
 
-import org.tokenscope.model.LanguageModel;
+import java.io.IOException;
+import java.io.PrintWriter;
 import org.tokenscope.model.WeightFormat;
-import org.tokenscope.remote.ApiKey;
-import org.tokenscope.remote.RemoteBackend;
+import org.tokenscope.remote.KeySource;
 import org.tokenscope.remote.RemoteSpec;
-import org.tokenscope.service.Backend;
 import org.tokenscope.service.LocalBackend;
+import org.tokenscope.service.ModelRequest;
 import org.tokenscope.service.ModelSources;
+import org.tokenscope.service.Models;
+import org.tokenscope.service.OpenedModel;
+import org.tokenscope.service.Progress;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
@@ -35,8 +38,7 @@ public final class ModelOptions {
 
     @Option(names = "--weights", paramLabel = "W", defaultValue = "f32", converter = WeightsConverter.class,
             description = "How a local model holds its weight matrices: f32, bf16 (half the memory) or q8 "
-                    + "(8-bit, ggml's Q8_0: a quarter of the memory, faster generation); quantized at load "
-                    + "(default ${DEFAULT-VALUE}).")
+                    + "(8-bit, ggml's Q8_0: a quarter of the memory); quantized at load (default ${DEFAULT-VALUE}).")
     WeightFormat weights = WeightFormat.F32;
 
     static final class WeightsConverter implements CommandLine.ITypeConverter<WeightFormat> {
@@ -50,64 +52,62 @@ public final class ModelOptions {
             description = "Remote models: the environment variable that holds the server's API key (sent as a bearer token, never printed).")
     String apiKeyEnv;
 
-    /** Finds (downloading if needed and allowed) and loads a local GPT-2. */
-    LanguageModel open(String spec) throws Exception {
-        if (RemoteSpec.isRemote(spec)) {
-            throw new IllegalArgumentException("A remote model (" + RemoteSpec.parse(spec).baseUri()
-                    + ") does not expose its internals (attention, logit lens); use a local model folder or Hub id.");
+
+    /**
+     * Opens {@code spec} (see {@link Models#open}): downloading with a progress bar on stderr unless
+     * {@code --offline}; only the default model has a bundled stand-in, and a note on stderr says when it stands in.
+     */
+    OpenedModel open(String spec) throws IOException {
+        if (RemoteSpec.isRemote(spec) && offline) {
+            throw new IllegalArgumentException("--offline: the remote model " + spec + " needs the network.");
         }
-        // only the default has a stand-in: a model the user named is that model or an error
-        String standIn = model == null && spec.equals(ModelSources.DEFAULT_A) ? ModelSources.BUNDLED_SMALL : null;
-        ModelSources.Resolved found = ModelLocator.locate(spec, revision, offline, standIn);
-        return LanguageModel.load(found.folder(), found.name(), weights, new LoadBar(found.name(), weights));
+        PrintWriter err = new PrintWriter(System.err, true);
+        OpenedModel opened = Models.open(request(spec), loadBar(), new PullCommand.ProgressBar(err, System::nanoTime),
+                () -> false);
+        note(err, opened.note());
+        return opened;
     }
 
-    /** Opens a model as a {@link Backend}: a local GPT-2 (folder or Hub id), or a model on a remote server (URL). */
-    Backend openBackend(String spec) throws Exception {
-        if (RemoteSpec.isRemote(spec)) {
-            if (offline) {
-                throw new IllegalArgumentException("--offline: the remote model " + spec + " needs the network.");
-            }
-            RemoteBackend.Builder remote = RemoteBackend.builder().setSpec(RemoteSpec.parse(spec));
-            if (apiKeyEnv != null) {
-                remote.optApiKey(ApiKey.fromEnvironment(apiKeyEnv));
-            }
-            return remote.connect();
-        }
-        return new LocalBackend(open(spec));
+    /** Opens {@code spec} as our own model on the local engine (for what times or trains the engine itself). */
+    LocalBackend openLocal(String spec) throws IOException {
+        PrintWriter err = new PrintWriter(System.err, true);
+        Models.Local opened = Models.openLocal(request(spec), loadBar(),
+                new PullCommand.ProgressBar(err, System::nanoTime), () -> false);
+        note(err, opened.note());
+        return opened.backend();
+    }
+
+    private ModelRequest request(String spec) {
+        return new ModelRequest(spec, revision, !offline,
+                model == null && spec.equals(ModelSources.DEFAULT_A) ? ModelSources.BUNDLED_SMALL : null,
+                apiKeyEnv == null ? KeySource.NONE : KeySource.env(apiKeyEnv), false).withWeights(weights);
     }
 
     /**
-     * A progress bar on stderr while a large model loads in bf16 or q8 (quantizing takes a while):
-     * nothing for float32, whose load only maps the file, nor for models under 500M parameters.
+     * A bar on stderr while a model is quantized or rounded at load (bf16, q8), on a terminal only;
+     * nothing for f32, whose load maps the file.
      */
-    private static final class LoadBar implements LanguageModel.LoadListener {
-        private static final long LARGE = 500_000_000L;
-        private final String name;
-        private final WeightFormat format;
-        private int shown = -1;
-
-        LoadBar(String name, WeightFormat format) {
-            this.name = name;
-            this.format = format;
+    private Progress loadBar() {
+        if (weights == WeightFormat.F32 || System.console() == null) {
+            return Progress.NONE;
         }
-
-        @Override
-        public void loaded(long done, long total) {
-            if (format == WeightFormat.F32 || total < LARGE) {
+        int[] shown = {-1};
+        return (fraction, message) -> {
+            if (fraction < 0) {
                 return;
             }
-            int percent = (int) (100 * done / total);
-            if (percent / 5 != shown / 5) {
-                shown = percent;
-                int filled = percent / 5;
-                System.err.printf("\rloading %s as %s [%s%s] %3d%%", name, format.label(), "#".repeat(filled),
-                        " ".repeat(20 - filled), percent);
-                if (done == total) {
-                    System.err.println();
-                }
+            int percent = (int) Math.round(100 * fraction);
+            if (percent / 5 != shown[0] / 5) {
+                shown[0] = percent;
+                System.err.printf("\r%s [%-20s] %3d%%%s", message, "#".repeat(percent / 5), percent, percent >= 100 ? "\n" : "");
                 System.err.flush();
             }
+        };
+    }
+
+    private static void note(PrintWriter err, String note) {
+        if (note != null) {
+            err.println("Note: " + note + " Give --model to choose another.");
         }
     }
 }
