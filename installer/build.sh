@@ -169,7 +169,7 @@ fi
 found="$("$JAVA_HOME/bin/jdeps" --print-module-deps --ignore-missing-deps --multi-release "$java_major" \
   --class-path "$root/target/lib/*" "$jar" 2>/dev/null | tail -1)" \
   || die "jdeps could not analyse target/tokenscope.jar"
-extra="jdk.unsupported,java.net.http,jdk.crypto.ec,java.desktop,java.logging,java.management,jdk.zipfs,java.naming,java.sql,java.xml,java.prefs,jdk.charsets"
+extra="jdk.incubator.vector,jdk.unsupported,java.net.http,jdk.crypto.ec,java.desktop,java.logging,java.management,jdk.zipfs,java.naming,java.sql,java.xml,java.prefs,jdk.charsets"
 available="$("$JAVA_HOME/bin/java" --list-modules | sed 's/@.*//')"
 modules=""
 for m in $(echo "$found,$extra" | tr ',' '\n' | sort -u); do
@@ -185,6 +185,9 @@ note "jlink: $modules"
 
 # --- the app image -----------------------------------------------------------------------------
 java_options=(--java-options "--enable-native-access=ALL-UNNAMED${fx_modules:+,javafx.graphics}")
+# the Vector API for the bf16/q8 matrix × vector kernels (model/quant); an incubator module is linked
+# into the runtime but resolved only when asked for
+java_options+=(--java-options "--add-modules=jdk.incubator.vector")
 # JavaFX 21's renderer allocates memory through sun.misc.Unsafe; JDK 24+ warn about it on every start
 [ "$java_major" -ge 23 ] && java_options+=(--java-options "--sun-misc-unsafe-memory-access=allow")
 

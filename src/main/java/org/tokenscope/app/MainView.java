@@ -12,6 +12,7 @@ import javafx.scene.input.TransferMode;
 import javafx.scene.layout.BorderPane;
 import org.tokenscope.figure.Measure;
 import org.tokenscope.figure.Palette;
+import org.tokenscope.model.WeightFormat;
 
 /**
  * The window: the toolbar, the text, the tabs ({@link Tabs}) and the status bar, bound to a
@@ -95,6 +96,11 @@ public final class MainView extends BorderPane {
         }
         FigureSettings figures = vm.figures();
         try {
+            vm.weightsProperty().set(WeightFormat.parse(settings.get("model.weights", vm.weightsProperty().get().label())));
+        } catch (IllegalArgumentException e) {
+            // a name from another version: keep f32
+        }
+        try {
             figures.measureProperty().set(Measure.valueOf(settings.get("figure.measure", figures.measureProperty().get().name())));
             figures.paletteProperty().set(Palette.valueOf(settings.get("figure.palette", figures.paletteProperty().get().name())));
         } catch (IllegalArgumentException e) {
@@ -109,6 +115,7 @@ public final class MainView extends BorderPane {
         settings.put("layout.tab", tabs.getSelectionModel().getSelectedIndex());
         settings.put("figure.measure", vm.figures().measureProperty().get().name());
         settings.put("figure.palette", vm.figures().paletteProperty().get().name());
+        settings.put("model.weights", vm.weightsProperty().get().label());
     }
 
     private static double clamp(double divider) {

@@ -29,6 +29,7 @@ import org.tokenscope.remote.Connection;
 import org.tokenscope.service.Analyser;
 import org.tokenscope.service.Analysis;
 import org.tokenscope.service.AppVersion;
+import org.tokenscope.model.WeightFormat;
 import org.tokenscope.service.ModelRequest;
 import org.tokenscope.service.UserMessages;
 
@@ -45,6 +46,8 @@ public final class MainViewModel {
     /** The pickers' entry that opens a folder chooser. */
     public static final String OPEN_FOLDER = "Open folder…";
 
+    private final javafx.beans.property.ObjectProperty<WeightFormat> weights =
+            new javafx.beans.property.SimpleObjectProperty<>(WeightFormat.F32);
     private final TaskRunner runner;
     private final SavedServers servers = new SavedServers();
     private final ModelSlot slotA = new ModelSlot("A");
@@ -146,7 +149,27 @@ public final class MainViewModel {
     /** Opens a model into a slot (see {@link ModelSlot#open}), then analyses again; a failure keeps the old model. */
     public void loadModel(ModelSlot slot, ModelRequest request) {
         if (!request.spec().isBlank()) {
-            current = slot.open(request.withKey(servers.keyFor(request.spec())), runner, status, this::analyse);
+            current = slot.open(request.withKey(servers.keyFor(request.spec())).withWeights(weights.get()), runner,
+                    status, this::analyse);
+        }
+    }
+
+    /** How local models hold their weights (f32, bf16, q8): every load uses it; {@link #useWeights} reloads. */
+    public javafx.beans.property.ObjectProperty<WeightFormat> weightsProperty() {
+        return weights;
+    }
+
+    /** Holds local models' weights as {@code format} from now on, reloading the local models loaded. */
+    public void useWeights(WeightFormat format) {
+        if (format == null || format == weights.get()) {
+            return;
+        }
+        weights.set(format);
+        for (ModelSlot slot : List.of(slotA, slotB)) {
+            ModelRequest loaded = slot.request();
+            if (loaded != null && !org.tokenscope.remote.RemoteSpec.isRemote(loaded.spec())) {
+                loadModel(slot, loaded.withDownload(false));
+            }
         }
     }
 

@@ -20,6 +20,8 @@ public final class ModelSlot {
     private final ReadOnlyStringWrapper state = new ReadOnlyStringWrapper("no model");
     private final ReadOnlyBooleanWrapper ready = new ReadOnlyBooleanWrapper(false);
     private final ReadOnlyBooleanWrapper loading = new ReadOnlyBooleanWrapper(false);
+    private ModelRequest request; // what the loaded backend was opened from
+    private ModelRequest pending; // what the running load opens
     private Backend backend;
     private TaskRunner.Handle load;
 
@@ -57,6 +59,7 @@ public final class ModelSlot {
             load.cancel();
         }
         loading(request.spec());
+        pending = request;
         status.begin("Loading " + request.spec() + "…");
         TaskRunner.Handle handle = runner.submit((p, cancelled) -> Models.open(request, p::update, cancelled),
                 status::update, opened -> {
@@ -88,6 +91,11 @@ public final class ModelSlot {
         return backend;
     }
 
+    /** What the loaded model was opened from, or null when none is loaded. */
+    ModelRequest request() {
+        return request;
+    }
+
     TaskRunner.Handle load() {
         return load;
     }
@@ -109,6 +117,7 @@ public final class ModelSlot {
     Backend loaded(Backend fresh, String displayName) {
         Backend old = backend;
         backend = fresh;
+        request = pending;
         load = null;
         loading.set(false);
         ready.set(true);
@@ -116,7 +125,8 @@ public final class ModelSlot {
         String where = fresh.capabilities().where();
         state.set(fresh.summary().layers() == 0 ? displayName + " · " + where
                 : displayName + " · " + fresh.summary().layers() + " layers · "
-                + String.format("%,d", fresh.summary().parameters()) + " parameters · " + where);
+                + String.format("%,d", fresh.summary().parameters()) + " parameters · "
+                + fresh.summary().weights() + " weights · " + where);
         return old;
     }
 

@@ -37,6 +37,10 @@ public final class ScreenshotCommand implements Callable<Integer> {
     @Option(names = {"-m", "--model"}, required = true, paramLabel = "M", description = "Model A (folder or Hub id).")
     String model;
 
+    @Option(names = "--weights", paramLabel = "W", defaultValue = "f32",
+            description = "How the models hold their weights: f32, bf16 or q8 (default ${DEFAULT-VALUE}).")
+    String weights;
+
     @Option(names = "--compare", paramLabel = "M2", description = "Model B.")
     String compare;
 
@@ -61,6 +65,7 @@ public final class ScreenshotCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        org.tokenscope.model.WeightFormat format = org.tokenscope.model.WeightFormat.parse(weights); // one sentence if unknown
         if ((text == null) == (textFile == null)) {
             throw new IllegalArgumentException("Give the text with --text or --text-file (one of them).");
         }
@@ -123,6 +128,7 @@ public final class ScreenshotCommand implements Callable<Integer> {
                         done.completeExceptionally(new IllegalStateException(message));
                     }
                 });
+                vm.weightsProperty().set(format);
                 vm.loadModel(vm.slotA(), ModelRequest.named(model));
                 if (compare != null) {
                     vm.loadModel(vm.slotB(), ModelRequest.named(compare));

@@ -21,6 +21,7 @@ import org.tokenscope.figure.CompareHeatmapFigure;
 import org.tokenscope.figure.Measure;
 import org.tokenscope.figure.Palette;
 import org.tokenscope.figure.Scale;
+import org.tokenscope.model.WeightFormat;
 import org.tokenscope.remote.Connection;
 import org.tokenscope.remote.RemoteSpec;
 import org.tokenscope.service.ModelRequest;
@@ -79,10 +80,17 @@ final class Toolbar extends ToolBar {
         ToggleButton darkTheme = toggle("dark", "Dark theme (figures keep their white paper)");
         darkTheme.setId("dark");
         darkTheme.selectedProperty().addListener((o, a, b) -> dark.accept(b));
+        ChoiceBox<WeightFormat> weights = new ChoiceBox<>(FXCollections.observableArrayList(WeightFormat.values()));
+        weights.setId("weights");
+        weights.setValue(vm.weightsProperty().get());
+        vm.weightsProperty().addListener((o, a, b) -> weights.setValue(b));
+        weights.setOnAction(e -> vm.useWeights(weights.getValue()));
+        weights.setTooltip(new Tooltip("How local models hold their weights: f32; bf16 (half the memory); "
+                + "q8 (8-bit, a quarter of the memory; log-probabilities within a few hundredths of a nat)"));
         Button analyse = new Button("Analyse");
         analyse.setOnAction(e -> vm.analyse());
         analyse.setTooltip(new Tooltip("Ctrl+Enter"));
-        getItems().addAll(new Label("A"), modelA, new Separator(), compare, modelB, new Separator(),
+        getItems().addAll(new Label("A"), modelA, new Separator(), compare, modelB, weights, new Separator(),
                 measure, palette, minMax, bounds, mono, difference, new Separator(), analyse, darkTheme);
     }
 

@@ -24,6 +24,7 @@ import org.tokenscope.generate.LogitsSession;
 import org.tokenscope.generate.Step;
 import org.tokenscope.backend.ScoreOptions;
 import org.tokenscope.service.IncrementalScorer;
+import org.tokenscope.model.KernelBenchmark;
 import org.tokenscope.service.LocalBackend;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -85,6 +86,11 @@ public final class BenchCommand implements Callable<Integer> {
             + "(\"position<TAB>id<TAB>logprob\" a line, from the warm-up run) to FILE, to set beside bench/peer_torch.py's --logprobs.")
     Path logprobs;
 
+    @Option(names = "--kernels", description = "Instead: time one linear layer in every weight format (f32, bf16, q8) "
+            + "for gpt2's and Llama-3.2-1B's matrix shapes at 1, 4, 16 and --tokens positions, through each path "
+            + "the forward pass can take (no model needed).")
+    boolean kernels;
+
     @Override
     public Integer call() throws Exception {
         if (tokens < 2) throw new IllegalArgumentException("--tokens must be at least 2, got " + tokens + ".");
@@ -93,6 +99,9 @@ public final class BenchCommand implements Callable<Integer> {
         int uncached = uncachedNewTokens == null ? newTokens : uncachedNewTokens;
         if (uncached < 0) throw new IllegalArgumentException("--uncached-new-tokens cannot be negative.");
         PrintWriter err = spec.commandLine().getErr();
+        if (kernels) {
+            return kernels(spec.commandLine().getOut());
+        }
 
         long started = System.nanoTime();
         Map<String, Object> root = new LinkedHashMap<>();
@@ -100,6 +109,9 @@ public final class BenchCommand implements Callable<Integer> {
             double loadSeconds = seconds(System.nanoTime() - started);
             err.printf(Locale.ROOT, "bench: loaded %s in %.2f s%n", model.summary().name(), loadSeconds);
             root.put("model", model.summary().name());
+            root.put("weights", model.summary().weights());
+            root.put("weight_bytes", model.weightBytes());
+            root.put("kernel", KernelBenchmark.kernel());
             root.put("load_s", round(loadSeconds));
             root.put("rss_after_load_bytes", statusBytes("VmRSS:"));
             root.put("score", score(model, err));
@@ -126,6 +138,34 @@ public final class BenchCommand implements Callable<Integer> {
             out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root));
         } else {
             printSummary(out, root);
+        }
+        out.flush();
+        return 0;
+    }
+
+    // ---- kernels ----------------------------------------------------------------------------
+
+    /** gpt2's linear layers and head, and Llama-3.2-1B's q/o, k/v and MLP layers: [in, out]. */
+    static final int[][] KERNEL_SHAPES = {{768, 2304}, {768, 768}, {768, 3072}, {3072, 768}, {768, 50257},
+            {2048, 2048}, {2048, 512}, {2048, 8192}, {8192, 2048}};
+
+    private int kernels(PrintWriter out) throws Exception {
+        List<KernelBenchmark.Result> results = KernelBenchmark.run(KERNEL_SHAPES, tokens, repeat);
+        if (json) {
+            Map<String, Object> root = new LinkedHashMap<>();
+            root.put("kernel", KernelBenchmark.kernel());
+            root.put("cores", Runtime.getRuntime().availableProcessors());
+            root.put("java", Runtime.version().toString());
+            root.put("results", results);
+            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root));
+        } else {
+            out.printf(Locale.ROOT, "kernel: %s; %d cores; median of %d; ms per call (CPU ms of the whole process)%n",
+                    KernelBenchmark.kernel(), Runtime.getRuntime().availableProcessors(), repeat);
+            for (KernelBenchmark.Result r : results) {
+                out.printf(Locale.ROOT, "%5d -> %6d  %-4s %-10s T=%-5d %9.3f ms (%8.3f cpu)%s%n", r.in(), r.out(),
+                        r.weights(), r.path(), r.positions(), r.medianMs(), r.cpuMs(),
+                        Double.isNaN(r.weightGBperS()) ? "" : String.format(Locale.ROOT, "  %5.1f GB/s of weights", r.weightGBperS()));
+            }
         }
         out.flush();
         return 0;
@@ -440,6 +480,8 @@ public final class BenchCommand implements Callable<Integer> {
     private static void printSummary(PrintWriter out, Map<String, Object> root) {
         out.printf(Locale.ROOT, "model %s: %d layers, width %d, %,d parameters%n", root.get("model"), root.get("layers"),
                 root.get("width"), (Long) root.get("parameters"));
+        out.printf(Locale.ROOT, "weights           %8s, %.1f MiB of matrices (%s)%n", root.get("weights"),
+                (Long) root.get("weight_bytes") / 1048576.0, root.get("kernel"));
         out.printf(Locale.ROOT, "load              %8.2f s%n", (Double) root.get("load_s"));
         Map<String, Object> s = (Map<String, Object>) root.get("score");
         out.printf(Locale.ROOT, "score %5d tokens %8.3f s median, %.3f s min, %.1f tokens/s (%d window%s, first run %.3f s)%n",

@@ -326,6 +326,7 @@ public final class ExportCommand implements Callable<Integer> {
         }
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("figure", figure.toString());
+        settings.put("weights", models.weights.label());
         settings.put("bos", Boolean.toString(!noBos));
         switch (figure) {
             case TOPK -> {

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.tokenscope.analysis.Alternative;
 import org.tokenscope.figure.DataExport;
+import org.tokenscope.analysis.ModelSummary;
 import org.tokenscope.generate.BeamSearch;
 import org.tokenscope.generate.EarlyStopping;
 import org.tokenscope.generate.GenerationListener;
@@ -122,7 +123,7 @@ public final class GenerateCommand implements Callable<Integer> {
                     listener, () -> false);
             if (json) {
                 out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-                        .writeValueAsString(toJson(prompt, result.promptIds(), settings(), result)));
+                        .writeValueAsString(toJson(model.summary(), prompt, result.promptIds(), settings(), result)));
             } else {
                 printTables(out, result);
             }
@@ -168,8 +169,13 @@ public final class GenerateCommand implements Callable<Integer> {
         return s;
     }
 
-    static Map<String, Object> toJson(String prompt, int[] ids, Map<String, Object> settings, GenerationResult result) {
+    static Map<String, Object> toJson(ModelSummary about, String prompt, int[] ids, Map<String, Object> settings,
+                                      GenerationResult result) {
         Map<String, Object> root = new LinkedHashMap<>();
+        Map<String, Object> model = new LinkedHashMap<>();
+        model.put("name", about.name());
+        model.put("weights", about.weights());
+        root.put("model", model);
         root.put("prompt", prompt);
         root.put("prompt_ids", ids);
         root.put("strategy", settings);

@@ -25,6 +25,7 @@ final class Json {
         model.put("layers", run.model().layers());
         model.put("parameters", run.model().parameters());
         model.put("context", run.model().context());
+        model.put("weights", run.model().weights());
         m.put("model", model);
         m.put("bos", run.bos());
         List<Object> tokens = new ArrayList<>();

@@ -2,6 +2,7 @@ package org.tokenscope.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import org.tokenscope.model.WeightFormat;
 import org.tokenscope.remote.KeySource;
 import org.tokenscope.remote.RemoteSpec;
 import org.tokenscope.service.LocalBackend;
@@ -10,6 +11,7 @@ import org.tokenscope.service.ModelSources;
 import org.tokenscope.service.Models;
 import org.tokenscope.service.OpenedModel;
 import org.tokenscope.service.Progress;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 /** {@code --model M}: a model folder, a Hugging Face Hub id, or a remote server's URL. */
@@ -34,6 +36,18 @@ public final class ModelOptions {
     @Option(names = "--offline", description = "Never touch the network (also HF_HUB_OFFLINE=1).")
     boolean offline;
 
+    @Option(names = "--weights", paramLabel = "W", defaultValue = "f32", converter = WeightsConverter.class,
+            description = "How a local model holds its weight matrices: f32, bf16 (half the memory) or q8 "
+                    + "(8-bit, ggml's Q8_0: a quarter of the memory); quantized at load (default ${DEFAULT-VALUE}).")
+    WeightFormat weights = WeightFormat.F32;
+
+    static final class WeightsConverter implements CommandLine.ITypeConverter<WeightFormat> {
+        @Override
+        public WeightFormat convert(String value) {
+            return WeightFormat.parse(value);
+        }
+    }
+
     @Option(names = "--api-key-env", paramLabel = "NAME",
             description = "Remote models: the environment variable that holds the server's API key (sent as a bearer token, never printed).")
     String apiKeyEnv;
@@ -48,7 +62,7 @@ public final class ModelOptions {
             throw new IllegalArgumentException("--offline: the remote model " + spec + " needs the network.");
         }
         PrintWriter err = new PrintWriter(System.err, true);
-        OpenedModel opened = Models.open(request(spec), Progress.NONE, new PullCommand.ProgressBar(err, System::nanoTime),
+        OpenedModel opened = Models.open(request(spec), loadBar(), new PullCommand.ProgressBar(err, System::nanoTime),
                 () -> false);
         note(err, opened.note());
         return opened;
@@ -57,7 +71,7 @@ public final class ModelOptions {
     /** Opens {@code spec} as our own model on the local engine (for what times or trains the engine itself). */
     LocalBackend openLocal(String spec) throws IOException {
         PrintWriter err = new PrintWriter(System.err, true);
-        Models.Local opened = Models.openLocal(request(spec), Progress.NONE,
+        Models.Local opened = Models.openLocal(request(spec), loadBar(),
                 new PullCommand.ProgressBar(err, System::nanoTime), () -> false);
         note(err, opened.note());
         return opened.backend();
@@ -66,7 +80,29 @@ public final class ModelOptions {
     private ModelRequest request(String spec) {
         return new ModelRequest(spec, revision, !offline,
                 model == null && spec.equals(ModelSources.DEFAULT_A) ? ModelSources.BUNDLED_SMALL : null,
-                apiKeyEnv == null ? KeySource.NONE : KeySource.env(apiKeyEnv), false);
+                apiKeyEnv == null ? KeySource.NONE : KeySource.env(apiKeyEnv), false).withWeights(weights);
+    }
+
+    /**
+     * A bar on stderr while a model is quantized or rounded at load (bf16, q8), on a terminal only;
+     * nothing for f32, whose load maps the file.
+     */
+    private Progress loadBar() {
+        if (weights == WeightFormat.F32 || System.console() == null) {
+            return Progress.NONE;
+        }
+        int[] shown = {-1};
+        return (fraction, message) -> {
+            if (fraction < 0) {
+                return;
+            }
+            int percent = (int) Math.round(100 * fraction);
+            if (percent / 5 != shown[0] / 5) {
+                shown[0] = percent;
+                System.err.printf("\r%s [%-20s] %3d%%%s", message, "#".repeat(percent / 5), percent, percent >= 100 ? "\n" : "");
+                System.err.flush();
+            }
+        };
     }
 
     private static void note(PrintWriter err, String note) {

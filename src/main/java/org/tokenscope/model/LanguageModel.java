@@ -89,6 +89,17 @@ public final class LanguageModel implements DecoderModel, AutoCloseable {
      * @param name what to call the model in output (a Hub id or the folder's name)
      */
     public static LanguageModel load(Path folder, String name) throws ModelFormatException {
+        return load(folder, name, WeightFormat.F32, (done, total) -> { });
+    }
+
+    /**
+     * Loads a model folder as {@link #load(Path, String)} does, its weight matrices held as {@code format}
+     * (quantized to q8 or rounded to bf16 here, at load time, from any safetensors dtype).
+     *
+     * @param progress hears how many of the parameters are loaded so far, after each tensor
+     */
+    public static LanguageModel load(Path folder, String name, WeightFormat format, LoadListener progress)
+            throws ModelFormatException {
         if (!Files.isDirectory(folder)) {
             throw new ModelFormatException(folder + " is not a folder.");
         }
@@ -106,7 +117,8 @@ public final class LanguageModel implements DecoderModel, AutoCloseable {
         }
         NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch");
         try (SafetensorsBundle bundle = SafetensorsBundle.open(folder)) {
-            Weights weights = Weights.load(bundle, config, manager);
+            Weights weights = Weights.load(bundle, config, manager, format,
+                    (tensor, done, total) -> progress.loaded(done, total));
             return new LanguageModel(name, folder, config, tokenizer, manager, weights, generationEos, false);
         } catch (ModelFormatException | RuntimeException e) {
             manager.close();
@@ -140,6 +152,33 @@ public final class LanguageModel implements DecoderModel, AutoCloseable {
 
     public Path folder() {
         return folder;
+    }
+
+    /** How the weight matrices are held and multiplied: f32, bf16 or q8. */
+    public WeightFormat weightFormat() {
+        return weights.format;
+    }
+
+    /** Bytes of the weight matrices as held (embedding, head and linear layers; norms and biases not counted). */
+    public long weightBytes() {
+        long bytes = weights.embedding.bytes();
+        if (weights.headWeights != weights.embedding) {
+            bytes += weights.headWeights.bytes();
+        }
+        for (Weights.Block b : weights.blocks) {
+            for (Weights.Linear l : new Weights.Linear[] {b.qkv(), b.q(), b.k(), b.v(), b.o(), b.gate(), b.up(), b.down()}) {
+                if (l != null) {
+                    bytes += l.weights().bytes();
+                }
+            }
+        }
+        return bytes;
+    }
+
+    /** Hears of a model's loading: parameters loaded so far, of all. */
+    @FunctionalInterface
+    public interface LoadListener {
+        void loaded(long done, long total);
     }
 
     public ModelConfig config() {
@@ -219,7 +258,7 @@ public final class LanguageModel implements DecoderModel, AutoCloseable {
 
     /** The output head on some rows of hidden states: [c, E] -> [c, V] logits, in the rows' manager. */
     NDArray headLogits(NDArray rows) {
-        return softcap(rows.matMul(weights.headTransposed), config.finalSoftcap()); // [c, V]
+        return softcap(weights.headWeights.apply(rows), config.finalSoftcap()); // [c, V]
     }
 
     /** cap·tanh(x / cap) when cap > 0 (Gemma's soft-capping), else x itself. */
@@ -468,8 +507,7 @@ public final class LanguageModel implements DecoderModel, AutoCloseable {
         int past = cache == null ? 0 : cache.length;
         int t = ids.length;
         long[] longIds = Arrays.stream(ids).asLongStream().toArray();
-        NDArray x = weights.tokenEmbedding.get(scratch.create(longIds));                        // [T, E], a copy
-        x.attach(scratch);
+        NDArray x = weights.embedding.rows(scratch, longIds);                                   // [T, E], a copy
         if (config.embedScale() != 1f) {
             // Gemma multiplies by √E in the weights' dtype: for F32 weights that is the float √E
             x = scaled(x, config.embedScale());
@@ -594,14 +632,14 @@ public final class LanguageModel implements DecoderModel, AutoCloseable {
         return y.muli(gain);
     }
 
-    /** One linear layer as one fused engine call: x·Wᵀ + b. */
+    /** One linear layer, x·Wᵀ + b, in the weights' format (f32: one fused engine call; see {@link LinearWeights}). */
     private NDArray linear(NDArray x, Weights.Linear layer) { // [T, in] -> [T, out]
         if (training) { // the stored weight itself, so the gradient lands on it, not on a view made at load
             NDArray w = layer.storedInOut() ? layer.stored() : layer.stored().transpose();
             NDArray y = x.matMul(w);
             return layer.bias() == null ? y : y.add(layer.bias());
         }
-        return ai.djl.nn.core.Linear.linear(x, layer.weightOutIn(), layer.bias()).singletonOrThrow();
+        return layer.weights().apply(x);
     }
 
     /**

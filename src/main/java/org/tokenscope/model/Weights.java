@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.tokenscope.model.ModelConfig.Family;
+import org.tokenscope.model.quant.TensorRows;
+import org.tokenscope.model.safetensors.DType;
 import org.tokenscope.model.safetensors.SafetensorsBundle;
 import org.tokenscope.model.safetensors.TensorInfo;
 
@@ -30,18 +32,12 @@ final class Weights {
     }
 
     /**
-     * One linear layer as torch's {@code linear} wants it: y = x·Wᵀ + b with W [out, in]. GPT-2's
-     * Conv1D stores [in, out]; then {@code weightOutIn} is a transposed view (no copy) and the
-     * stored array stays what training updates.
+     * One linear layer, y = x·Wᵀ + b with W [out, in], held as the model's {@link WeightFormat}:
+     * {@code weights} is what inference multiplies by. {@code stored} is the float32 array as the file
+     * has it (GPT-2's Conv1D: [in, out]), what training updates; null when the matrix is held in
+     * bf16 or q8 only.
      */
-    record Linear(NDArray stored, boolean storedInOut, NDArray weightOutIn, NDArray bias) { // bias [out] or null
-        static Linear conv1d(NDArray weightInOut, NDArray bias) { // GPT-2: [in, out]
-            return new Linear(weightInOut, true, weightInOut.transpose(), bias);
-        }
-
-        static Linear of(NDArray weightOutIn, NDArray bias) { // torch.nn.Linear: [out, in]
-            return new Linear(weightOutIn, false, weightOutIn, bias);
-        }
+    record Linear(NDArray stored, boolean storedInOut, NDArray bias, LinearWeights weights) { // bias [out] or null
     }
 
     /**
@@ -54,31 +50,35 @@ final class Weights {
                  Linear gate, Linear up, Linear down) {
     }
 
-    final NDArray tokenEmbedding;    // [V, E]
-    final NDArray positionEmbedding; // [P, E], learned positions only (else null)
+    final NDArray tokenEmbedding;    // [V, E] float32; null when held as bf16/q8 (then only in embedding)
+    final LinearWeights embedding;   // [V, E] in the model's format: its rows are the lookups
+    final NDArray positionEmbedding; // [P, E], learned positions only (else null); float32 in every format
     final List<Block> blocks;
     final NormWeights finalNorm;
-    final NDArray head;              // [V, E]: the token embedding itself when tied
-    final NDArray headTransposed;    // [E, V]: a view of head, made once
+    final NDArray head;              // [V, E] float32: the token embedding itself when tied; null unless f32
+    final NDArray headTransposed;    // [E, V]: a view of head, made once; null unless f32
+    final LinearWeights headWeights; // [V, E] in the model's format: the embedding's own when tied
+    final WeightFormat format;
     final long parameterCount;
     /** Every tensor by its name without the family's prefix, in file order; the head is the embedding's when tied. */
     final Map<String, NDArray> named;
     /** The mapped file regions and widened buffers that arrays point into; they must outlive the arrays. */
     private final List<ByteBuffer> pinned;
 
-    private Weights(ModelConfig config, Map<String, NDArray> a, NDArray head, long parameterCount,
+    private Weights(ModelConfig config, Map<String, NDArray> a, Packed packed, NDArray head, long parameterCount,
                     List<ByteBuffer> pinned) {
         List<Block> list = new ArrayList<>();
+        this.format = packed.format;
         if (config.family() == Family.GPT2) {
             this.tokenEmbedding = a.get("wte.weight");
             this.positionEmbedding = a.get("wpe.weight");
             for (int i = 0; i < config.layers(); i++) {
                 String p = "h." + i + ".";
                 list.add(new Block(norm(a, p + "ln_1"), null, norm(a, p + "ln_2"), null,
-                        Linear.conv1d(a.get(p + "attn.c_attn.weight"), a.get(p + "attn.c_attn.bias")), null, null, null,
-                        Linear.conv1d(a.get(p + "attn.c_proj.weight"), a.get(p + "attn.c_proj.bias")), null, null, null,
-                        Linear.conv1d(a.get(p + "mlp.c_fc.weight"), a.get(p + "mlp.c_fc.bias")),
-                        Linear.conv1d(a.get(p + "mlp.c_proj.weight"), a.get(p + "mlp.c_proj.bias"))));
+                        linear(a, packed, p + "attn.c_attn", true), null, null, null,
+                        linear(a, packed, p + "attn.c_proj", true), null, null, null,
+                        linear(a, packed, p + "mlp.c_fc", true),
+                        linear(a, packed, p + "mlp.c_proj", true)));
             }
             this.finalNorm = norm(a, "ln_f");
         } else {
@@ -94,16 +94,22 @@ final class Weights {
                         sandwich ? norm(a, p + "post_attention_layernorm", plusOne) : null,
                         norm(a, p + (sandwich ? "pre_feedforward_layernorm" : "post_attention_layernorm"), plusOne),
                         sandwich ? norm(a, p + "post_feedforward_layernorm", plusOne) : null,
-                        null, linear(a, attn + "q_proj"), linear(a, attn + "k_proj"), linear(a, attn + "v_proj"),
-                        linear(a, attn + "o_proj"), gain(a.get(attn + "q_norm.weight"), plusOne),
-                        gain(a.get(attn + "k_norm.weight"), plusOne),
-                        linear(a, mlp + "gate_proj"), linear(a, mlp + "up_proj"), linear(a, mlp + "down_proj")));
+                        null, linear(a, packed, attn + "q_proj", false), linear(a, packed, attn + "k_proj", false),
+                        linear(a, packed, attn + "v_proj", false), linear(a, packed, attn + "o_proj", false),
+                        gain(a.get(attn + "q_norm.weight"), plusOne), gain(a.get(attn + "k_norm.weight"), plusOne),
+                        linear(a, packed, mlp + "gate_proj", false), linear(a, packed, mlp + "up_proj", false),
+                        linear(a, packed, mlp + "down_proj", false)));
             }
             this.finalNorm = norm(a, "norm", plusOne);
         }
         this.blocks = List.copyOf(list);
+        String embeddingName = embeddingName(config);
+        this.embedding = packed.layers.containsKey(embeddingName) ? packed.layers.get(embeddingName)
+                : new LinearWeights.F32(tokenEmbedding, null);
         this.head = head;
-        this.headTransposed = head.transpose();
+        this.headTransposed = head == null ? null : head.transpose();
+        this.headWeights = packed.head != null ? packed.head
+                : head == tokenEmbedding ? embedding : new LinearWeights.F32(head, null);
         this.parameterCount = parameterCount;
         this.named = Collections.unmodifiableMap(new LinkedHashMap<>(a));
         this.pinned = pinned;
@@ -122,8 +128,38 @@ final class Weights {
         return w == null || !plusOne ? w : w.add(1f);
     }
 
-    private static Linear linear(Map<String, NDArray> a, String name) {
-        return Linear.of(a.get(name + ".weight"), a.get(name + ".bias"));
+    /** Layer {@code name}: its packed weights when the format packs them, else its float32 array (a view [out, in]). */
+    private static Linear linear(Map<String, NDArray> a, Packed packed, String name, boolean storedInOut) {
+        NDArray bias = a.get(name + ".bias");
+        LinearWeights held = packed.layers.get(name + ".weight");
+        if (held != null) {
+            return new Linear(null, storedInOut, bias, held.withBias(bias));
+        }
+        NDArray stored = a.get(name + ".weight");
+        return new Linear(stored, storedInOut, bias, new LinearWeights.F32(storedInOut ? stored.transpose() : stored, bias));
+    }
+
+    /**
+     * The matrices held in a format other than float32 (by tensor name), and an untied head; empty for f32.
+     * Shares one scratch buffer among them (see {@link LinearWeights.Scratch}).
+     */
+    private record Packed(WeightFormat format, Map<String, LinearWeights> layers, LinearWeights head) {
+        static Packed f32() {
+            return new Packed(WeightFormat.F32, Map.of(), null);
+        }
+    }
+
+    private static String embeddingName(ModelConfig c) {
+        return c.family() == Family.GPT2 ? "wte.weight" : "embed_tokens.weight";
+    }
+
+    /**
+     * Whether a format other than f32 holds this tensor: every 2-D weight — the linear layers and the
+     * token embedding (which the tied head multiplies by) — but not GPT-2's position embedding, which is
+     * only ever added.
+     */
+    private static boolean packs(ModelConfig c, String bare, long[] shape) {
+        return shape.length == 2 && !bare.equals("wpe.weight");
     }
 
     /**
@@ -154,7 +190,7 @@ final class Weights {
             arrays.put(name, array);
             parameters += values.length;
         }
-        return new Weights(config, arrays, arrays.get("wte.weight"), parameters, List.of());
+        return new Weights(config, arrays, Packed.f32(), arrays.get("wte.weight"), parameters, List.of());
     }
 
     /** The shape every tensor must have, by its name without the family's prefix, in file order. */
@@ -252,6 +288,16 @@ final class Weights {
      * to the embedding when {@code lm_head.weight} is absent or identical.
      */
     static Weights load(SafetensorsBundle bundle, ModelConfig config, NDManager manager) throws ModelFormatException {
+        return load(bundle, config, manager, WeightFormat.F32, LoadProgress.NONE);
+    }
+
+    /**
+     * Loads as {@link #load(SafetensorsBundle, ModelConfig, NDManager)} does, holding the 2-D weights
+     * in {@code format}: bf16 and q8 read each matrix from the mapped file a row at a time and keep
+     * only their own copy (no float32 array of it is ever made). {@code progress} hears of each tensor.
+     */
+    static Weights load(SafetensorsBundle bundle, ModelConfig config, NDManager manager, WeightFormat format,
+                        LoadProgress progress) throws ModelFormatException {
         Map<String, long[]> expected = expectedShapes(config);
         String prefix = prefix(config);
         Map<String, String> fileNameOf = new LinkedHashMap<>(); // bare name -> name in the file
@@ -281,31 +327,69 @@ final class Weights {
             }
         }
         Map<String, NDArray> arrays = new LinkedHashMap<>();
+        Map<String, LinearWeights> packedLayers = new LinkedHashMap<>();
+        LinearWeights.Scratch scratch = new LinearWeights.Scratch();
         List<ByteBuffer> pinned = new ArrayList<>();
         long parameters = 0;
+        long total = expected.values().stream().mapToLong(s -> Arrays.stream(s).reduce(1, Math::multiplyExact)).sum();
         for (Map.Entry<String, long[]> entry : expected.entrySet()) {
             String stored = fileNameOf.get(entry.getKey());
             TensorInfo info = bundle.tensors().get(stored);
             checkShape(bundle, info, entry.getValue());
-            arrays.put(entry.getKey(), toArray(bundle, info, manager, pinned));
+            if (format != WeightFormat.F32 && packs(config, entry.getKey(), entry.getValue())) {
+                boolean inOut = config.family() == Family.GPT2 && !entry.getKey().equals("wte.weight");
+                packedLayers.put(entry.getKey(), pack(bundle, info, format, inOut, scratch));
+            } else {
+                arrays.put(entry.getKey(), toArray(bundle, info, manager, pinned));
+            }
             parameters += info.elementCount();
+            progress.loaded(entry.getKey(), parameters, total);
         }
-        String embedding = config.family() == Family.GPT2 ? "wte.weight" : "embed_tokens.weight";
+        String embedding = embeddingName(config);
         NDArray head = arrays.get(embedding);
+        LinearWeights packedHead = null;
         if (headName != null) {
             TensorInfo info = bundle.tensors().get(headName);
             checkShape(bundle, info, expected.get(embedding));
             TensorInfo wte = bundle.tensors().get(fileNameOf.get(embedding));
             boolean tied = info.dtype() == wte.dtype() && bundle.data(headName).equals(bundle.data(wte.name()));
             if (!tied) {
-                head = toArray(bundle, info, manager, pinned);
+                if (format == WeightFormat.F32) {
+                    head = toArray(bundle, info, manager, pinned);
+                } else {
+                    packedHead = pack(bundle, info, format, false, scratch);
+                }
                 parameters += info.elementCount();
             }
         } else if (!config.tiedHead() && config.family() != Family.GPT2) {
             throw new ModelFormatException("The model's weights lack tensor 'lm_head.weight' (config.json says "
                     + "tie_word_embeddings is false; looked in " + bundle.files() + ").");
         }
-        return new Weights(config, arrays, head, parameters, pinned);
+        return new Weights(config, arrays, new Packed(format, packedLayers, packedHead), head, parameters, pinned);
+    }
+
+    /** One matrix in bf16 or q8, read a row at a time from the file: [out, in] (GPT-2's Conv1D transposed). */
+    private static LinearWeights pack(SafetensorsBundle bundle, TensorInfo info, WeightFormat format, boolean storedInOut,
+                                      LinearWeights.Scratch scratch) throws ModelFormatException {
+        if (info.dtype() != DType.F32 && info.dtype() != DType.F16 && info.dtype() != DType.BF16) {
+            throw new ModelFormatException(bundle.file(info.name()) + ": tensor '" + info.name()
+                    + "' is stored as " + info.dtype() + "; weights must be F32, F16 or BF16.");
+        }
+        TensorRows rows = TensorRows.of(bundle.data(info.name()), info.dtype(), info.shape(), storedInOut);
+        try {
+            return LinearWeights.of(format, rows, null, null, scratch);
+        } catch (IllegalArgumentException e) {
+            throw new ModelFormatException(bundle.file(info.name()) + ": tensor '" + info.name() + "': " + e.getMessage() + ".");
+        }
+    }
+
+    /** Hears of each tensor as it is loaded (and quantized): a progress bar for large models. */
+    @FunctionalInterface
+    interface LoadProgress {
+        LoadProgress NONE = (name, done, total) -> { };
+
+        /** {@code done} of {@code total} parameters are loaded, the last one in tensor {@code name}. */
+        void loaded(String name, long done, long total);
     }
 
     private static void checkShape(SafetensorsBundle bundle, TensorInfo info, long[] want)

@@ -55,6 +55,11 @@ public final class LocalBackend implements Backend {
         return model.config().width();
     }
 
+    /** Bytes of the weight matrices as held (see {@link LanguageModel#weightBytes}). */
+    public long weightBytes() {
+        return model.weightBytes();
+    }
+
     /** The model as the generation loop drives it (for benchmarks that time its steps). */
     public DecoderModel decoder() {
         return model;

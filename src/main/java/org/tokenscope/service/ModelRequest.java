@@ -1,6 +1,7 @@
 package org.tokenscope.service;
 
 import java.util.Objects;
+import org.tokenscope.model.WeightFormat;
 import org.tokenscope.remote.KeySource;
 
 /**
@@ -15,15 +16,22 @@ import org.tokenscope.remote.KeySource;
  *                  default has one (the command line's default, the app's start-up models), never one the user named
  * @param key       where a remote server's API key comes from
  * @param chat      a remote model: generate through {@code /v1/chat/completions}
+ * @param weights   how a local model holds its weight matrices (f32, bf16, q8); remote models ignore it
  */
 public record ModelRequest(String spec, String revision, boolean download, String standIn, KeySource key,
-                           boolean chat) {
+                           boolean chat, WeightFormat weights) {
 
     public ModelRequest {
         Objects.requireNonNull(spec, "spec");
         spec = spec.strip();
         revision = revision == null || revision.isBlank() ? "main" : revision;
         key = key == null ? KeySource.NONE : key;
+        weights = weights == null ? WeightFormat.F32 : weights;
+    }
+
+    /** A request for float32 weights. */
+    public ModelRequest(String spec, String revision, boolean download, String standIn, KeySource key, boolean chat) {
+        this(spec, revision, download, standIn, key, chat, WeightFormat.F32);
     }
 
     /** A model the user named: that model, downloaded if need be, or an error. */
@@ -42,18 +50,22 @@ public record ModelRequest(String spec, String revision, boolean download, Strin
     }
 
     public ModelRequest withRevision(String value) {
-        return new ModelRequest(spec, value, download, standIn, key, chat);
+        return new ModelRequest(spec, value, download, standIn, key, chat, weights);
     }
 
     public ModelRequest withDownload(boolean value) {
-        return new ModelRequest(spec, revision, value, standIn, key, chat);
+        return new ModelRequest(spec, revision, value, standIn, key, chat, weights);
     }
 
     public ModelRequest withKey(KeySource value) {
-        return new ModelRequest(spec, revision, download, standIn, value, chat);
+        return new ModelRequest(spec, revision, download, standIn, value, chat, weights);
     }
 
     public ModelRequest withChat(boolean value) {
-        return new ModelRequest(spec, revision, download, standIn, key, value);
+        return new ModelRequest(spec, revision, download, standIn, key, value, weights);
+    }
+
+    public ModelRequest withWeights(WeightFormat value) {
+        return new ModelRequest(spec, revision, download, standIn, key, chat, value);
     }
 }

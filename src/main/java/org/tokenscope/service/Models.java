@@ -10,6 +10,7 @@ import org.tokenscope.hub.ByteSizes;
 import org.tokenscope.hub.DownloadListener;
 import org.tokenscope.hub.ProgressMeter;
 import org.tokenscope.model.LanguageModel;
+import org.tokenscope.model.WeightFormat;
 import org.tokenscope.remote.ApiKey;
 import org.tokenscope.remote.RemoteBackend;
 import org.tokenscope.remote.RemoteSpec;
@@ -88,8 +89,11 @@ public final class Models {
         }
         ModelSources.Resolved where = ModelSources.resolve(spec, request.revision(), request.download(),
                 request.standIn(), downloads, cancel);
-        progress.update(-1, "Loading " + where.name() + "…");
-        LanguageModel model = LanguageModel.load(where.folder(), where.name());
+        String loading = "Loading " + where.name()
+                + (request.weights() == WeightFormat.F32 ? "" : " as " + request.weights().label()) + "…";
+        progress.update(-1, loading);
+        LanguageModel model = LanguageModel.load(where.folder(), where.name(), request.weights(),
+                (done, total) -> progress.update((double) done / total, loading));
         return new Loaded(new LocalBackend(model), where.name(), revision(request, where.folder()), where.note());
     }
 

@@ -25,7 +25,8 @@ public final class TextScorer {
     }
 
     public static ModelSummary summary(LanguageModel model) {
-        return new ModelSummary(model.name(), model.config().layers(), model.parameterCount(), model.contextLength());
+        return new ModelSummary(model.name(), model.config().layers(), model.parameterCount(), model.contextLength(),
+                model.weightFormat().label());
     }
 
     public static ScoredText score(LanguageModel model, String text, ScoreOptions options) {

@@ -50,6 +50,40 @@ class MainViewModelTest {
     }
 
     @Test
+    void choosingQ8WeightsReloadsTheLocalModelsAndTheStatusSaysSo() {
+        vm.textProperty().set("Hello world, this is a test.");
+        vm.loadModel(vm.slotA(), ModelRequest.named(small.toString()));
+        vm.loadModel(vm.slotB(), ModelRequest.named(large.toString()));
+        float[] f32 = logprobs(vm.analysisProperty().get().a());
+        assertThat(vm.slotA().stateProperty().get()).contains("f32 weights");
+        assertThat(vm.analysisProperty().get().a().model().weights()).isEqualTo("f32");
+
+        vm.useWeights(org.tokenscope.model.WeightFormat.Q8);
+        assertThat(vm.slotA().stateProperty().get()).contains("q8 weights");
+        assertThat(vm.slotB().stateProperty().get()).contains("q8 weights");
+        Analysis q8 = vm.analysisProperty().get();
+        assertThat(q8.a().model().weights()).isEqualTo("q8");
+        assertThat(q8.b().model().weights()).isEqualTo("q8");
+        float[] quantized = logprobs(q8.a());
+        assertThat(quantized).hasSameSizeAs(f32);
+        boolean changed = false;
+        for (int i = 0; i < f32.length; i++) {
+            assertThat(quantized[i]).isCloseTo(f32[i], org.assertj.core.api.Assertions.within(0.25f));
+            changed |= quantized[i] != f32[i];
+        }
+        assertThat(changed).as("the q8 model's own numbers, not the f32 model's").isTrue();
+    }
+
+    private static float[] logprobs(org.tokenscope.analysis.ScoredText scored) {
+        float[] lp = new float[scored.tokens().size()];
+        for (int i = 0; i < lp.length; i++) {
+            Double v = scored.tokens().get(i).logprob();
+            lp[i] = v == null ? 0f : v.floatValue(); // an unscored first token: 0 in both runs
+        }
+        return lp;
+    }
+
+    @Test
     void switchingBOffScoresWithAOnly() {
         vm.loadModel(vm.slotA(), ModelRequest.named(small.toString()));
         vm.loadModel(vm.slotB(), ModelRequest.named(large.toString()));

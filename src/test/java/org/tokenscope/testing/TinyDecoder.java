@@ -165,6 +165,19 @@ public final class TinyDecoder {
         return new TinyDecoder(s, t, shapes);
     }
 
+    /** What a loader does to one tensor's values (e.g. quantizes and widens them back): new values, same shape. */
+    @FunctionalInterface
+    public interface TensorChange {
+        float[] apply(String name, long[] shape, float[] values);
+    }
+
+    /** A copy with every tensor passed through {@code change}: the reference run on the weights a format holds. */
+    public TinyDecoder withTensors(TensorChange change) {
+        java.util.Map<String, float[]> changed = new LinkedHashMap<>();
+        tensors.forEach((name, values) -> changed.put(name, change.apply(name, shapes.get(name), values.clone())));
+        return new TinyDecoder(spec, changed, new LinkedHashMap<>(shapes));
+    }
+
     /** The same model with every weight rounded to {@code dtype} (what a checkpoint in that type holds). */
     public TinyDecoder roundedTo(DType dtype) {
         Map<String, float[]> rounded = new LinkedHashMap<>();

@@ -85,6 +85,19 @@ public final class TinyGpt2 {
         void put(String name, double mean, double std, long[] shape);
     }
 
+    /** What a loader does to one tensor's values (e.g. quantizes and widens them back): new values, same shape. */
+    @FunctionalInterface
+    public interface TensorChange {
+        float[] apply(String name, long[] shape, float[] values);
+    }
+
+    /** A copy with every tensor passed through {@code change}: the reference run on the weights a format holds. */
+    public TinyGpt2 withTensors(TensorChange change) {
+        java.util.Map<String, float[]> changed = new LinkedHashMap<>();
+        tensors.forEach((name, values) -> changed.put(name, change.apply(name, shapes.get(name), values.clone())));
+        return new TinyGpt2(layers, heads, embd, positions, vocab, changed, new LinkedHashMap<>(shapes));
+    }
+
     /** A copy whose weights are exactly what a {@code dtype} file stores (rounded to nearest even). */
     public TinyGpt2 roundedTo(DType dtype) {
         Map<String, float[]> rounded = new LinkedHashMap<>();

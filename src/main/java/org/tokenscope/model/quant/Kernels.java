@@ -1,0 +1,51 @@
+package org.tokenscope.model.quant;
+
+/**
+ * The inner loops of matrix × vector on stored weights: one output row's dot product with the
+ * input, and the widening of a row back to float32. Two implementations: {@code VectorKernels}
+ * with Java's Vector API (the CPU's widest SIMD registers) when the JVM was started with
+ * {@code --add-modules jdk.incubator.vector}, and {@link ScalarKernels}, plain loops, otherwise
+ * (a bare {@code java -jar}): the same numbers up to float rounding order, only slower.
+ */
+interface Kernels {
+
+    /** The kernels this JVM can run: the Vector API's when its module is there, else the scalar ones. */
+    static Kernels best() {
+        return Holder.BEST;
+    }
+
+    /** What runs, for {@code bench} and the logs: "Vector API, 512-bit" or "scalar". */
+    String description();
+
+    /**
+     * Σ_c x[c]·scale[c/32]·q[c] over one Q8_0 row of {@code n} values: its int8 values from
+     * {@code quants[qOffset]}, its block scales from {@code scales[sOffset]}.
+     */
+    float dotQ8(byte[] quants, int qOffset, float[] scales, int sOffset, float[] x, int n);
+
+    /** One Q8_0 row of {@code n} values widened to float32 (scale·q) into {@code dst[dstOffset]}. */
+    void widenQ8(byte[] quants, int qOffset, float[] scales, int sOffset, float[] dst, int dstOffset, int n);
+
+    /** Σ_c x[c]·w[c] over one row of {@code n} bfloat16 values from {@code values[offset]}. */
+    float dotBf16(short[] values, int offset, float[] x, int n);
+
+    final class Holder {
+        static final Kernels BEST = load();
+
+        private Holder() {
+        }
+
+        private static Kernels load() {
+            if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()
+                    || Boolean.getBoolean("tokenscope.scalarKernels")) {
+                return new ScalarKernels();
+            }
+            try { // by name: this class must load even where the module is absent
+                return (Kernels) Class.forName("org.tokenscope.model.quant.VectorKernels")
+                        .getDeclaredConstructor().newInstance();
+            } catch (ReflectiveOperationException | LinkageError e) {
+                return new ScalarKernels();
+            }
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package org.tokenscope.model.quant;
+
+/** {@link Kernels} as plain loops: what runs when the Vector API's module is not in the JVM. */
+final class ScalarKernels implements Kernels {
+
+    @Override
+    public String description() {
+        return "scalar (start the JVM with --add-modules jdk.incubator.vector for the Vector API)";
+    }
+
+    @Override
+    public float dotQ8(byte[] quants, int qOffset, float[] scales, int sOffset, float[] x, int n) {
+        float sum = 0;
+        for (int from = 0, block = sOffset; from < n; from += Q8Matrix.BLOCK, block++) {
+            int to = Math.min(n, from + Q8Matrix.BLOCK);
+            float partial = 0;
+            for (int c = from; c < to; c++) {
+                partial += x[c] * quants[qOffset + c];
+            }
+            sum += partial * scales[block];
+        }
+        return sum;
+    }
+
+    @Override
+    public void widenQ8(byte[] quants, int qOffset, float[] scales, int sOffset, float[] dst, int dstOffset, int n) {
+        for (int c = 0; c < n; c++) {
+            dst[dstOffset + c] = scales[sOffset + c / Q8Matrix.BLOCK] * quants[qOffset + c];
+        }
+    }
+
+    @Override
+    public float dotBf16(short[] values, int offset, float[] x, int n) {
+        float sum = 0;
+        for (int c = 0; c < n; c++) {
+            sum += x[c] * Bf16Matrix.toFloat(values[offset + c]);
+        }
+        return sum;
+    }
+}

@@ -1,0 +1,109 @@
+package org.tokenscope.model.quant;
+
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link Kernels} on Java's Vector API, as mukel/llama3.java computes Q8_0: the float32 input
+ * against int8 weights widened to float32 a register at a time (L = 16 lanes with AVX-512, 8 with
+ * AVX2), one fused multiply-add per lane, then the block's scale. Bytes are loaded L at a time and
+ * widened with part 0 only ({@code castShape(..., 0)}): C2 compiles that to one sign-extending
+ * move and a conversion, where other parts fall back to slow code on some JDKs.
+ *
+ * <p>Loaded by name from {@link Kernels.Holder}, only when {@code jdk.incubator.vector} is present.
+ */
+final class VectorKernels implements Kernels {
+
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final int L = F.length();
+    /** L bytes: widened to one float register. */
+    private static final VectorSpecies<Byte> B = ByteVector.SPECIES_PREFERRED.withShape(VectorShape.forBitSize(L * 8));
+    /** L shorts (bfloat16): widened to L ints, shifted into float32's high half. */
+    private static final VectorSpecies<Short> S = ShortVector.SPECIES_PREFERRED.withShape(VectorShape.forBitSize(L * 16));
+    private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED.withShape(F.vectorShape());
+
+    VectorKernels() {
+        if (L > Q8Matrix.BLOCK || Q8Matrix.BLOCK % L != 0) {
+            throw new IllegalStateException("unexpected vector width " + F.vectorBitSize());
+        }
+    }
+
+    @Override
+    public String description() {
+        return "Vector API, " + F.vectorBitSize() + "-bit";
+    }
+
+    @Override
+    public float dotQ8(byte[] quants, int qOffset, float[] scales, int sOffset, float[] x, int n) {
+        int full = n / Q8Matrix.BLOCK * Q8Matrix.BLOCK;
+        FloatVector acc = FloatVector.zero(F);
+        int q = qOffset;
+        int s = sOffset;
+        for (int c = 0; c < full; c += Q8Matrix.BLOCK, q += Q8Matrix.BLOCK, s++) {
+            FloatVector block = FloatVector.zero(F);                          // Σ x·q over the block, L lanes
+            for (int i = 0; i < Q8Matrix.BLOCK; i += L) {
+                FloatVector w = (FloatVector) ByteVector.fromArray(B, quants, q + i)
+                        .castShape(F, 0);                                     // L int8 -> L float32
+                block = FloatVector.fromArray(F, x, c + i).fma(w, block);
+            }
+            acc = block.fma(FloatVector.broadcast(F, scales[s]), acc);
+        }
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        if (full < n) { // a short last block (rows whose length is not a multiple of 32)
+            float partial = 0;
+            for (int c = full; c < n; c++) {
+                partial += x[c] * quants[qOffset + c];
+            }
+            sum += partial * scales[s];
+        }
+        return sum;
+    }
+
+    @Override
+    public void widenQ8(byte[] quants, int qOffset, float[] scales, int sOffset, float[] dst, int dstOffset, int n) {
+        int full = n / Q8Matrix.BLOCK * Q8Matrix.BLOCK;
+        int s = sOffset;
+        for (int c = 0; c < full; c += Q8Matrix.BLOCK, s++) {
+            FloatVector scale = FloatVector.broadcast(F, scales[s]);
+            for (int i = 0; i < Q8Matrix.BLOCK; i += L) {
+                ((FloatVector) ByteVector.fromArray(B, quants, qOffset + c + i).castShape(F, 0)).mul(scale)
+                        .intoArray(dst, dstOffset + c + i);
+            }
+        }
+        for (int c = full; c < n; c++) {
+            dst[dstOffset + c] = scales[s] * quants[qOffset + c];
+        }
+    }
+
+    @Override
+    public float dotBf16(short[] values, int offset, float[] x, int n) {
+        int full = n / L * L;
+        FloatVector acc0 = FloatVector.zero(F);
+        FloatVector acc1 = FloatVector.zero(F);
+        int c = 0;
+        for (; c + 2 * L <= full; c += 2 * L) { // two accumulators: two FMA chains in flight
+            acc0 = FloatVector.fromArray(F, x, c).fma(bf16(values, offset + c), acc0);
+            acc1 = FloatVector.fromArray(F, x, c + L).fma(bf16(values, offset + c + L), acc1);
+        }
+        for (; c < full; c += L) {
+            acc0 = FloatVector.fromArray(F, x, c).fma(bf16(values, offset + c), acc0);
+        }
+        float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        for (; c < n; c++) {
+            sum += x[c] * Bf16Matrix.toFloat(values[offset + c]);
+        }
+        return sum;
+    }
+
+    /** L bfloat16 values from element {@code index} as float32: the 16 bits become the high half. */
+    private static FloatVector bf16(short[] values, int index) {
+        IntVector widened = (IntVector) ShortVector.fromArray(S, values, index)
+                .castShape(I, 0);                                             // sign-extended; the shift drops it
+        return widened.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+    }
+}

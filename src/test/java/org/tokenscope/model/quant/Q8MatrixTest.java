@@ -1,0 +1,189 @@
+package org.tokenscope.model.quant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import java.nio.FloatBuffer;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class Q8MatrixTest {
+
+    /** ggml's quantize_row_q8_0_ref, transcribed for one block, in double where it may be. */
+    private static float ggmlScale(float[] block) {
+        float amax = 0;
+        for (float v : block) amax = Math.max(amax, Math.abs(v));
+        return amax / 127;
+    }
+
+    private static float[][] random(long seed, int rows, int cols, double std) {
+        Random random = new Random(seed);
+        float[][] m = new float[rows][cols];
+        for (float[] row : m) for (int c = 0; c < cols; c++) row[c] = (float) (std * random.nextGaussian());
+        return m;
+    }
+
+    private static Q8Matrix quantize(float[][] m) {
+        return Q8Matrix.quantize(m.length, m[0].length, (r, dst) -> System.arraycopy(m[r], 0, dst, 0, dst.length));
+    }
+
+    @Test
+    void eachBlockHasItsOwnScaleAndTheLargestValueMapsTo127() {
+        float[][] m = random(1, 3, 96, 1);
+        m[1][40] = 9f;   // block 1 of row 1: a large value, its scale 9/127
+        m[2][70] = -5f;  // block 2 of row 2: negative extreme -> -127
+        Q8Matrix q = quantize(m);
+        for (int r = 0; r < 3; r++) {
+            for (int b = 0; b < 3; b++) {
+                float[] block = java.util.Arrays.copyOfRange(m[r], b * 32, b * 32 + 32);
+                float d = ggmlScale(block);
+                assertThat(q.scale(r, b * 32 + 5)).isEqualTo(Float.float16ToFloat(Float.floatToFloat16(d)));
+            }
+        }
+        assertThat(q.quant(1, 40)).isEqualTo((byte) 127);
+        assertThat(q.quant(2, 70)).isEqualTo((byte) -127);
+        assertThat(q.scale(1, 40)).isCloseTo(9f / 127, within(9f / 127 / 1000));
+        assertThat(q.scale(1, 0)).isNotEqualTo(q.scale(1, 40));
+    }
+
+    @Test
+    void roundTripErrorIsAtMostHalfAStepPlusTheScalesFloat16Rounding() {
+        float[][] m = random(2, 7, 200, 0.05); // 200: six full blocks and a short one of 8
+        Q8Matrix q = quantize(m);
+        float[] row = new float[200];
+        for (int r = 0; r < m.length; r++) {
+            q.dequantizeRow(r, row, 0);
+            for (int c = 0; c < 200; c++) {
+                int from = c / 32 * 32;
+                float d = ggmlScale(java.util.Arrays.copyOfRange(m[r], from, Math.min(200, from + 32)));
+                float s = q.scale(r, c);
+                double bound = 0.5 * d + 127 * Math.abs(d - s) + 1e-9;
+                assertThat((double) Math.abs(row[c] - m[r][c])).as("(%d, %d)", r, c).isLessThanOrEqualTo(bound);
+                assertThat(row[c]).isEqualTo(s * q.quant(r, c));
+            }
+        }
+    }
+
+    @Test
+    void halvesRoundAwayFromZeroAsCsRoundf() {
+        // d = 127/127 = 1, so x·id is x itself: 2.5 -> 3 and -2.5 -> -3 (Math.round would give -2)
+        float[] x = new float[32];
+        x[0] = 127;
+        x[1] = 2.5f;
+        x[2] = -2.5f;
+        x[3] = -0.5f;
+        x[4] = 0.49f;
+        Q8Matrix q = quantize(new float[][] {x});
+        assertThat(q.quant(0, 1)).isEqualTo((byte) 3);
+        assertThat(q.quant(0, 2)).isEqualTo((byte) -3);
+        assertThat(q.quant(0, 3)).isEqualTo((byte) -1);
+        assertThat(q.quant(0, 4)).isEqualTo((byte) 0);
+    }
+
+    @Test
+    void aZeroBlockHasScaleZeroAndDequantizesToExactZeros() {
+        float[][] m = random(3, 2, 64, 1);
+        java.util.Arrays.fill(m[0], 32, 64, 0f);
+        java.util.Arrays.fill(m[1], 0f);
+        Q8Matrix q = quantize(m);
+        float[] row = new float[64];
+        q.dequantizeRow(0, row, 0);
+        assertThat(q.scale(0, 40)).isZero();
+        for (int c = 32; c < 64; c++) assertThat(row[c]).isZero();
+        q.dequantizeRow(1, row, 0);
+        assertThat(row).containsOnly(0f);
+        float[] y = new float[2];
+        q.matvec(new float[64], y);
+        assertThat(y).containsExactly(0f, 0f);
+    }
+
+    @Test
+    void extremeValuesKeepTheirRelativeError() {
+        float[][] m = new float[2][32];
+        Random random = new Random(4);
+        for (int c = 0; c < 32; c++) {
+            m[0][c] = (float) (60000 * (random.nextDouble() * 2 - 1)); // near float16's largest scale times 127
+            m[1][c] = (float) (1e-3 * (random.nextDouble() * 2 - 1));  // scale ~8e-6: a float16 subnormal
+        }
+        m[0][3] = 65504f;
+        Q8Matrix q = quantize(m);
+        float[] row = new float[32];
+        for (int r = 0; r < 2; r++) {
+            q.dequantizeRow(r, row, 0);
+            float d = ggmlScale(m[r]);
+            for (int c = 0; c < 32; c++) {
+                double bound = 0.5 * d + 127 * Math.abs(d - q.scale(r, c));
+                assertThat((double) Math.abs(row[c] - m[r][c])).isLessThanOrEqualTo(bound);
+                assertThat((double) Math.abs(row[c] - m[r][c])).isLessThanOrEqualTo(0.01 * d * 127);
+            }
+        }
+        assertThat(q.quant(0, 3)).isEqualTo((byte) 127);
+        assertThat(row[0]).isNotZero();
+    }
+
+    @Test
+    void nonFiniteValuesAreRefusedNamingWhere() {
+        float[][] m = random(5, 2, 40, 1);
+        m[1][33] = Float.NaN;
+        assertThatThrownBy(() -> quantize(m)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("row 1, column 33");
+    }
+
+    @Test
+    void matvecEqualsTheDoublePrecisionProductOfTheDequantizedMatrix() {
+        for (int cols : new int[] {32, 200, 768}) { // whole blocks, a short last block, gpt2's width
+            float[][] m = random(6 + cols, 300, cols, 0.1);
+            Q8Matrix q = quantize(m); // 300 × 768 is large enough to run in parallel
+            float[] x = random(7, 1, cols, 1)[0];
+            float[] y = new float[300];
+            q.matvec(x, y);
+            float[] row = new float[cols];
+            for (int r = 0; r < 300; r++) {
+                q.dequantizeRow(r, row, 0);
+                double want = 0;
+                double magnitude = 0;
+                for (int c = 0; c < cols; c++) {
+                    want += (double) row[c] * x[c];
+                    magnitude += Math.abs((double) row[c] * x[c]);
+                }
+                assertThat((double) y[r]).as("row %d of %d columns", r, cols).isCloseTo(want, within(1e-5 * magnitude + 1e-7));
+            }
+        }
+    }
+
+    @Test
+    void scalarAndVectorKernelsAgree() {
+        float[][] m = random(8, 5, 777, 1);
+        Q8Matrix q = quantize(m);
+        float[] x = random(9, 1, 777, 1)[0];
+        Kernels scalar = new ScalarKernels();
+        Kernels best = Kernels.best();
+        assertThat(best.description()).startsWith("Vector API"); // surefire runs with the module
+        float[] flat = new float[5 * 777];
+        for (int r = 0; r < 5; r++) q.dequantizeRow(r, flat, r * 777);
+        float[] y = new float[5];
+        q.matvec(x, y);
+        for (int r = 0; r < 5; r++) {
+            byte[] quants = new byte[777];
+            float[] scales = new float[Q8Matrix.blocksPerRow(777)];
+            for (int c = 0; c < 777; c++) quants[c] = q.quant(r, c);
+            for (int b = 0; b < scales.length; b++) scales[b] = q.scale(r, b * 32);
+            float s = scalar.dotQ8(quants, 0, scales, 0, x, 777);
+            float v = best.dotQ8(quants, 0, scales, 0, x, 777);
+            assertThat(v).isCloseTo(s, within(1e-4f * (Math.abs(s) + 1)));
+            assertThat(y[r]).isCloseTo(v, within(1e-4f * (Math.abs(s) + 1)));
+        }
+    }
+
+    @Test
+    void dequantizeRowsFillsAnEngineBuffer() {
+        float[][] m = random(10, 40, 64, 1);
+        Q8Matrix q = quantize(m);
+        FloatBuffer out = FloatBuffer.allocate(10 * 64);
+        q.dequantizeRows(30, 40, out);
+        float[] row = new float[64];
+        q.dequantizeRow(35, row, 0);
+        for (int c = 0; c < 64; c++) assertThat(out.get(5 * 64 + c)).isEqualTo(row[c]);
+    }
+}
