@@ -104,7 +104,8 @@ public final class GenerateCommand implements Callable<Integer> {
                     new Backend.GenerationSettings(maxNewTokens, chosen, stops, alternatives), listener, () -> false);
             if (json) {
                 out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-                        .writeValueAsString(toJson(prompt, result.promptIds(), settings(), result)));
+                        .writeValueAsString(toJson(Json.model(model.summary(), models.model()), prompt, result.promptIds(),
+                                settings(), result)));
             } else {
                 printTables(out, result);
             }
@@ -148,8 +149,10 @@ public final class GenerateCommand implements Callable<Integer> {
         return s;
     }
 
-    static Map<String, Object> toJson(String prompt, int[] ids, Map<String, Object> settings, GenerationResult result) {
+    static Map<String, Object> toJson(Map<String, Object> model, String prompt, int[] ids, Map<String, Object> settings,
+                                      GenerationResult result) {
         Map<String, Object> root = new LinkedHashMap<>();
+        root.put("model", model);
         root.put("prompt", prompt);
         root.put("prompt_ids", ids);
         root.put("strategy", settings);
@@ -163,7 +166,7 @@ public final class GenerateCommand implements Callable<Integer> {
             List<Object> steps = new ArrayList<>();
             for (Step step : s.steps()) {
                 Map<String, Object> st = new LinkedHashMap<>();
-                st.put("id", step.id());
+                st.put("id", Json.id(step.id()));
                 st.put("text", step.text());
                 st.put("logprob", Json.finite(step.logprob()));
                 st.put("sample_prob", step.sampleProb());

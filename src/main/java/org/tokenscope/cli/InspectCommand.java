@@ -13,6 +13,7 @@ import org.tokenscope.model.Gpt2Model;
 import org.tokenscope.model.InspectRequest;
 import org.tokenscope.model.Internals;
 import org.tokenscope.model.TokenizedText;
+import org.tokenscope.service.TextScorer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -63,6 +64,7 @@ public final class InspectCommand implements Callable<Integer> {
                     new InspectRequest(java.util.Set.of(layer), true, topK, false), () -> false);
             float[][] weights = weights(in.attention().get(layer), head);
             Map<String, Object> root = new LinkedHashMap<>();
+            root.put("model", Json.model(TextScorer.summary(model), models.model()));
             List<Object> tokenList = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 Map<String, Object> t = new LinkedHashMap<>();
