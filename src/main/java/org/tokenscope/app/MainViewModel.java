@@ -222,16 +222,17 @@ public final class MainViewModel {
         return connections;
     }
 
-    /** Where the key for a remote {@code spec} comes from: its saved connection, else TOKENSCOPE_API_KEY if set. */
+    /**
+     * Where the key for a remote {@code spec} comes from: its saved connection (the app's --api-key-env),
+     * else TOKENSCOPE_API_KEY, else OPENAI_API_KEY when set, as on the command line.
+     */
     org.tokenscope.remote.KeySource keySourceFor(String spec) {
         for (org.tokenscope.remote.Connection c : connections) {
             if (c.spec().equals(spec.strip())) {
                 return c.key();
             }
         }
-        String key = System.getenv("TOKENSCOPE_API_KEY");
-        return key != null && !key.isBlank() ? org.tokenscope.remote.KeySource.env("TOKENSCOPE_API_KEY")
-                : org.tokenscope.remote.KeySource.NONE;
+        return org.tokenscope.remote.KeySource.fromEnvironment(null);
     }
 
     /** Loads a model into a slot (a folder, or a Hub id from the cache or downloaded), then re-analyses. */

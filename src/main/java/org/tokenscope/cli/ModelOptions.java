@@ -2,6 +2,7 @@ package org.tokenscope.cli;
 
 import org.tokenscope.model.Gpt2Model;
 import org.tokenscope.remote.ApiKey;
+import org.tokenscope.remote.KeySource;
 import org.tokenscope.remote.RemoteBackend;
 import org.tokenscope.remote.RemoteSpec;
 import org.tokenscope.service.Backend;
@@ -32,7 +33,8 @@ public final class ModelOptions {
     boolean offline;
 
     @Option(names = "--api-key-env", paramLabel = "NAME",
-            description = "Remote models: the environment variable that holds the server's API key (sent as a bearer token, never printed).")
+            description = "Remote models: the environment variable that holds the server's API key (sent as a bearer token, "
+                    + "never printed). Default: TOKENSCOPE_API_KEY when set, else OPENAI_API_KEY when set, else no key.")
     String apiKeyEnv;
 
     @Option(names = "--chat",
@@ -58,8 +60,9 @@ public final class ModelOptions {
                 throw new IllegalArgumentException("--offline: the remote model " + spec + " needs the network.");
             }
             RemoteBackend.Builder remote = RemoteBackend.builder().setSpec(RemoteSpec.parse(spec)).optChat(chat);
-            if (apiKeyEnv != null) {
-                remote.optApiKey(ApiKey.fromEnvironment(apiKeyEnv));
+            ApiKey key = KeySource.fromEnvironment(apiKeyEnv).resolve();
+            if (key != null) {
+                remote.optApiKey(key);
             }
             return remote.connect();
         }
