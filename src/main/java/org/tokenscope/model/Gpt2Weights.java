@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import org.tokenscope.model.safetensors.DType;
+import org.tokenscope.model.safetensors.FiniteCheck;
 import org.tokenscope.model.safetensors.SafetensorsBundle;
 import org.tokenscope.model.safetensors.TensorInfo;
 
@@ -220,6 +221,7 @@ final class Gpt2Weights {
 
     private static NDArray toArray(SafetensorsBundle bundle, TensorInfo info, NDManager manager,
                                    List<ByteBuffer> pinned) throws ModelFormatException {
+        FiniteCheck.requireFinite(bundle, info.name());
         Shape shape = new Shape(info.shape());
         ByteBuffer data = bundle.data(info.name()).order(ByteOrder.LITTLE_ENDIAN);
         DataType type = switch (info.dtype()) {

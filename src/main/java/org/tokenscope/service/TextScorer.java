@@ -11,6 +11,8 @@ import org.tokenscope.analysis.Window;
 import org.tokenscope.analysis.WindowPlan;
 import org.tokenscope.analysis.Windows;
 import org.tokenscope.model.Gpt2Model;
+import org.tokenscope.model.InspectRequest;
+import org.tokenscope.model.Internals;
 import org.tokenscope.model.NextTokenStats;
 import org.tokenscope.model.TokenizedText;
 
@@ -115,6 +117,7 @@ public final class TextScorer {
                 targets[window.logitRow(t)] = tokens.ids()[t];
             }
             NextTokenStats stats = model.scoreNext(input, targets, options.topK(), cancel);
+            requireFinite(model, input, stats, cancel);
             for (int t = window.scoreFrom(); t < window.scoreTo(); t++) {
                 scores[t] = scored(model, tokens, t, stats, window.logitRow(t));
             }
@@ -126,6 +129,42 @@ public final class TextScorer {
                     tokens.starts()[t], tokens.ends()[t], tokens.partial()[t]));
         }
         return ScoredText.of(text, bos, summary(model), list, plan);
+    }
+
+    /**
+     * Refuses a forward pass whose predictions are not finite (weights that are finite but overflow
+     * F32 in the activations, as an F16 fine-tune can), naming the first layer whose output is not.
+     *
+     * @throws IllegalStateException one sentence: the model, and where the pass stops being finite
+     */
+    static void requireFinite(Gpt2Model model, int[] input, NextTokenStats stats, BooleanSupplier cancel) {
+        for (int row = 0; row < stats.entropy().length; row++) {
+            boolean finite = Float.isFinite(stats.entropy()[row])
+                    && (!stats.scored()[row] || !Float.isNaN(stats.logprob()[row]));
+            if (!finite) {
+                throw new IllegalStateException(model.name() + "'s forward pass gives logits that are not finite (NaN or"
+                        + " infinity), from " + firstNonFiniteLayer(model, input, cancel) + " on, so there are no"
+                        + " numbers to show: its weights are finite, but the activations overflow.");
+            }
+        }
+    }
+
+    /**
+     * Where a forward pass over {@code input} first stops being finite, read off the logit lens (each
+     * layer's residual through the final layer norm and the head): "the embeddings", "block h.3 (layer
+     * 4 of 12)", or "the final layer norm or the head" when every layer reads finite.
+     */
+    static String firstNonFiniteLayer(Gpt2Model model, int[] input, BooleanSupplier cancel) {
+        Internals inside = model.inspect(input, new InspectRequest(java.util.Set.of(), true, 1, false), cancel);
+        for (int level = 0; level <= inside.layers(); level++) {
+            for (float[] top : inside.lensTopLogprobs()[level]) {
+                if (top.length == 0 || !Float.isFinite(top[0])) {
+                    return level == 0 ? "the embeddings (wte + wpe)"
+                            : "block h." + (level - 1) + " (layer " + level + " of " + inside.layers() + ")";
+                }
+            }
+        }
+        return "the final layer norm or the head";
     }
 
     private static TokenScore scored(Gpt2Model model, TokenizedText tokens, int t, NextTokenStats stats, int row) {
