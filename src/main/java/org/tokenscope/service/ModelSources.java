@@ -25,6 +25,9 @@ public final class ModelSources {
     public static final String DEFAULT_B = "gpt2-large";
     public static final String BUNDLED_SMALL = "tokenscope-small";
     public static final String BUNDLED_LARGE = "tokenscope-large";
+    /** What the bundled pair is, for notes that must not let it pass for GPT-2. */
+    public static final String BUNDLED_TRAINING = "small models trained by tokenscope on public-domain English"
+            + " (State of the Union addresses, Moby-Dick, WordNet's examples) and the Python docs; not GPT-2";
 
     /**
      * A model folder ready to load.
@@ -82,7 +85,7 @@ public final class ModelSources {
             if (fallback.isPresent()) {
                 return new Resolved(fallback.get(), standIn, spec + " is not available here ("
                         + (allowDownload ? "no network and not cached" : "not cached") + "), so the bundled "
-                        + standIn + " stands in for it.");
+                        + standIn + " stands in for it (" + BUNDLED_TRAINING + ").");
             }
         }
         throw failure;

