@@ -22,15 +22,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code tokenscope models}: the GPT-2 family models in the Hugging Face cache, with their size on
+ * {@code tokenscope models}: the models tokenscope runs in the Hugging Face cache, with their size on
  * disk and cached revisions, and the two bundled models that work offline. Reads the cache only;
  * makes no request.
  */
 @Command(name = "models", mixinStandardHelpOptions = true,
-        description = "List the GPT-2 family models in the Hugging Face cache, with their sizes and revisions, and the bundled models.")
+        description = "List the models tokenscope runs in the Hugging Face cache, with their sizes and revisions, and the bundled models.")
 public final class ModelsCommand implements Callable<Integer> {
 
-    @Option(names = "--all", description = "List every cached model, not only GPT-2 ones.")
+    @Option(names = "--all", description = "List every cached model, not only those tokenscope runs.")
     private boolean all;
 
     @Spec
@@ -54,7 +54,7 @@ public final class ModelsCommand implements Callable<Integer> {
         HubCache cache = HubCache.fromEnvironment(env);
         List<CachedModel> models;
         try {
-            models = cache.list().stream().filter(model -> all || model.gpt2()).toList();
+            models = cache.list().stream().filter(model -> all || model.runnable()).toList();
         } catch (IOException e) {
             err.println("Error: could not read the Hugging Face cache at " + cache.root() + ": " + e.getMessage() + ".");
             err.flush();
@@ -74,7 +74,7 @@ public final class ModelsCommand implements Callable<Integer> {
             }
         }
         if (models.isEmpty()) {
-            out.println("No " + (all ? "" : "GPT-2 ") + "models in the Hugging Face cache (" + cache.root()
+            out.println("No " + (all ? "" : "runnable ") + "models in the Hugging Face cache (" + cache.root()
                     + "); download one with `" + Launcher.command() + " pull gpt2`.");
             if (rows.size() == 1) {
                 out.flush();

@@ -83,7 +83,8 @@ public final class ScoreCommand implements Callable<Integer> {
                                       SpanAlignment alignment) {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("text", text);
-        root.put("bos", bos);
+        // what was done: a start token fed before the text for every run (a tokenizer without one feeds none)
+        root.put("bos", bos && runs.stream().allMatch(ScoredText::bos));
         List<Object> runList = new ArrayList<>();
         for (ScoredText run : runs) {
             runList.add(Json.run(run));

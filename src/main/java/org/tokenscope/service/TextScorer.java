@@ -2,6 +2,7 @@ package org.tokenscope.service;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 import org.tokenscope.analysis.Alternative;
 import org.tokenscope.analysis.ModelSummary;
@@ -10,9 +11,9 @@ import org.tokenscope.analysis.TokenScore;
 import org.tokenscope.analysis.Window;
 import org.tokenscope.analysis.WindowPlan;
 import org.tokenscope.analysis.Windows;
-import org.tokenscope.model.Gpt2Model;
 import org.tokenscope.model.InspectRequest;
 import org.tokenscope.model.Internals;
+import org.tokenscope.model.LanguageModel;
 import org.tokenscope.model.NextTokenStats;
 import org.tokenscope.model.TokenizedText;
 
@@ -27,11 +28,11 @@ public final class TextScorer {
     private TextScorer() {
     }
 
-    public static ModelSummary summary(Gpt2Model model) {
+    public static ModelSummary summary(LanguageModel model) {
         return new ModelSummary(model.name(), model.config().layers(), model.parameterCount(), model.contextLength());
     }
 
-    public static ScoredText score(Gpt2Model model, String text, ScoreOptions options) {
+    public static ScoredText score(LanguageModel model, String text, ScoreOptions options) {
         return score(model, text, options, () -> false, (done, total) -> { });
     }
 
@@ -42,7 +43,7 @@ public final class TextScorer {
      * @throws IllegalArgumentException for an empty text, with a sentence for the user
      * @throws java.util.concurrent.CancellationException when {@code cancel} says so
      */
-    public static ScoredText score(Gpt2Model model, String text, ScoreOptions options, BooleanSupplier cancel,
+    public static ScoredText score(LanguageModel model, String text, ScoreOptions options, BooleanSupplier cancel,
                                    Progress progress) {
         if (text == null || text.isEmpty()) {
             throw new IllegalArgumentException("The text is empty: there is nothing to score.");
@@ -56,12 +57,12 @@ public final class TextScorer {
 
     /**
      * Scores token ids that come without a text (benchmarks, tools) exactly as {@link #score} scores
-     * a text's tokens. Each token reads as its piece ({@link org.tokenscope.model.Gpt2Tokenizer#pieceText});
+     * a text's tokens. Each token reads as its piece ({@link org.tokenscope.model.Tokenizer#pieceText});
      * the scored text is the pieces joined.
      *
      * @throws IllegalArgumentException for no ids or an id outside the vocabulary
      */
-    public static ScoredText scoreIds(Gpt2Model model, int[] ids, ScoreOptions options, BooleanSupplier cancel,
+    public static ScoredText scoreIds(LanguageModel model, int[] ids, ScoreOptions options, BooleanSupplier cancel,
                                       Progress progress) {
         if (ids.length == 0) {
             throw new IllegalArgumentException("There are no token ids to score.");
@@ -86,16 +87,14 @@ public final class TextScorer {
     }
 
     /** One forward pass per window over {@code tokens} (at least one), a score for every token. */
-    private static ScoredText scoreTokens(Gpt2Model model, TokenizedText tokens, ScoreOptions options,
+    private static ScoredText scoreTokens(LanguageModel model, TokenizedText tokens, ScoreOptions options,
                                           BooleanSupplier cancel, Progress progress) {
         String text = tokens.text();
         int n = tokens.size();
-        boolean bos = options.bos();
-        int eot = model.endOfTextId();
-        if (bos && eot < 0) {
-            throw new IllegalArgumentException("Model " + model.name()
-                    + " has no <|endoftext|> token to start with; score with --no-bos.");
-        }
+        // the start token is the model's (GPT-2's <|endoftext|>, the BOS its tokenizer adds by itself);
+        // a model without one leaves the first token unscored, as --no-bos does
+        int start = model.startTokenId();
+        boolean bos = options.bos() && start >= 0;
         WindowPlan plan = options.stride() > 0
                 ? Windows.plan(n, bos, model.contextLength(), Math.min(options.stride(), model.contextLength()))
                 : Windows.plan(n, bos, model.contextLength());
@@ -106,7 +105,7 @@ public final class TextScorer {
             int[] input = new int[window.length()];
             int offset = 0;
             if (window.bos()) {
-                input[offset++] = eot;
+                input[offset++] = start;
             }
             for (int t = window.start(); t < window.end(); t++) {
                 input[offset++] = tokens.ids()[t];
@@ -137,7 +136,7 @@ public final class TextScorer {
      *
      * @throws IllegalStateException one sentence: the model, and where the pass stops being finite
      */
-    static void requireFinite(Gpt2Model model, int[] input, NextTokenStats stats, BooleanSupplier cancel) {
+    static void requireFinite(LanguageModel model, int[] input, NextTokenStats stats, BooleanSupplier cancel) {
         for (int row = 0; row < stats.entropy().length; row++) {
             boolean finite = Float.isFinite(stats.entropy()[row])
                     && (!stats.scored()[row] || !Float.isNaN(stats.logprob()[row]));
@@ -151,23 +150,23 @@ public final class TextScorer {
 
     /**
      * Where a forward pass over {@code input} first stops being finite, read off the logit lens (each
-     * layer's residual through the final layer norm and the head): "the embeddings", "block h.3 (layer
-     * 4 of 12)", or "the final layer norm or the head" when every layer reads finite.
+     * layer's residual through the final norm and the head): "the embeddings", "block 3 (layer 4 of
+     * 12)", counted from 0 as the files name blocks (h.3, model.layers.3), or "the final layer norm or the head" when every layer reads finite.
      */
-    static String firstNonFiniteLayer(Gpt2Model model, int[] input, BooleanSupplier cancel) {
-        Internals inside = model.inspect(input, new InspectRequest(java.util.Set.of(), true, 1, false), cancel);
+    static String firstNonFiniteLayer(LanguageModel model, int[] input, BooleanSupplier cancel) {
+        Internals inside = model.inspect(input, new InspectRequest(Set.of(), true, 1, false), cancel);
         for (int level = 0; level <= inside.layers(); level++) {
             for (float[] top : inside.lensTopLogprobs()[level]) {
                 if (top.length == 0 || !Float.isFinite(top[0])) {
-                    return level == 0 ? "the embeddings (wte + wpe)"
-                            : "block h." + (level - 1) + " (layer " + level + " of " + inside.layers() + ")";
+                    return level == 0 ? "the embeddings"
+                            : "block " + (level - 1) + " (layer " + level + " of " + inside.layers() + ")";
                 }
             }
         }
-        return "the final layer norm or the head";
+        return "the final norm or the head";
     }
 
-    private static TokenScore scored(Gpt2Model model, TokenizedText tokens, int t, NextTokenStats stats, int row) {
+    private static TokenScore scored(LanguageModel model, TokenizedText tokens, int t, NextTokenStats stats, int row) {
         double lp = stats.logprob()[row];
         List<Alternative> top = new ArrayList<>();
         for (int i = 0; i < stats.topIds()[row].length; i++) {

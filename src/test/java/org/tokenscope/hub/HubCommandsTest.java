@@ -81,7 +81,7 @@ class HubCommandsTest {
 
     @Test
     void modelsListsWhatWasPulled() {
-        assertThat(run(env, "models").out()).contains("No GPT-2 models in the Hugging Face cache");
+        assertThat(run(env, "models").out()).contains("No runnable models in the Hugging Face cache");
         run(env, "pull", "gpt2");
 
         Run models = run(env, "models");
@@ -98,7 +98,7 @@ class HubCommandsTest {
         Run models = run(env, "models");
 
         assertThat(models.exitCode()).isZero();
-        assertThat(models.out()).contains("No GPT-2 models in the Hugging Face cache (" + dir.resolve("hub")
+        assertThat(models.out()).contains("No runnable models in the Hugging Face cache (" + dir.resolve("hub")
                 + "); download one with `" + Launcher.command() + " pull gpt2`.");
         assertThat(models.out()).contains("tokenscope-small").contains("tokenscope-large");
     }

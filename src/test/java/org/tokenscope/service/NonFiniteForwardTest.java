@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tokenscope.generate.Greedy;
 import org.tokenscope.generate.GenerationListener;
-import org.tokenscope.model.Gpt2Model;
+import org.tokenscope.model.LanguageModel;
 import org.tokenscope.testing.CheckpointWriter;
 import org.tokenscope.testing.TensorPatch;
 import org.tokenscope.testing.TinyGpt2;
@@ -32,12 +32,12 @@ class NonFiniteForwardTest {
 
     @Test
     void scoringNamesTheFirstLayerWhoseOutputIsNotFinite() throws Exception {
-        try (Gpt2Model model = Gpt2Model.load(overflowingInBlock1(), "overflow")) {
+        try (LanguageModel model = LanguageModel.load(overflowingInBlock1(), "overflow")) {
             assertThatThrownBy(() -> TextScorer.score(model, "The weights load, but the numbers overflow.",
                     new ScoreOptions(true, 5, 0)))
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessage("overflow's forward pass gives logits that are not finite (NaN or infinity), from block"
-                            + " h.1 (layer 2 of 2) on, so there are no numbers to show: its weights are finite, but the"
+                            + " 1 (layer 2 of 2) on, so there are no numbers to show: its weights are finite, but the"
                             + " activations overflow.");
         }
     }
@@ -45,20 +45,20 @@ class NonFiniteForwardTest {
     @Test
     void aHealthyModelReadsFiniteAtEveryLayer() throws Exception {
         Path folder = CheckpointWriter.write(TinyGpt2.random(6, 2, 4, 32, 64, 50257), dir.resolve("healthy"));
-        try (Gpt2Model model = Gpt2Model.load(folder, "healthy")) {
+        try (LanguageModel model = LanguageModel.load(folder, "healthy")) {
             int[] ids = model.tokenizer().encode("All is well here.").ids();
-            assertThat(TextScorer.firstNonFiniteLayer(model, ids, () -> false)).isEqualTo("the final layer norm or the head");
+            assertThat(TextScorer.firstNonFiniteLayer(model, ids, () -> false)).isEqualTo("the final norm or the head");
             assertThat(TextScorer.score(model, "All is well here.", new ScoreOptions(true, 5, 0)).perplexity()).isFinite();
         }
     }
 
     @Test
     void generationSaysSoToo() throws Exception {
-        try (LocalBackend backend = new LocalBackend(Gpt2Model.load(overflowingInBlock1(), "overflow"))) {
+        try (LocalBackend backend = new LocalBackend(LanguageModel.load(overflowingInBlock1(), "overflow"))) {
             assertThatThrownBy(() -> backend.generate("Once upon a time",
                     new Backend.GenerationSettings(3, new Greedy(), List.of(), 5), GenerationListener.NONE, () -> false))
                     .isInstanceOf(IllegalStateException.class)
-                    .hasMessageContaining("from block h.1 (layer 2 of 2) on");
+                    .hasMessageContaining("from block 1 (layer 2 of 2) on");
         }
     }
 }

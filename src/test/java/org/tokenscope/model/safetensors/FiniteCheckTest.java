@@ -8,7 +8,7 @@ import java.nio.ByteOrder;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.tokenscope.model.Gpt2Model;
+import org.tokenscope.model.LanguageModel;
 import org.tokenscope.model.ModelFormatException;
 import org.tokenscope.testing.CheckpointWriter;
 import org.tokenscope.testing.TensorPatch;
@@ -52,7 +52,7 @@ class FiniteCheckTest {
         Path folder = CheckpointWriter.write(TinyGpt2.random(3, 2, 4, 32, 64, 50257), dir.resolve("nan"));
         TensorPatch.setF32(folder.resolve("model.safetensors"), "h.1.mlp.c_fc.weight", 7, 8, Float.NaN);
 
-        assertThatThrownBy(() -> Gpt2Model.load(folder, "nan").close())
+        assertThatThrownBy(() -> LanguageModel.load(folder, "nan").close())
                 .isInstanceOf(ModelFormatException.class)
                 .hasMessageContaining("model.safetensors")
                 .hasMessageContaining("tensor 'h.1.mlp.c_fc.weight' holds a NaN or infinite value (element 7 of 4096)")
@@ -64,7 +64,7 @@ class FiniteCheckTest {
         Path folder = CheckpointWriter.write(TinyGpt2.random(4, 2, 4, 32, 64, 50257), dir.resolve("inf"));
         TensorPatch.setF32(folder.resolve("model.safetensors"), "wpe.weight", 0, 1, Float.POSITIVE_INFINITY);
 
-        assertThatThrownBy(() -> Gpt2Model.load(folder, "inf").close())
+        assertThatThrownBy(() -> LanguageModel.load(folder, "inf").close())
                 .isInstanceOf(ModelFormatException.class)
                 .hasMessageContaining("tensor 'wpe.weight' holds a NaN or infinite value (element 0 of");
     }
