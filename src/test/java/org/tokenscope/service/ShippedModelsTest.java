@@ -2,10 +2,12 @@ package org.tokenscope.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -129,5 +131,18 @@ class ShippedModelsTest {
         assertThat(largePython).as("large on the Python docs").isLessThan(PYTHON_LARGE_BOUND);
         assertThat(smallPython).as("small on the Python docs").isLessThan(PYTHON_SMALL_BOUND);
         assertThat(Math.min(smallEnglish, smallPython)).as("far below the vocabulary's 50,257").isGreaterThan(20);
+    }
+
+    /** The note the app and the command line show for a stand-in says what the shipped weights were trained on. */
+    @Test
+    void theStandInNoteIsTrueOfTheShippedWeights() throws Exception {
+        for (String name : List.of(ModelSources.BUNDLED_SMALL, ModelSources.BUNDLED_LARGE)) {
+            String corpus = new ObjectMapper().readTree(ModelSources.bundled(name).orElseThrow()
+                    .resolve("training.json").toFile()).get("corpus").asText();
+            assertThat(corpus).as(name).contains("Python");
+            assertThat(ModelSources.BUNDLED_TRAINING.contains("Python docs' prose only"))
+                    .as(name + ": the note says 'Python docs only' exactly when that is the corpus")
+                    .isEqualTo(corpus.startsWith("Python 3.11 documentation, prose only"));
+        }
     }
 }
