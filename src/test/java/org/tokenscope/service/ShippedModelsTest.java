@@ -93,11 +93,15 @@ class ShippedModelsTest {
         assertThat(small).isLessThan(2000);
     }
 
-    /** Bounds around the figures measured in assets/models/README.md (about 1.5 times each). */
-    static final double ENGLISH_SMALL_BOUND = 5000;
-    static final double ENGLISH_LARGE_BOUND = 5000;
-    static final double PYTHON_SMALL_BOUND = 5000;
-    static final double PYTHON_LARGE_BOUND = 5000;
+    /**
+     * About 1.5 times the figures measured in assets/models/README.md (English 1,782.7 and 1,756.9,
+     * Python docs 277.0 and 217.3, small and large): loose, so a retrained pair passes as long as it
+     * is no worse; tighten them with the figures of a pair retrained on the broader corpus.
+     */
+    static final double ENGLISH_SMALL_BOUND = 2700;
+    static final double ENGLISH_LARGE_BOUND = 2700;
+    static final double PYTHON_SMALL_BOUND = 420;
+    static final double PYTHON_LARGE_BOUND = 330;
 
     /** Perplexity of a committed held-out sample, scored as `score --file` scores it (windows of the context). */
     static double heldOut(String model, String sample) throws Exception {
@@ -113,8 +117,8 @@ class ShippedModelsTest {
 
     /**
      * The figures of assets/models/README.md, on the committed held-out samples: ordinary English
-     * written for this test (news items, a letter, the weather), which no model trained on, and four
-     * blocks of the Python docs that every version of the models held out. Loose bounds around what
+     * written for this test (news items, a letter, the weather), which no model trained on, and a
+     * block of the Python docs that every version of the models held out. Loose bounds around what
      * was measured, so retraining may move them a little but not lose what the models learned.
      */
     @Test
