@@ -15,6 +15,8 @@ import javafx.scene.image.WritableImage;
 import javafx.stage.Stage;
 import javax.imageio.ImageIO;
 import org.tokenscope.Launcher;
+import org.tokenscope.remote.KeySource;
+import org.tokenscope.service.ModelRequest;
 import org.tokenscope.service.ModelSources;
 import org.tokenscope.service.UserMessages;
 import picocli.CommandLine.Command;
@@ -65,14 +67,10 @@ public final class ScreenshotCommand implements Callable<Integer> {
     @Option(names = {"-o", "--out"}, required = true, paramLabel = "F.png", description = "Where to write the PNG.")
     Path out;
 
-    /** Model A as score picks it: --model, else gpt2. */
-    String modelA() {
-        return model != null ? model : ModelSources.DEFAULT_A;
-    }
-
-    /** As score: only the default gpt2 has a stand-in, the bundled tokenscope-small; a model the user named is that model or an error. */
-    String standInA() {
-        return model == null ? ModelSources.BUNDLED_SMALL : null;
+    /** Model A as score picks it: --model (that model or an error), else gpt2 with the bundled tokenscope-small standing in. */
+    ModelRequest modelA() {
+        return model != null ? ModelRequest.named(model)
+                : new ModelRequest(ModelSources.DEFAULT_A, "main", true, ModelSources.BUNDLED_SMALL, KeySource.NONE, false);
     }
 
     /**
@@ -115,7 +113,7 @@ public final class ScreenshotCommand implements Callable<Integer> {
                     MainViewModel vm = new MainViewModel(inference);
                     vm.textProperty().set(text);
                     vm.compareProperty().set(compare != null);
-                    vm.boundariesProperty().set(boundaries);
+                    vm.figures().boundariesProperty().set(boundaries);
                     MainView view = new MainView(vm, TokenscopeApp.knownModels());
                     Stage stage = new Stage();
                     stage.setTitle("tokenscope");
@@ -156,14 +154,14 @@ public final class ScreenshotCommand implements Callable<Integer> {
                             settle.play();
                         }
                     });
-                    vm.errorProperty().addListener((o, a, message) -> {
+                    vm.status().errorProperty().addListener((o, a, message) -> {
                         if (message != null && !message.isEmpty() && vm.slotA().backend() == null && !vm.slotA().loadingProperty().get()) {
                             done.completeExceptionally(new IllegalStateException(message));
                         }
                     });
-                    vm.loadModel(vm.slotA(), modelA(), true, standInA());
+                    vm.loadModel(vm.slotA(), modelA());
                     if (compare != null) {
-                        vm.loadModel(vm.slotB(), compare, true, null);
+                        vm.loadModel(vm.slotB(), ModelRequest.named(compare));
                     }
                 } catch (RuntimeException e) {
                     done.completeExceptionally(e);

@@ -32,6 +32,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.tokenscope.Launcher;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import org.tokenscope.net.RetryPolicy;
 
 /**
  * Downloads models from the Hugging Face Hub into the shared cache, speaking the protocol of

@@ -14,13 +14,13 @@ class ScreenshotCommandTest {
     void withoutModelItFallsBackLikeScore() {
         ScreenshotCommand command = new ScreenshotCommand();
         new CommandLine(command).parseArgs("--text", "Hello", "--out", "x.png"); // -m is no longer required
-        assertThat(command.modelA()).isEqualTo("gpt2");
-        assertThat(command.standInA()).isEqualTo("tokenscope-small");
+        assertThat(command.modelA().spec()).isEqualTo("gpt2");
+        assertThat(command.modelA().standIn()).isEqualTo("tokenscope-small");
 
         ScreenshotCommand named = new ScreenshotCommand();
         new CommandLine(named).parseArgs("--text", "Hello", "--out", "x.png", "-m", "gpt2");
-        assertThat(named.modelA()).isEqualTo("gpt2");
-        assertThat(named.standInA()).as("a model the user named is that model or an error").isNull();
+        assertThat(named.modelA().spec()).isEqualTo("gpt2");
+        assertThat(named.modelA().standIn()).as("a model the user named is that model or an error").isNull();
     }
 
     @Test

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tokenscope.Launcher;
+import org.tokenscope.net.RetryPolicy;
 
 class HubClientTest {
 

@@ -1,0 +1,29 @@
+package org.tokenscope.app;
+
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import org.tokenscope.remote.Connection;
+import org.tokenscope.remote.KeySource;
+
+/** The remote servers the user saved: each address and where its API key comes from (never the key). */
+final class SavedServers {
+
+    private final ObservableList<Connection> list = FXCollections.observableArrayList();
+
+    ObservableList<Connection> list() {
+        return list;
+    }
+
+    /**
+     * Where the key for a remote {@code spec} comes from: its saved connection (the app's --api-key-env),
+     * else TOKENSCOPE_API_KEY, else OPENAI_API_KEY when set, as on the command line.
+     */
+    KeySource keyFor(String spec) {
+        for (Connection c : list) {
+            if (c.spec().equals(spec.strip())) {
+                return c.key();
+            }
+        }
+        return KeySource.fromEnvironment(null);
+    }
+}
