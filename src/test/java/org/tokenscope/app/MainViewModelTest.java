@@ -53,19 +53,19 @@ class MainViewModelTest {
     void whileBundledModelsStandInTheStatusBarKeepsSayingSo() {
         vm.textProperty().set("Hello world, this is a test.");
         // not cached anywhere and no download: the bundled pair stands in, as for gpt2/gpt2-large offline
-        vm.loadModel(vm.slotA(), "someone/not-cached-a", false, "tokenscope-small");
-        vm.loadModel(vm.slotB(), "someone/not-cached-b", false, "tokenscope-large");
+        vm.loadModel(vm.slotA(), ModelRequest.byDefault("someone/not-cached-a", "tokenscope-small"));
+        vm.loadModel(vm.slotB(), ModelRequest.byDefault("someone/not-cached-b", "tokenscope-large"));
         assertThat(vm.analysisProperty().get()).isNotNull();
-        assertThat(vm.statusProperty().get()).as("after scoring, the timing and still the stand-ins")
+        assertThat(vm.status().statusProperty().get()).as("after scoring, the timing and still the stand-ins")
                 .contains("tokens scored")
                 .contains("Stand-ins: tokenscope-small for someone/not-cached-a, tokenscope-large for someone/not-cached-b")
                 .contains("Python docs").contains("not GPT-2");
         vm.compareProperty().set(false);
         vm.analyse();
-        assertThat(vm.statusProperty().get()).contains("Stand-ins: tokenscope-small for someone/not-cached-a (")
+        assertThat(vm.status().statusProperty().get()).contains("Stand-ins: tokenscope-small for someone/not-cached-a (")
                 .doesNotContain("tokenscope-large for");
-        vm.loadModel(vm.slotA(), small.toString(), false, null);
-        assertThat(vm.statusProperty().get()).doesNotContain("Stand-ins");
+        vm.loadModel(vm.slotA(), ModelRequest.named(small.toString()));
+        assertThat(vm.status().statusProperty().get()).doesNotContain("Stand-ins");
     }
 
     @Test

@@ -7,8 +7,10 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.tokenscope.generate.Greedy;
+import org.tokenscope.backend.Backend;
+import org.tokenscope.backend.ScoreOptions;
 import org.tokenscope.generate.GenerationListener;
+import org.tokenscope.generate.Greedy;
 import org.tokenscope.model.LanguageModel;
 import org.tokenscope.testing.CheckpointWriter;
 import org.tokenscope.testing.TensorPatch;
@@ -56,7 +58,7 @@ class NonFiniteForwardTest {
     void generationSaysSoToo() throws Exception {
         try (LocalBackend backend = new LocalBackend(LanguageModel.load(overflowingInBlock1(), "overflow"))) {
             assertThatThrownBy(() -> backend.generate("Once upon a time",
-                    new Backend.GenerationSettings(3, new Greedy(), List.of(), 5), GenerationListener.NONE, () -> false))
+                    new Backend.GenerationSettings(3, new Greedy(), List.of(), 5, false, false), GenerationListener.NONE, () -> false))
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("from block 1 (layer 2 of 2) on");
         }

@@ -13,6 +13,7 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.tokenscope.backend.ScoreOptions;
 import org.tokenscope.model.Gpt2Config;
 import org.tokenscope.model.LanguageModel;
 import org.tokenscope.model.ModelFormatException;
