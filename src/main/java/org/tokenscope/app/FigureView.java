@@ -40,6 +40,7 @@ import javafx.scene.Node;
 import javafx.geometry.Point2D;
 import java.io.File;
 import javafx.scene.control.Alert;
+import java.util.Locale;
 
 /**
  * Shows any {@link Figure} on a canvas, laid out again at the view's width. Hovering an item shows its
@@ -265,7 +266,7 @@ public final class FigureView extends ScrollPane {
         if (fig == null) {
             throw new IOException("There is no figure to export yet.");
         }
-        String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         String ext = name.substring(name.lastIndexOf('.') + 1);
         switch (ext) {
             case "svg" -> Exporter.exportFigure(fig, Exporter.Format.SVG, Exporter.ImageOptions.DEFAULT, file);

@@ -6,6 +6,7 @@ import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.Node;
 import javafx.scene.control.Button;
+import javafx.scene.control.CheckBox;
 import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.Spinner;
@@ -40,16 +41,21 @@ public final class GenerateView implements TabView {
         Spinner<Double> topP = new Spinner<>(0.05, 1.0, 1.0, 0.05);
         Spinner<Double> penalty = new Spinner<>(1.0, 3.0, 1.0, 0.05);
         Spinner<Integer> seed = new Spinner<>(0, Integer.MAX_VALUE, 0);
+        CheckBox chat = new CheckBox("chat");
+        chat.setId("chat");
+        chat.setTooltip(new Tooltip("Send the prompt as a user's message through the model's chat template "
+                + "(tokenizer_config.json) and stop at its end of turn"));
         List<Spinner<?>> spinners = List.of(newTokens, beams, temperature, topK, topP, penalty, seed);
         Runnable sync = () -> vm.formProperty().set(new GenerationForm(strategy.getValue(), newTokens.getValue(),
                 beams.getValue(), temperature.getValue(), topK.getValue(), topP.getValue(), penalty.getValue(),
-                seed.getValue()));
+                seed.getValue(), chat.isSelected()));
         for (Spinner<?> s : spinners) {
             s.setEditable(true);
             s.setPrefWidth(80);
             s.valueProperty().addListener((o, a, b) -> sync.run());
         }
         strategy.valueProperty().addListener((o, a, b) -> sync.run());
+        chat.selectedProperty().addListener((o, a, b) -> sync.run());
         beams.disableProperty().bind(strategy.valueProperty().isNotEqualTo("beam"));
         for (Spinner<?> s : List.of(temperature, topK, topP, seed)) {
             s.disableProperty().bind(strategy.valueProperty().isNotEqualTo("sample"));
@@ -64,7 +70,7 @@ public final class GenerateView implements TabView {
         Button useText = new Button("Use the text");
         useText.setTooltip(new Tooltip("Continue the text above"));
         useText.setOnAction(e -> vm.useText());
-        HBox row1 = new HBox(6, new Label("Prompt"), prompt, useText, go, stop);
+        HBox row1 = new HBox(6, new Label("Prompt"), prompt, chat, useText, go, stop);
         row1.setAlignment(Pos.CENTER_LEFT);
         HBox row2 = new HBox(6, strategy, new Label("new tokens"), newTokens, new Label("beams"), beams,
                 new Label("temperature"), temperature, new Label("top-k"), topK, new Label("top-p"), topP,

@@ -11,6 +11,13 @@ import org.tokenscope.hub.CachedModel;
 import org.tokenscope.hub.HubCache;
 import org.tokenscope.service.ModelRequest;
 import org.tokenscope.service.ModelSources;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.io.IOException;
+import javafx.collections.ListChangeListener;
+import org.tokenscope.remote.Connection;
+import javafx.animation.AnimationTimer;
+import java.lang.management.ManagementFactory;
 
 /**
  * The desktop window. Models: {@code -Dtokenscope.modelA=...} / {@code TOKENSCOPE_MODEL_A} (and B)
@@ -32,8 +39,8 @@ public final class TokenscopeApp extends Application {
         List<String> params = getParameters() == null ? List.of() : getParameters().getRaw();
         if (!params.isEmpty()) {
             try {
-                vm.textProperty().set(java.nio.file.Files.readString(java.nio.file.Path.of(params.get(0))));
-            } catch (java.io.IOException | RuntimeException e) {
+                vm.textProperty().set(Files.readString(Path.of(params.get(0))));
+            } catch (IOException | RuntimeException e) {
                 vm.textProperty().set("Could not open " + params.get(0) + ": " + e.getMessage());
             }
         }
@@ -45,7 +52,7 @@ public final class TokenscopeApp extends Application {
         stage.setMaximized(settings.getBoolean("window.maximized", false));
         view.restore(settings);
         vm.connections().setAll(settings.connections());
-        vm.connections().addListener((javafx.collections.ListChangeListener<org.tokenscope.remote.Connection>) c -> {
+        vm.connections().addListener((ListChangeListener<Connection>) c -> {
             settings.putConnections(vm.connections());
             settings.save();
         });
@@ -72,14 +79,14 @@ public final class TokenscopeApp extends Application {
      * frame with the window's content has been rendered, that is at the second pulse after showing it.
      */
     private static void logFirstFrame() {
-        new javafx.animation.AnimationTimer() {
+        new AnimationTimer() {
             private int pulses;
 
             @Override
             public void handle(long now) {
                 if (++pulses == 2) {
                     stop();
-                    long jvm = java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
+                    long jvm = ManagementFactory.getRuntimeMXBean().getStartTime();
                     long at = System.currentTimeMillis();
                     System.err.println("tokenscope: first frame at " + at + " ms (" + (at - jvm) + " ms after the JVM started)");
                 }
@@ -118,7 +125,7 @@ public final class TokenscopeApp extends Application {
                     names.add(m.repoId());
                 }
             }
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             // an unreadable cache only means fewer suggestions
         }
         for (String bundled : List.of(ModelSources.BUNDLED_SMALL, ModelSources.BUNDLED_LARGE)) {

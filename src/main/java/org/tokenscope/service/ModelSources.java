@@ -13,6 +13,7 @@ import org.tokenscope.hub.HubClient;
 import org.tokenscope.hub.HubException;
 import org.tokenscope.hub.HubSettings;
 import org.tokenscope.hub.ModelResolver;
+import org.tokenscope.hub.DownloadCancelledException;
 
 /**
  * Where a model comes from: a folder, the Hugging Face cache, a download, or — when the default
@@ -78,7 +79,7 @@ public final class ModelSources {
                 return new Resolved(new ModelResolver(online).resolve(spec, revision, listener, cancelled), spec, null);
             } catch (HubException e) {
                 failure = e;
-                if (e instanceof org.tokenscope.hub.DownloadCancelledException) {
+                if (e instanceof DownloadCancelledException) {
                     throw e;
                 }
             }

@@ -49,7 +49,8 @@ public final class Models {
             Backend backend = remote.connect(cancel);
             return new OpenedModel(backend, backend.summary().name(), "server", null);
         }
-        return local(request, progress, downloads, cancel);
+        Loaded loaded = local(request, progress, downloads, cancel);
+        return new OpenedModel(loaded.backend(), loaded.name(), loaded.revision(), loaded.note());
     }
 
     /**
@@ -63,8 +64,12 @@ public final class Models {
             throw new IllegalArgumentException("A remote model (" + RemoteSpec.parse(request.spec()).baseUri()
                     + ") runs on its server: this needs a local model folder or Hub id.");
         }
-        OpenedModel opened = local(request, progress, downloads, cancel);
-        return new Local((LocalBackend) opened.backend(), opened.note());
+        Loaded loaded = local(request, progress, downloads, cancel);
+        return new Local(loaded.backend(), loaded.note());
+    }
+
+    /** A local model with what {@link OpenedModel} says of it. */
+    private record Loaded(LocalBackend backend, String name, String revision, String note) {
     }
 
     /** A model on the local engine, and the note when a bundled model stands in for it (else null). */
@@ -75,8 +80,8 @@ public final class Models {
         }
     }
 
-    private static OpenedModel local(ModelRequest request, Progress progress, DownloadListener downloads,
-                                     BooleanSupplier cancel) throws IOException {
+    private static Loaded local(ModelRequest request, Progress progress, DownloadListener downloads,
+                                BooleanSupplier cancel) throws IOException {
         String spec = request.spec();
         if (!Files.isDirectory(Path.of(spec)) && (spec.startsWith("/") || spec.startsWith(".") || spec.contains("\\"))) {
             throw new FileNotFoundException("No model folder at " + spec + ".");
@@ -85,7 +90,7 @@ public final class Models {
                 request.standIn(), downloads, cancel);
         progress.update(-1, "Loading " + where.name() + "…");
         LanguageModel model = LanguageModel.load(where.folder(), where.name());
-        return new OpenedModel(new LocalBackend(model), where.name(), revision(request, where.folder()), where.note());
+        return new Loaded(new LocalBackend(model), where.name(), revision(request, where.folder()), where.note());
     }
 
     /** As {@link #open}, reporting a download's bytes, rate and time left through {@code progress}. */

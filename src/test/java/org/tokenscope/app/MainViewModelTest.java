@@ -105,7 +105,7 @@ class MainViewModelTest {
         vm.loadModel(vm.slotA(), ModelRequest.named(small.toString()));
         GenerateViewModel generate = new GenerateViewModel(vm);
         generate.promptProperty().set("Hello");
-        generate.formProperty().set(new GenerationForm("greedy", 5, 2, 1, 0, 1, 1, 0));
+        generate.formProperty().set(new GenerationForm("greedy", 5, 2, 1, 0, 1, 1, 0, false));
         generate.generate();
         assertThat(generate.resultProperty().get().best().steps()).hasSizeBetween(1, 5);
         assertThat(generate.generatedTextProperty().get()).startsWith("Hello");
