@@ -156,7 +156,7 @@ prop() { # KEY: its value in assets/app.properties
   printf '%s' "$v"
 }
 name="$(prop name)" vendor="$(prop vendor)" description="$(prop description)" copyright="$(prop copyright)"
-# Packages want numbers: 0.1.0-SNAPSHOT is packaged as 0.1.0.
+# Packages want numbers: a version such as 0.2.0-SNAPSHOT is packaged as 0.2.0.
 app_version="${TOKENSCOPE_APP_VERSION:-${version%%-*}}"
 if [ "$os" = mac ] && [ "${app_version%%.*}" = 0 ]; then
   die "macOS wants an app version whose first number is at least 1, and this is $app_version:
@@ -190,6 +190,8 @@ java_options=(--java-options "--enable-native-access=ALL-UNNAMED${fx_modules:+,j
 java_options+=(--java-options "--add-modules=jdk.incubator.vector")
 # JavaFX 21's renderer allocates memory through sun.misc.Unsafe; JDK 24+ warn about it on every start
 [ "$java_major" -ge 23 ] && java_options+=(--java-options "--sun-misc-unsafe-memory-access=allow")
+# hints name the installed launcher rather than `java -jar` ($BINDIR is jpackage's, expanded at start)
+[ "$os" = linux ] && java_options+=(--java-options '-Dtokenscope.command=$BINDIR/tokenscope')
 
 case "$os" in
   linux) icon="$assets/icons/tokenscope-256.png" ;;

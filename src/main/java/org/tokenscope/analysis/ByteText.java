@@ -1,6 +1,9 @@
 package org.tokenscope.analysis;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * Text for byte-level tokens. GPT-2 tokens are byte sequences, and a character of several UTF-8
@@ -38,6 +41,92 @@ public final class ByteText {
             }
         }
         return out.toString();
+    }
+
+    /**
+     * Text to read, as {@code transformers}' decode gives it: the well-formed sequences of
+     * {@code bytes[from, to)} decoded, a character cut off by {@code to} one U+FFFD, and every other
+     * byte (a stray piece of a character) one U+FFFD. Generated text is shown so: never {@code \xNN}.
+     */
+    public static String decode(byte[] bytes, int from, int to) {
+        StringBuilder out = new StringBuilder(to - from);
+        int i = from;
+        while (i < to) {
+            int len = sequenceLength(bytes, i, to);
+            if (len > 0) {
+                out.append(new String(bytes, i, len, StandardCharsets.UTF_8));
+                i += len;
+            } else {
+                out.append(REPLACEMENT);
+                i = len < 0 ? to : i + 1; // an unfinished character at the end: one mark for all of it
+            }
+        }
+        return out.toString();
+    }
+
+    /** The character transformers' decode writes for bytes that are not a whole character. */
+    public static final char REPLACEMENT = '\uFFFD';
+
+    /**
+     * What each of consecutive byte pieces (a sequence's generated tokens) shows, as the heatmap shows
+     * tokens: its whole characters, and a character whose bytes are split across pieces as that
+     * character with the part this piece holds, "😀¹⁄₂" then "😀²⁄₂"; bytes that never make a
+     * character as U+FFFD.
+     */
+    public static List<String> pieceTexts(List<byte[]> pieces) {
+        int total = 0;
+        for (byte[] p : pieces) total += p.length;
+        byte[] all = new byte[total];
+        int[] owner = new int[total]; // piece of each byte
+        int at = 0;
+        for (int k = 0; k < pieces.size(); k++) {
+            byte[] p = pieces.get(k);
+            System.arraycopy(p, 0, all, at, p.length);
+            Arrays.fill(owner, at, at + p.length, k);
+            at += p.length;
+        }
+        StringBuilder[] texts = new StringBuilder[pieces.size()];
+        for (int k = 0; k < texts.length; k++) texts[k] = new StringBuilder();
+        int i = 0;
+        while (i < total) {
+            int len = sequenceLength(all, i, total);
+            if (len <= 0) {
+                texts[owner[i]].append(REPLACEMENT);
+                i = len < 0 ? skipOwned(owner, i, total) : i + 1;
+                continue;
+            }
+            String character = new String(all, i, len, StandardCharsets.UTF_8);
+            int first = owner[i];
+            int last = owner[i + len - 1];
+            for (int k = first; k <= last; k++) {
+                if (k > first && pieces.get(k).length == 0) continue;
+                texts[k].append(character);
+                if (last > first) texts[k].append(partMark(k - first + 1, last - first + 1));
+            }
+            i += len;
+        }
+        List<String> out = new ArrayList<>(texts.length);
+        for (StringBuilder t : texts) out.add(t.toString());
+        return out;
+    }
+
+    /** An unfinished character at the end: its bytes in later pieces get one mark each, as each piece shows something. */
+    private static int skipOwned(int[] owner, int i, int total) {
+        int k = owner[i];
+        int j = i + 1;
+        while (j < total && owner[j] == k) j++;
+        return j;
+    }
+
+    /** "¹⁄₂": part {@code k} of {@code n}, as figures mark the parts of a split character. */
+    public static String partMark(int k, int n) {
+        return digits(k, "⁰¹²³⁴⁵⁶⁷⁸⁹") + "⁄" + digits(n, "₀₁₂₃₄₅₆₇₈₉");
+    }
+
+    private static String digits(int v, String glyphs) {
+        StringBuilder sb = new StringBuilder();
+        for (char c : Integer.toString(v).toCharArray()) sb.append(glyphs.charAt(c - '0'));
+        return sb.toString();
     }
 
     /** Whether {@code bytes} is entirely well-formed UTF-8 (no partial or invalid bytes). */

@@ -31,6 +31,7 @@ import org.tokenscope.service.Analysis;
 import org.tokenscope.service.AppVersion;
 import org.tokenscope.model.WeightFormat;
 import org.tokenscope.service.ModelRequest;
+import org.tokenscope.service.ModelSources;
 import org.tokenscope.service.UserMessages;
 
 /**
@@ -65,6 +66,20 @@ public final class MainViewModel {
     private TaskRunner.Handle analysisTask;
     private TaskRunner.Handle current;
     private PauseTransition debounce;
+
+    /**
+     * " · Stand-ins: tokenscope-small for gpt2 (…what they were trained on…)." while bundled models stand
+     * in for the models in use, so that the timing after each analysis never hides that they are not GPT-2.
+     */
+    String standInNote() {
+        List<String> inUse = new ArrayList<>();
+        for (ModelSlot slot : compare.get() ? List.of(slotA, slotB) : List.of(slotA)) {
+            if (slot.standIn() != null) {
+                inUse.add(slot.standIn());
+            }
+        }
+        return inUse.isEmpty() ? "" : " · Stand-ins: " + String.join(", ", inUse) + " (" + ModelSources.BUNDLED_TRAINING + ").";
+    }
 
     public MainViewModel(TaskRunner runner) {
         this.runner = runner;
@@ -207,7 +222,7 @@ public final class MainViewModel {
                     }
                     status.done(String.format("%d tokens scored in %d ms · perplexity %s%s", result.a().tokens().size(),
                             result.millis(), perplexity(result.a()),
-                            result.b() == null ? "" : " (A), " + perplexity(result.b()) + " (B)"));
+                            result.b() == null ? "" : " (A), " + perplexity(result.b()) + " (B)") + standInNote());
                 }, e -> {
                     if (!(e instanceof CancellationException)) {
                         status.fail(UserMessages.sentence(e));

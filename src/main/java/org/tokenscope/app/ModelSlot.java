@@ -24,6 +24,8 @@ public final class ModelSlot {
     private ModelRequest pending; // what the running load opens
     private Backend backend;
     private TaskRunner.Handle load;
+    /** The model asked for while a bundled model stands in for it, else null. */
+    private String standsInFor;
 
     ModelSlot(String label) {
         this.label = label;
@@ -64,6 +66,7 @@ public final class ModelSlot {
         TaskRunner.Handle handle = runner.submit((p, cancelled) -> Models.open(request, p::update, cancelled),
                 status::update, opened -> {
                     Backend old = loaded(opened.backend(), opened.name());
+                    standsInFor = opened.note() != null ? request.spec().strip() : null;
                     if (old != null) {
                         runner.execute(old::close);
                     }
@@ -94,6 +97,11 @@ public final class ModelSlot {
     /** What the loaded model was opened from, or null when none is loaded. */
     ModelRequest request() {
         return request;
+    }
+
+    /** "tokenscope-small for gpt2" while a bundled model stands in here, else null. */
+    String standIn() {
+        return backend != null && standsInFor != null ? name.get() + " for " + standsInFor : null;
     }
 
     TaskRunner.Handle load() {

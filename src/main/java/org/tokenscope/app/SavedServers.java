@@ -14,14 +14,16 @@ final class SavedServers {
         return list;
     }
 
-    /** Where the key for a remote {@code spec} comes from: its saved connection, else TOKENSCOPE_API_KEY if set. */
+    /**
+     * Where the key for a remote {@code spec} comes from: its saved connection (the app's --api-key-env),
+     * else TOKENSCOPE_API_KEY, else OPENAI_API_KEY when set, as on the command line.
+     */
     KeySource keyFor(String spec) {
         for (Connection c : list) {
             if (c.spec().equals(spec.strip())) {
                 return c.key();
             }
         }
-        String key = System.getenv("TOKENSCOPE_API_KEY");
-        return key != null && !key.isBlank() ? KeySource.env("TOKENSCOPE_API_KEY") : KeySource.NONE;
+        return KeySource.fromEnvironment(null);
     }
 }

@@ -1,8 +1,10 @@
 package org.tokenscope.app;
 
-import org.tokenscope.service.UserMessages;
 import java.io.File;
 import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -12,9 +14,13 @@ import javafx.scene.Scene;
 import javafx.scene.image.WritableImage;
 import javafx.stage.Stage;
 import javax.imageio.ImageIO;
+import org.tokenscope.Launcher;
+import org.tokenscope.remote.KeySource;
+import org.tokenscope.service.ModelRequest;
+import org.tokenscope.service.ModelSources;
+import org.tokenscope.service.UserMessages;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import org.tokenscope.service.ModelRequest;
 
 /**
  * {@code screenshot}: opens the real window, waits until the analysis is shown, saves a PNG of it
@@ -34,7 +40,9 @@ public final class ScreenshotCommand implements Callable<Integer> {
             + "out and painting the heatmap, and frame times while scrolling it top to bottom; JSON on stdout.")
     boolean measure;
 
-    @Option(names = {"-m", "--model"}, required = true, paramLabel = "M", description = "Model A (folder or Hub id).")
+    @Option(names = {"-m", "--model"}, paramLabel = "M",
+            description = "Model A (folder or Hub id). Default: gpt2, or the bundled tokenscope-small when gpt2 is "
+                    + "neither cached nor downloadable (as score does).")
     String model;
 
     @Option(names = "--weights", paramLabel = "W", defaultValue = "f32",
@@ -63,6 +71,28 @@ public final class ScreenshotCommand implements Callable<Integer> {
     @Option(names = {"-o", "--out"}, required = true, paramLabel = "F.png", description = "Where to write the PNG.")
     Path out;
 
+    /** Model A as score picks it: --model (that model or an error), else gpt2 with the bundled tokenscope-small standing in. */
+    ModelRequest modelA() {
+        return model != null ? ModelRequest.named(model)
+                : new ModelRequest(ModelSources.DEFAULT_A, "main", true, ModelSources.BUNDLED_SMALL, KeySource.NONE, false);
+    }
+
+    /**
+     * Why no window can open here, if none can: on Linux without an X or Wayland display (unless
+     * JavaFX runs headless, on Monocle). JavaFX's own words for it are "Unable to open DISPLAY".
+     */
+    static Optional<String> noDisplay(Map<String, String> env, String osName, String glassPlatform) {
+        boolean linux = osName.toLowerCase(Locale.ROOT).contains("linux");
+        boolean display = !env.getOrDefault("DISPLAY", "").isBlank() || !env.getOrDefault("WAYLAND_DISPLAY", "").isBlank();
+        if (!linux || display || "Monocle".equalsIgnoreCase(glassPlatform)) {
+            return Optional.empty();
+        }
+        return Optional.of(NO_DISPLAY);
+    }
+
+    static final String NO_DISPLAY = "There is no display to open the window on (DISPLAY is not set): run it under "
+            + "xvfb-run, e.g. `xvfb-run -a " + Launcher.command() + " screenshot ...`.";
+
     @Override
     public Integer call() throws Exception {
         org.tokenscope.model.WeightFormat format = org.tokenscope.model.WeightFormat.parse(weights); // one sentence if unknown
@@ -72,71 +102,82 @@ public final class ScreenshotCommand implements Callable<Integer> {
         if (textFile != null) {
             text = java.nio.file.Files.readString(textFile);
         }
+        Optional<String> noDisplay = noDisplay(System.getenv(), System.getProperty("os.name", ""),
+                System.getProperty("glass.platform"));
+        if (noDisplay.isPresent()) {
+            throw new IllegalStateException(noDisplay.get());
+        }
         String[] wh = size.toLowerCase().split("x");
         double width = Double.parseDouble(wh[0]);
         double height = Double.parseDouble(wh[1]);
         CompletableFuture<Void> done = new CompletableFuture<>();
         InferenceThread inference = new InferenceThread();
-        Platform.startup(() -> {
-            try {
-                MainViewModel vm = new MainViewModel(inference);
-                vm.textProperty().set(text);
-                vm.compareProperty().set(compare != null);
-                vm.figures().boundariesProperty().set(boundaries);
-                MainView view = new MainView(vm, TokenscopeApp.knownModels());
-                Stage stage = new Stage();
-                stage.setTitle("tokenscope");
-                stage.setScene(new Scene(view, width, height));
-                stage.show();
-                view.tabs.getTabs().stream().filter(t -> t.getText().equalsIgnoreCase(tab)).findFirst()
-                        .ifPresent(t -> view.tabs.getSelectionModel().select(t));
-                vm.analysisProperty().addListener((o, a, analysis) -> {
-                    boolean complete = analysis != null && (compare == null || analysis.b() != null)
-                            && analysis.text().equals(text);
-                    if (complete && !done.isDone()) {
-                        if (select != null) {
-                            vm.selectedProperty().set(select);
-                        }
-                        // let layout, the figures and (for Inside) its own pass settle, then take the picture
-                        javafx.animation.PauseTransition settle = new javafx.animation.PauseTransition(
-                                javafx.util.Duration.seconds(tab.equalsIgnoreCase("Inside") ? 6 : 1.5));
-                        Runnable shoot = () -> {
-                            try {
-                                WritableImage image = stage.getScene().snapshot(null);
-                                File file = out.toFile();
-                                ImageIO.write(SwingFXUtils.fromFXImage(image, null), "png", file);
-                                done.complete(null);
-                            } catch (Exception ex) {
-                                done.completeExceptionally(ex);
+        try {
+            Platform.startup(() -> {
+                try {
+                    MainViewModel vm = new MainViewModel(inference);
+                    vm.textProperty().set(text);
+                    vm.compareProperty().set(compare != null);
+                    vm.figures().boundariesProperty().set(boundaries);
+                    MainView view = new MainView(vm, TokenscopeApp.knownModels());
+                    Stage stage = new Stage();
+                    stage.setTitle("tokenscope");
+                    stage.setScene(new Scene(view, width, height));
+                    stage.show();
+                    view.tabs.getTabs().stream().filter(t -> t.getText().equalsIgnoreCase(tab)).findFirst()
+                            .ifPresent(t -> view.tabs.getSelectionModel().select(t));
+                    vm.analysisProperty().addListener((o, a, analysis) -> {
+                        boolean complete = analysis != null && (compare == null || analysis.b() != null)
+                                && analysis.text().equals(text);
+                        if (complete && !done.isDone()) {
+                            if (select != null) {
+                                vm.selectedProperty().set(select);
                             }
-                        };
-                        settle.setOnFinished(e -> {
-                            if (measure) {
-                                RenderMeasurement.run(view, analysis, json -> {
-                                    System.out.println(json);
+                            // let layout, the figures and (for Inside) its own pass settle, then take the picture
+                            javafx.animation.PauseTransition settle = new javafx.animation.PauseTransition(
+                                    javafx.util.Duration.seconds(tab.equalsIgnoreCase("Inside") ? 6 : 1.5));
+                            Runnable shoot = () -> {
+                                try {
+                                    WritableImage image = stage.getScene().snapshot(null);
+                                    File file = out.toFile();
+                                    ImageIO.write(SwingFXUtils.fromFXImage(image, null), "png", file);
+                                    done.complete(null);
+                                } catch (Exception ex) {
+                                    done.completeExceptionally(ex);
+                                }
+                            };
+                            settle.setOnFinished(e -> {
+                                if (measure) {
+                                    RenderMeasurement.run(view, analysis, json -> {
+                                        System.out.println(json);
+                                        shoot.run();
+                                    });
+                                } else {
                                     shoot.run();
-                                });
-                            } else {
-                                shoot.run();
-                            }
-                        });
-                        settle.play();
+                                }
+                            });
+                            settle.play();
+                        }
+                    });
+                    vm.status().errorProperty().addListener((o, a, message) -> {
+                        if (message != null && !message.isEmpty() && vm.slotA().backend() == null && !vm.slotA().loadingProperty().get()) {
+                            done.completeExceptionally(new IllegalStateException(message));
+                        }
+                    });
+                    vm.weightsProperty().set(format);
+                    vm.loadModel(vm.slotA(), modelA());
+                    if (compare != null) {
+                        vm.loadModel(vm.slotB(), ModelRequest.named(compare));
                     }
-                });
-                vm.status().errorProperty().addListener((o, a, message) -> {
-                    if (message != null && !message.isEmpty() && vm.slotA().backend() == null && !vm.slotA().loadingProperty().get()) {
-                        done.completeExceptionally(new IllegalStateException(message));
-                    }
-                });
-                vm.weightsProperty().set(format);
-                vm.loadModel(vm.slotA(), ModelRequest.named(model));
-                if (compare != null) {
-                    vm.loadModel(vm.slotB(), ModelRequest.named(compare));
+                } catch (RuntimeException e) {
+                    done.completeExceptionally(e);
                 }
-            } catch (RuntimeException e) {
-                done.completeExceptionally(e);
-            }
-        });
+            });
+        } catch (UnsupportedOperationException e) {
+            // JavaFX's "Unable to open DISPLAY": DISPLAY set, but no X server answers there
+            inference.close();
+            throw new IllegalStateException(NO_DISPLAY.replace("(DISPLAY is not set)", "(" + UserMessages.sentence(e) + ")"), e);
+        }
         try {
             done.get(timeout, TimeUnit.SECONDS);
         } catch (java.util.concurrent.TimeoutException e) {

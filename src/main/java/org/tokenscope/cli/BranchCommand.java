@@ -85,7 +85,7 @@ public final class BranchCommand implements Callable<Integer> {
                     GenerationListener.NONE,
                     () -> false);
             if (json) {
-                Map<String, Object> root = GenerateCommand.toJson(model.summary(), branch.prompt(), branch.result().promptIds(), settings(),
+                Map<String, Object> root = GenerateCommand.toJson(Json.model(model.summary(), models.model()), branch.prompt(), branch.result().promptIds(), settings(),
                         branch.result());
                 Map<String, Object> fork = new LinkedHashMap<>();
                 fork.put("position", branch.fork().position());

@@ -123,7 +123,8 @@ public final class GenerateCommand implements Callable<Integer> {
                     listener, () -> false);
             if (json) {
                 out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-                        .writeValueAsString(toJson(model.summary(), prompt, result.promptIds(), settings(), result)));
+                        .writeValueAsString(toJson(Json.model(model.summary(), models.model()), prompt, result.promptIds(),
+                                settings(), result)));
             } else {
                 printTables(out, result);
             }
@@ -169,12 +170,9 @@ public final class GenerateCommand implements Callable<Integer> {
         return s;
     }
 
-    static Map<String, Object> toJson(ModelSummary about, String prompt, int[] ids, Map<String, Object> settings,
+    static Map<String, Object> toJson(Map<String, Object> model, String prompt, int[] ids, Map<String, Object> settings,
                                       GenerationResult result) {
         Map<String, Object> root = new LinkedHashMap<>();
-        Map<String, Object> model = new LinkedHashMap<>();
-        model.put("name", about.name());
-        model.put("weights", about.weights());
         root.put("model", model);
         root.put("prompt", prompt);
         root.put("prompt_ids", ids);
@@ -189,7 +187,7 @@ public final class GenerateCommand implements Callable<Integer> {
             List<Object> steps = new ArrayList<>();
             for (Step step : s.steps()) {
                 Map<String, Object> st = new LinkedHashMap<>();
-                st.put("id", step.id());
+                st.put("id", Json.id(step.id()));
                 st.put("text", step.text());
                 st.put("logprob", Json.finite(step.logprob()));
                 st.put("sample_prob", step.sampleProb());

@@ -66,10 +66,7 @@ public final class InspectCommand implements Callable<Integer> {
             int n = tokens.size();
             float[][] weights = weights(in.attention().get(layer), head);
             Map<String, Object> root = new LinkedHashMap<>();
-            Map<String, Object> about = new LinkedHashMap<>();
-            about.put("name", model.name());
-            about.put("weights", model.backend().summary().weights());
-            root.put("model", about);
+            root.put("model", Json.model(model.backend().summary(), models.model()));
             List<Object> tokenList = new ArrayList<>();
             for (TokenScore token : tokens) {
                 Map<String, Object> t = new LinkedHashMap<>();

@@ -8,14 +8,34 @@ import java.util.Map;
 import org.tokenscope.analysis.Alternative;
 import org.tokenscope.analysis.Comparison;
 import org.tokenscope.analysis.Correlation;
+import org.tokenscope.analysis.ModelSummary;
 import org.tokenscope.analysis.ScoredText;
 import org.tokenscope.analysis.SpanAlignment;
 import org.tokenscope.analysis.TokenScore;
+import org.tokenscope.service.ModelSources;
 
 /** The command line's JSON shapes, built as ordered maps so the field order is the documented one. */
 final class Json {
 
     private Json() {
+    }
+
+    /**
+     * Which model produced the output, as score's runs say it: name, layers, parameters, context; and
+     * {@code stands_in_for} the model asked for when a bundled model stood in for it (else absent).
+     */
+    static Map<String, Object> model(ModelSummary summary, String requested) {
+        Map<String, Object> model = new LinkedHashMap<>();
+        model.put("name", summary.name());
+        model.put("layers", summary.layers());
+        model.put("parameters", summary.parameters());
+        model.put("context", summary.context());
+        model.put("weights", summary.weights());
+        boolean bundled = summary.name().equals(ModelSources.BUNDLED_SMALL) || summary.name().equals(ModelSources.BUNDLED_LARGE);
+        if (bundled && !requested.equals(summary.name())) {
+            model.put("stands_in_for", requested);
+        }
+        return model;
     }
 
     static Map<String, Object> run(ScoredText run) {
@@ -45,14 +65,14 @@ final class Json {
     static Map<String, Object> token(TokenScore t) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("index", t.index());
-        m.put("id", t.id());
+        m.put("id", id(t.id()));
         m.put("text", t.text());
         m.put("start", t.start());
         m.put("end", t.end());
-        m.put("logprob", t.logprob());
-        m.put("prob", t.prob());
+        m.put("logprob", finite(t.logprob()));
+        m.put("prob", finite(t.prob()));
         m.put("rank", t.rank());
-        m.put("entropy", t.entropy());
+        m.put("entropy", finite(t.entropy()));
         List<Object> top = new ArrayList<>();
         for (Alternative a : t.top()) {
             top.add(alternative(a));
@@ -62,11 +82,16 @@ final class Json {
         return m;
     }
 
+    /** A token id, or null where it is not known (-1: a remote server that names tokens only by their text). */
+    static Integer id(int id) {
+        return id >= 0 ? id : null;
+    }
+
     static Map<String, Object> alternative(Alternative a) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", a.id());
+        m.put("id", id(a.id()));
         m.put("text", a.text());
-        m.put("logprob", a.logprob());
+        m.put("logprob", finite(a.logprob()));
         return m;
     }
 
@@ -102,6 +127,11 @@ final class Json {
     /** JSON has no NaN: absent values are null. */
     static Double finite(double x) {
         return Double.isFinite(x) ? x : null;
+    }
+
+    /** As above; null (unscored) stays null. */
+    static Double finite(Double x) {
+        return x != null && Double.isFinite(x) ? x : null;
     }
 
     static String number(double x) {

@@ -80,7 +80,7 @@ public final class ModelOptions {
     private ModelRequest request(String spec) {
         return new ModelRequest(spec, revision, !offline,
                 model == null && spec.equals(ModelSources.DEFAULT_A) ? ModelSources.BUNDLED_SMALL : null,
-                apiKeyEnv == null ? KeySource.NONE : KeySource.env(apiKeyEnv), false).withWeights(weights);
+                KeySource.fromEnvironment(apiKeyEnv), false).withWeights(weights);
     }
 
     /**

@@ -2,25 +2,32 @@ package org.tokenscope.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import org.tokenscope.Launcher;
 import org.tokenscope.hub.ByteSizes;
 import org.tokenscope.hub.CachedModel;
 import org.tokenscope.hub.CachedRevision;
 import org.tokenscope.hub.HubCache;
+import org.tokenscope.service.ModelSources;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code tokenscope models}: the GPT-2 family models in the Hugging Face cache, with their size on
- * disk and cached revisions. Reads the cache only; makes no request.
+ * {@code tokenscope models}: the models tokenscope runs in the Hugging Face cache, with their size on
+ * disk and cached revisions, and the two bundled models that work offline. Reads the cache only;
+ * makes no request.
  */
 @Command(name = "models", mixinStandardHelpOptions = true,
-        description = "List the GPT-2 family models in the Hugging Face cache, with their sizes and revisions.")
+        description = "List the models tokenscope runs in the Hugging Face cache, with their sizes and revisions, and the bundled models.")
 public final class ModelsCommand implements Callable<Integer> {
 
     @Option(names = "--all", description = "List every cached model, not only those tokenscope runs.")
@@ -53,16 +60,27 @@ public final class ModelsCommand implements Callable<Integer> {
             err.flush();
             return 1;
         }
-        if (models.isEmpty()) {
-            out.println("No " + (all ? "" : "runnable ") + "models in the Hugging Face cache (" + cache.root()
-                    + "); download one with `java -jar target/tokenscope.jar pull gpt2`.");
-            out.flush();
-            return 0;
-        }
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"MODEL", "SIZE", "REVISIONS"});
         for (CachedModel model : models) {
             rows.add(new String[] {model.repoId(), ByteSizes.format(model.sizeOnDisk()), revisions(model)});
+        }
+        for (String name : List.of(ModelSources.BUNDLED_SMALL, ModelSources.BUNDLED_LARGE)) {
+            Optional<Path> folder = ModelSources.bundled(name);
+            if (folder.isPresent()) {
+                String standsFor = name.equals(ModelSources.BUNDLED_SMALL) ? ModelSources.DEFAULT_A : ModelSources.DEFAULT_B;
+                rows.add(new String[] {name, ByteSizes.format(sizeOf(folder.get())),
+                        "bundled, works offline; stands in for " + standsFor + " (" + folder.get() + ")"});
+            }
+        }
+        if (models.isEmpty()) {
+            out.println("No " + (all ? "" : "runnable ") + "models in the Hugging Face cache (" + cache.root()
+                    + "); download one with `" + Launcher.command() + " pull gpt2`.");
+            if (rows.size() == 1) {
+                out.flush();
+                return 0;
+            }
+            out.println();
         }
         int idWidth = rows.stream().mapToInt(row -> row[0].length()).max().orElse(0);
         int sizeWidth = rows.stream().mapToInt(row -> row[1].length()).max().orElse(0);
@@ -73,6 +91,15 @@ public final class ModelsCommand implements Callable<Integer> {
         out.println("Cache: " + cache.root());
         out.flush();
         return 0;
+    }
+
+    /** The bytes of the files directly in {@code folder}. */
+    private static long sizeOf(Path folder) {
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.filter(Files::isRegularFile).mapToLong(file -> file.toFile().length()).sum();
+        } catch (IOException e) {
+            return 0; // listed all the same: its size is the least of what matters
+        }
     }
 
     /** "main → 607a30d, 1f2e3d4 (incomplete)". */

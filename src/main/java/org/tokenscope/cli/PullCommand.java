@@ -17,6 +17,7 @@ import org.tokenscope.hub.DownloadListener;
 import org.tokenscope.hub.HubClient;
 import org.tokenscope.hub.HubException;
 import org.tokenscope.hub.HubSettings;
+import org.tokenscope.hub.ModelNotAvailableException;
 import org.tokenscope.hub.ProgressMeter;
 import org.tokenscope.hub.RepoIds;
 import picocli.CommandLine.Command;
@@ -81,6 +82,11 @@ public final class PullCommand implements Callable<Integer> {
             bar.finish();
             out.println(snapshot);
             return 0;
+        } catch (ModelNotAvailableException e) {
+            bar.finish();
+            // the message's advice is to run pull, which is what just failed: the situation alone
+            err.println("Error: " + e.situation() + ".");
+            return 1;
         } catch (HubException e) {
             bar.finish();
             err.println("Error: " + e.getMessage());

@@ -162,7 +162,7 @@ public final class ScoreCommand implements Callable<Integer> {
         out.println(header);
         for (int i = 0; i < a.tokens().size(); i++) {
             TokenScore t = a.tokens().get(i);
-            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%6d %6d  %-18s %s", t.index(), t.id(),
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%6d %6s  %-18s %s", t.index(), t.id() >= 0 ? Integer.toString(t.id()) : "?",
                     Tokens.visible(t.text(), t.partial(), 18), cells(t)));
             if (b != null) {
                 line.append(" | ").append(cells(b.tokens().get(i)));

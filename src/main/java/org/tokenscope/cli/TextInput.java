@@ -28,9 +28,17 @@ public final class TextInput {
         if (source.file.toString().equals("-")) {
             return new String(System.in.readAllBytes(), StandardCharsets.UTF_8);
         }
-        if (!Files.isRegularFile(source.file)) {
-            throw new IOException("No such file: " + source.file);
+        if (!Files.exists(source.file)) {
+            throw new IOException("No such file: " + source.file + ".");
         }
-        return Files.readString(source.file, StandardCharsets.UTF_8);
+        if (Files.isDirectory(source.file)) {
+            throw new IOException(source.file + " is a folder, not a text file.");
+        }
+        // not only regular files: /dev/null, a named pipe or <(command) read as well
+        String text = Files.readString(source.file, StandardCharsets.UTF_8);
+        if (text.isEmpty()) {
+            throw new IllegalArgumentException(source.file + " is empty: there is no text in it to look at.");
+        }
+        return text;
     }
 }

@@ -1,7 +1,9 @@
 package org.tokenscope.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -101,6 +103,32 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "The model folder to write.")
     Path out;
 
+    @Option(names = "--start-from", paramLabel = "DIR",
+            description = "Continue from the weights of this model folder (same architecture) instead of fresh ones; "
+                    + "training.json records it and what that model was trained on.")
+    Path startFrom;
+
+    /** What the model in {@code folder} was trained on, from its training.json (when it has one). */
+    private static Map<String, Object> priorTraining(Path folder) throws IOException {
+        Map<String, Object> prior = new LinkedHashMap<>();
+        prior.put("model", folder.toAbsolutePath().normalize().getFileName().toString());
+        Path summary = folder.resolve("training.json");
+        if (Files.isRegularFile(summary)) {
+            ObjectMapper json = new ObjectMapper();
+            JsonNode training = json.readTree(summary.toFile());
+            for (String key : List.of("corpus", "corpus_licence", "steps", "tokens_seen", "minutes", "held_out_perplexity")) {
+                if (training.has(key)) {
+                    prior.put(key, json.treeToValue(training.get(key), Object.class));
+                }
+            }
+            JsonNode earlier = training.path("settings").path("started_from");
+            if (!earlier.isMissingNode() && !earlier.isNull()) {
+                prior.put("started_from", json.treeToValue(earlier, Object.class));
+            }
+        }
+        return prior;
+    }
+
     @Override
     public Integer call() throws Exception {
         int headCount = heads != null ? heads : Math.max(1, width / 32);
@@ -131,6 +159,7 @@ public final class TrainCommand implements Callable<Integer> {
         err.printf(Locale.ROOT, "%,d documents, %,d tokens: %,d to train on, %,d held out.%n", data.documents(),
                 data.tokens(), data.train().length, data.heldOut().length);
 
+        Map<String, Object> startedFrom = startFrom == null ? null : priorTraining(startFrom);
         double floor = round(learningRate / 10, 12);
         Random random = new Random(seed);
         List<int[]> curveWindows = data.heldOutWindows(context, Long.MAX_VALUE, CURVE_WINDOWS);
@@ -141,7 +170,7 @@ public final class TrainCommand implements Callable<Integer> {
         double elapsedMinutes;
         try (Training trainer = Training.start(new Training.Shape(layers, headCount, width, context), vocabulary[0],
                 vocabulary[1], tokenizerFile,
-                out.getFileName().toString(), seed, weightDecay)) {
+                out.getFileName().toString(), seed, weightDecay, startFrom)) {
             err.printf(Locale.ROOT, "Model: %d layers × %d, %d heads, context %d, %,d parameters.%n", layers, width,
                     headCount, context, trainer.parameterCount());
             ProgressLine bar = new ProgressLine(err);
@@ -220,6 +249,7 @@ public final class TrainCommand implements Callable<Integer> {
             settings.put("seed", seed);
             settings.put("budget_minutes", Double.isInfinite(budgetMinutes) ? null : budgetMinutes);
             settings.put("budget_steps", steps);
+            settings.put("started_from", startedFrom);
             summary.put("settings", settings);
             Map<String, Object> machine = new LinkedHashMap<>();
             machine.put("cpu_cores", Runtime.getRuntime().availableProcessors());

@@ -97,7 +97,7 @@ public final class DataExport {
         List<List<Object>> rows = new ArrayList<>();
         for (int i = 0; i < a.tokens().size(); i++) {
             TokenScore t = a.tokens().get(i);
-            List<Object> row = new ArrayList<>(List.of(t.index(), t.id(), t.text(), t.start(), t.end(), t.partial()));
+            List<Object> row = new ArrayList<>(Arrays.asList(t.index(), id(t.id()), t.text(), t.start(), t.end(), t.partial()));
             addScores(row, t);
             if (b != null) {
                 TokenScore tb = paired.get(i);
@@ -136,7 +136,7 @@ public final class DataExport {
         List<List<Object>> rows = new ArrayList<>();
         for (int r = 0; r < alternatives.size(); r++) {
             Alternative a = alternatives.get(r);
-            rows.add(Arrays.asList(r + 1, a.id(), a.text(), a.logprob(), Math.exp(a.logprob()),
+            rows.add(Arrays.asList(r + 1, id(a.id()), a.text(), a.logprob(), Math.exp(a.logprob()),
                     actualId != null && actualId == a.id()));
         }
         return new Table("top_k", List.of("rank", "id", "token", "logprob", "prob", "actual"), rows);
@@ -149,7 +149,7 @@ public final class DataExport {
         List<List<Object>> rows = new ArrayList<>();
         for (int i = 0; i < tokens.size(); i++) {
             TokenScore t = tokens.get(i);
-            List<Object> row = new ArrayList<>(List.of(t.index(), t.id(), t.text(), t.start(), t.end(), t.partial()));
+            List<Object> row = new ArrayList<>(Arrays.asList(t.index(), id(t.id()), t.text(), t.start(), t.end(), t.partial()));
             if (byteLength != null) row.add(byteLength[i] >= 0 ? byteLength[i] : null); // -1: not known
             rows.add(row);
         }
@@ -163,7 +163,7 @@ public final class DataExport {
     public static Table steps(Sequence sequence) {
         List<List<Object>> rows = new ArrayList<>();
         for (Step s : sequence.steps()) {
-            rows.add(Arrays.asList(s.index() + 1, s.id(), s.text(), s.logprob(), s.prob(), s.rank(), s.entropy(),
+            rows.add(Arrays.asList(s.index() + 1, id(s.id()), s.text(), s.logprob(), s.prob(), s.rank(), s.entropy(),
                     s.sampleProb(), s.processedLogprob()));
         }
         return new Table("steps", List.of("step", "id", "token", "logprob", "prob", "rank", "entropy", "sample_prob",
@@ -292,6 +292,11 @@ public final class DataExport {
     }
 
     /** A float as the double that prints as it does (0.1f as 0.1, not 0.10000000149011612). */
+    /** A token id, or null (an empty cell) where it is not known: a remote server that names tokens only by text. */
+    private static Integer id(int id) {
+        return id >= 0 ? id : null;
+    }
+
     private static double f32(float f) {
         return Float.isFinite(f) ? Double.parseDouble(Float.toString(f)) : f;
     }

@@ -2,6 +2,7 @@ package org.tokenscope.figure;
 
 import java.math.BigDecimal;
 import java.util.Locale;
+import org.tokenscope.analysis.ByteText;
 
 /** How figures write token texts and numbers. */
 public final class Glyphs {
@@ -45,13 +46,7 @@ public final class Glyphs {
 
     /** {@code k/n} as superscript k, a fraction slash and subscript n: "¹⁄₂". */
     public static String part(int k, int n) {
-        return digits(k, "⁰¹²³⁴⁵⁶⁷⁸⁹") + "⁄" + digits(n, "₀₁₂₃₄₅₆₇₈₉");
-    }
-
-    private static String digits(int v, String glyphs) {
-        StringBuilder sb = new StringBuilder();
-        for (char c : Integer.toString(v).toCharArray()) sb.append(glyphs.charAt(c - '0'));
-        return sb.toString();
+        return ByteText.partMark(k, n);
     }
 
     /** A number for a figure: fixed {@code decimals}, with a real minus sign; "–" for NaN or null. */

@@ -228,7 +228,8 @@ final class BeamSearcher {
         List<Sequence> sequences = new ArrayList<>();
         List<Integer> finals = new ArrayList<>();
         for (Finished f : finished) {
-            sequences.add(new Sequence(f.ids(), text(f, textStart), f.score(), f.steps(), f.reason()));
+            sequences.add(new Sequence(f.ids(), text(f, textStart), f.score(), Step.asRead(f.steps(), model::tokenBytes),
+                    f.reason()));
             finals.add(f.node());
         }
         if (sequences.isEmpty()) {
@@ -238,7 +239,7 @@ final class BeamSearcher {
     }
 
     private static String text(Finished f, int textStart) {
-        return ByteText.display(f.text().array(), textStart, f.text().length());
+        return ByteText.decode(f.text().array(), textStart, f.text().length());
     }
 
     /** The old and new hypotheses, best first (older first among equals), at most {@code beams}. */

@@ -133,7 +133,7 @@ public final class Generator {
         double score = 0;
         for (Step s : steps) score += s.logprob();
         Sequence sequence = new Sequence(Arrays.copyOfRange(seq, prompt.length, n),
-                ByteText.display(text.array(), textStart, text.length()), score, steps, reason);
+                ByteText.decode(text.array(), textStart, text.length()), score, Step.asRead(steps, model::tokenBytes), reason);
         return new GenerationResult(prompt, request.strategy(), List.of(sequence), reason == StopReason.CANCELLED, null);
     }
 

@@ -1,7 +1,10 @@
 package org.tokenscope.generate;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntFunction;
 import org.tokenscope.analysis.Alternative;
+import org.tokenscope.analysis.ByteText;
 
 /**
  * One generated token and what the model thought of it.
@@ -34,5 +37,24 @@ public record Step(int index, int id, String text, double logprob, Double sample
 
     public double prob() {
         return Math.exp(logprob);
+    }
+
+    /** This step showing {@code shown} as its token's text. */
+    public Step withText(String shown) {
+        return new Step(index, id, shown, logprob, sampleProb, rank, entropy, top, processedLogprob);
+    }
+
+    /**
+     * The steps of one sequence with each token's text as the heatmap shows it (see
+     * {@link ByteText#pieceTexts}): a token that ends inside a character shows
+     * that character and its part, never {@code \xNN}.
+     */
+    public static List<Step> asRead(List<Step> steps, IntFunction<byte[]> tokenBytes) {
+        List<byte[]> pieces = new ArrayList<>(steps.size());
+        for (Step s : steps) pieces.add(tokenBytes.apply(s.id()));
+        List<String> texts = ByteText.pieceTexts(pieces);
+        List<Step> out = new ArrayList<>(steps.size());
+        for (int i = 0; i < steps.size(); i++) out.add(steps.get(i).withText(texts.get(i)));
+        return out;
     }
 }

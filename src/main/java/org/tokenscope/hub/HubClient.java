@@ -29,6 +29,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.tokenscope.Launcher;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import org.tokenscope.net.RetryPolicy;
@@ -607,7 +608,8 @@ public final class HubClient implements AutoCloseable {
             } catch (HubException e) {
                 throw e; // cancelled, or offline
             } catch (ConnectException | HttpTimeoutException e) {
-                throw new UnreachableException(settings.endpoint() + " could not be reached (" + describe(e) + ")", e);
+                throw new UnreachableException(settings.endpoint() + " could not be reached"
+                        + (e instanceof HttpTimeoutException ? " in " + metadataTimeout.toSeconds() + " s" : ""), e);
             } catch (IOException e) {
                 throw new UnreachableException("the connection to " + settings.endpoint() + " failed ("
                         + describe(e) + ")", e);
@@ -813,14 +815,15 @@ public final class HubClient implements AutoCloseable {
     }
 
     private ModelNotAvailableException notAvailable(String repoId, String revision, String reason, Throwable cause) {
-        String pull = "java -jar target/tokenscope.jar pull " + repoId
+        String pull = Launcher.command() + " pull " + repoId
                 + (revision.equals("main") ? "" : " --revision " + revision);
         String where = cache.snapshots(repoId, revision).stream().findFirst()
                 .flatMap(snapshot -> ModelFiles.missing(snapshot).map(file ->
                         " is cached without " + file + " (" + snapshot + ")"))
                 .orElse(" is not in the Hugging Face cache (" + cache.root() + ")");
-        return new ModelNotAvailableException(repoId + where + " and " + reason + ": connect once and run `"
-                + pull + "`, or point --model at a model folder.", cause);
+        String situation = repoId + where + " and " + reason;
+        return new ModelNotAvailableException(situation, situation + ": connect once and run `" + pull
+                + "`, or point --model at a model folder.", cause);
     }
 
     private static void requireValid(String repoId) throws HubException {

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.tokenscope.model.safetensors.SafetensorsBundle;
 
 /**
  * Trains a GPT-2 from scratch with DJL's autograd over {@link LanguageModel}'s own forward pass: next-token
@@ -55,6 +56,9 @@ public final class Gpt2Trainer implements AutoCloseable {
         }
         this.manager = NDManager.newBaseManager(Device.cpu(), ENGINE);
         this.weights = Weights.initialised(ModelConfig.gpt2(b.config), manager, b.seed);
+        if (b.start != null) {
+            startFrom(b.start, weights);
+        }
         this.gpt2Config = b.config;
         this.model = LanguageModel.training(b.name, ModelConfig.gpt2(b.config), tokenizer, manager, weights);
         this.tokenizerFile = b.tokenizerFile;
@@ -72,6 +76,32 @@ public final class Gpt2Trainer implements AutoCloseable {
                     decays));
         }
         this.parameters = List.copyOf(list);
+    }
+
+    /**
+     * Overwrites the freshly initialised {@code weights} with those of the model folder {@code start}
+     * (same architecture; any of its dtypes, read as F32), so training continues from them.
+     */
+    private static void startFrom(Path start, Weights weights) throws ModelFormatException {
+        try (SafetensorsBundle bundle = SafetensorsBundle.open(start)) {
+            for (Map.Entry<String, NDArray> e : weights.named.entrySet()) {
+                String stored = bundle.contains(e.getKey()) ? e.getKey() : "transformer." + e.getKey();
+                float[] values = bundle.readFloats(stored);
+                NDArray target = e.getValue();
+                if (values.length != target.size()) {
+                    throw new ModelFormatException(bundle.file(stored) + ": tensor '" + stored + "' has "
+                            + values.length + " values, but the model to train needs " + target.size() + ".");
+                }
+                // in place, into the same storage: the transposed views made from these arrays must see the
+                // new values (NDArray.set gives the array new storage and leaves its views behind); an
+                // in-place op on a leaf that requires a gradient is refused, so that is off meanwhile
+                target.setRequiresGradient(false);
+                try (NDArray loaded = target.getManager().create(values, target.getShape())) {
+                    target.muli(0).addi(loaded);
+                }
+                target.setRequiresGradient(true);
+            }
+        }
     }
 
     public static Builder builder() {
@@ -245,6 +275,7 @@ public final class Gpt2Trainer implements AutoCloseable {
         private double epsilon = 1e-8;
         private double weightDecay = 0.1;
         private double clipNorm = 1.0;
+        private Path start;
 
         private Builder() {
         }
@@ -269,6 +300,12 @@ public final class Gpt2Trainer implements AutoCloseable {
         /** Seeds the initial weights. */
         public Builder optSeed(long seed) {
             this.seed = seed;
+            return this;
+        }
+
+        /** Starts from the weights of a model folder of the same architecture instead of fresh ones. */
+        public Builder optStartFrom(Path modelFolder) {
+            this.start = modelFolder;
             return this;
         }
 

@@ -16,6 +16,7 @@ import java.util.Random;
 import org.tokenscope.model.ModelConfig.Family;
 import org.tokenscope.model.quant.TensorRows;
 import org.tokenscope.model.safetensors.DType;
+import org.tokenscope.model.safetensors.FiniteCheck;
 import org.tokenscope.model.safetensors.SafetensorsBundle;
 import org.tokenscope.model.safetensors.TensorInfo;
 
@@ -402,6 +403,7 @@ final class Weights {
 
     private static NDArray toArray(SafetensorsBundle bundle, TensorInfo info, NDManager manager,
                                    List<ByteBuffer> pinned) throws ModelFormatException {
+        FiniteCheck.requireFinite(bundle, info.name());
         Shape shape = new Shape(info.shape());
         ByteBuffer data = bundle.data(info.name()).order(ByteOrder.LITTLE_ENDIAN);
         DataType type = switch (info.dtype()) {

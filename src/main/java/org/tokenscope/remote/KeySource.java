@@ -37,6 +37,32 @@ public record KeySource(Kind kind, String name) {
         }
     }
 
+    /** The variable tokenscope reads first, and the one OpenAI-compatible clients read. */
+    public static final String TOKENSCOPE_VARIABLE = "TOKENSCOPE_API_KEY";
+    public static final String OPENAI_VARIABLE = "OPENAI_API_KEY";
+
+    /**
+     * Where the key comes from when nothing was saved for the server, in the same order everywhere:
+     * the variable the user named ({@code --api-key-env NAME}; null: none named), else
+     * {@value #TOKENSCOPE_VARIABLE} when set, else {@value #OPENAI_VARIABLE} when set, else no key.
+     */
+    public static KeySource fromEnvironment(String named) {
+        return fromEnvironment(named, System::getenv);
+    }
+
+    static KeySource fromEnvironment(String named, UnaryOperator<String> environment) {
+        if (named != null) {
+            return env(named);
+        }
+        for (String variable : List.of(TOKENSCOPE_VARIABLE, OPENAI_VARIABLE)) {
+            String value = environment.apply(variable);
+            if (value != null && !value.isBlank()) {
+                return env(variable);
+            }
+        }
+        return NONE;
+    }
+
     public static KeySource env(String variable) {
         return new KeySource(Kind.ENV, variable);
     }

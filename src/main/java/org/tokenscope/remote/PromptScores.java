@@ -137,14 +137,18 @@ final class PromptScores {
         JsonNode tops = lp.path("top_logprobs");
         JsonNode offsets = lp.path("text_offset");
         int n = Math.max(0, tokens.size() - generated);
+        // vLLM adds the prompt's token ids beside the echo; other servers give none (id -1: unknown)
+        JsonNode ids = choice.path("prompt_token_ids");
+        boolean haveIds = ids.isArray() && ids.size() == n;
         List<Scored> out = new ArrayList<>(n);
         int[] off = offsets.isArray() && offsets.size() >= n ? new int[n] : null;
         for (int i = 0; i < n; i++) {
             ServerToken token = ServerToken.of(tokens.get(i).asText());
             if (off != null) off[i] = offsets.get(i).asInt();
             JsonNode value = logprobs.get(i);
+            int id = haveIds && ids.get(i).canConvertToInt() ? ids.get(i).asInt() : -1;
             if (value == null || value.isNull()) {
-                out.add(new Scored(token, -1, null, null, List.of()));
+                out.add(new Scored(token, id, null, null, List.of()));
                 continue;
             }
             double logprob = value.asDouble();
@@ -165,7 +169,7 @@ final class PromptScores {
                 best.add(new Alternative(-1, ServerToken.of(alternatives.get(j).getKey()).displayText(),
                         alternatives.get(j).getValue()));
             }
-            out.add(new Scored(token, -1, logprob, rank, best));
+            out.add(new Scored(token, id, logprob, rank, best));
         }
         return new Parsed(out, off);
     }

@@ -1,5 +1,6 @@
 package org.tokenscope.service;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import org.tokenscope.analysis.Inspection;
@@ -17,6 +18,8 @@ import org.tokenscope.backend.InsideRequest;
 import org.tokenscope.backend.ScoreOptions;
 import org.tokenscope.backend.ScoreProgress;
 import org.tokenscope.backend.ScoredPass;
+import org.tokenscope.generate.Sequence;
+import org.tokenscope.generate.Step;
 import org.tokenscope.model.ChatTemplate;
 import org.tokenscope.model.LanguageModel;
 
@@ -102,7 +105,21 @@ public final class LocalBackend implements Backend {
         GenerationRequest request = GenerationRequest.builder().setPrompt(ids)
                 .setMaxNewTokens(settings.maxNewTokens()).optStrategy(settings.strategy())
                 .optStopStrings(settings.stopStrings()).optTopAlternatives(settings.topAlternatives()).build();
-        return new Generator(model).generate(request, listener, cancel);
+        GenerationResult result = new Generator(model).generate(request, listener, cancel);
+        for (Sequence sequence : result.sequences()) {
+            for (Step step : sequence.steps()) {
+                if (Double.isNaN(step.logprob()) || Double.isNaN(step.entropy())) {
+                    // the prompt and what was generated, as the step that overflowed read it (its last context)
+                    int[] all = Arrays.copyOf(ids, ids.length + sequence.ids().length);
+                    System.arraycopy(sequence.ids(), 0, all, ids.length, sequence.ids().length);
+                    int[] window = Arrays.copyOfRange(all, Math.max(0, all.length - model.contextLength()), all.length);
+                    throw new IllegalStateException(model.name() + "'s forward pass gives logits that are not finite"
+                            + " (NaN or infinity), from " + TextScorer.firstNonFiniteLayer(model, window, cancel)
+                            + " on, so the steps have no numbers: its weights are finite, but the activations overflow.");
+                }
+            }
+        }
+        return result;
     }
 
     @Override

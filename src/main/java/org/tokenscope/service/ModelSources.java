@@ -26,6 +26,12 @@ public final class ModelSources {
     public static final String DEFAULT_B = "gpt2-large";
     public static final String BUNDLED_SMALL = "tokenscope-small";
     public static final String BUNDLED_LARGE = "tokenscope-large";
+    /**
+     * What the bundled pair is, for notes that must not let it pass for GPT-2: true of the weights in
+     * assets/models (their training.json says the same); change it with them.
+     */
+    public static final String BUNDLED_TRAINING = "small models tokenscope trained on the Python docs' prose only,"
+            + " so ordinary English reads as surprising to them; not GPT-2";
 
     /**
      * A model folder ready to load.
@@ -83,7 +89,7 @@ public final class ModelSources {
             if (fallback.isPresent()) {
                 return new Resolved(fallback.get(), standIn, spec + " is not available here ("
                         + (allowDownload ? "no network and not cached" : "not cached") + "), so the bundled "
-                        + standIn + " stands in for it.");
+                        + standIn + " stands in for it (" + BUNDLED_TRAINING + ").");
             }
         }
         throw failure;

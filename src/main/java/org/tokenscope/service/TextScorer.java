@@ -3,6 +3,7 @@ package org.tokenscope.service;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 import org.tokenscope.analysis.Alternative;
 import org.tokenscope.analysis.ModelSummary;
@@ -11,6 +12,8 @@ import org.tokenscope.analysis.TokenScore;
 import org.tokenscope.analysis.Window;
 import org.tokenscope.analysis.WindowPlan;
 import org.tokenscope.analysis.Windows;
+import org.tokenscope.model.InspectRequest;
+import org.tokenscope.model.Internals;
 import org.tokenscope.model.LanguageModel;
 import org.tokenscope.model.NextTokenStats;
 import org.tokenscope.model.TokenizedText;
@@ -133,6 +136,7 @@ public final class TextScorer {
                 targets[after] = 0; // any token: only the distribution (its top-k) is read at this row
             }
             NextTokenStats stats = model.scoreNext(input, targets, options.topK(), cancel);
+            requireFinite(model, input, stats, cancel);
             for (int t = window.scoreFrom(); t < window.scoreTo(); t++) {
                 scores[t] = scored(model, tokens, t, stats, window.logitRow(t));
             }
@@ -147,6 +151,42 @@ public final class TextScorer {
                     tokens.starts()[t], tokens.ends()[t], tokens.partial()[t]));
         }
         return new ScoredPass(ScoredText.of(text, bos, summary(model), list, plan), next);
+    }
+
+    /**
+     * Refuses a forward pass whose predictions are not finite (weights that are finite but overflow
+     * F32 in the activations, as an F16 fine-tune can), naming the first layer whose output is not.
+     *
+     * @throws IllegalStateException one sentence: the model, and where the pass stops being finite
+     */
+    static void requireFinite(LanguageModel model, int[] input, NextTokenStats stats, BooleanSupplier cancel) {
+        for (int row = 0; row < stats.entropy().length; row++) {
+            boolean finite = Float.isFinite(stats.entropy()[row])
+                    && (!stats.scored()[row] || !Float.isNaN(stats.logprob()[row]));
+            if (!finite) {
+                throw new IllegalStateException(model.name() + "'s forward pass gives logits that are not finite (NaN or"
+                        + " infinity), from " + firstNonFiniteLayer(model, input, cancel) + " on, so there are no"
+                        + " numbers to show: its weights are finite, but the activations overflow.");
+            }
+        }
+    }
+
+    /**
+     * Where a forward pass over {@code input} first stops being finite, read off the logit lens (each
+     * layer's residual through the final norm and the head): "the embeddings", "block 3 (layer 4 of
+     * 12)", counted from 0 as the files name blocks (h.3, model.layers.3), or "the final layer norm or the head" when every layer reads finite.
+     */
+    static String firstNonFiniteLayer(LanguageModel model, int[] input, BooleanSupplier cancel) {
+        Internals inside = model.inspect(input, new InspectRequest(Set.of(), true, 1, false), cancel);
+        for (int level = 0; level <= inside.layers(); level++) {
+            for (float[] top : inside.lensTopLogprobs()[level]) {
+                if (top.length == 0 || !Float.isFinite(top[0])) {
+                    return level == 0 ? "the embeddings"
+                            : "block " + (level - 1) + " (layer " + level + " of " + inside.layers() + ")";
+                }
+            }
+        }
+        return "the final norm or the head";
     }
 
     static List<Alternative> alternatives(LanguageModel model, NextTokenStats stats, int row) {

@@ -58,10 +58,16 @@ public final class Training implements AutoCloseable {
      */
     public static Training start(Shape shape, int vocabulary, int endOfText, Path tokenizerFile, String name, long seed,
                                  double weightDecay) throws IOException {
+        return start(shape, vocabulary, endOfText, tokenizerFile, name, seed, weightDecay, null);
+    }
+
+    /** As above, continuing from the weights of model folder {@code startFrom} (same shape) when it is not null. */
+    public static Training start(Shape shape, int vocabulary, int endOfText, Path tokenizerFile, String name, long seed,
+                                 double weightDecay, Path startFrom) throws IOException {
         Gpt2Config config = new Gpt2Config(shape.layers(), shape.heads(), shape.width(), 4 * shape.width(),
                 shape.context(), vocabulary, 1e-5f, endOfText);
         return new Training(Gpt2Trainer.builder().setConfig(config).setTokenizer(tokenizerFile).optName(name)
-                .optSeed(seed).optWeightDecay(weightDecay).build(), config);
+                .optSeed(seed).optWeightDecay(weightDecay).optStartFrom(startFrom).build(), config);
     }
 
     /**

@@ -3,6 +3,7 @@ package org.tokenscope.analysis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ByteTextTest {
@@ -48,5 +49,26 @@ class ByteTextTest {
         assertThat(ByteText.incompleteTail(b(0xF0, 0x80), 2)).isZero(); // can never become valid
         assertThat(ByteText.incompleteTail(b(0x80, 0x80, 0x80), 3)).isZero();
         assertThat(ByteText.incompleteTail(new byte[0], 0)).isZero();
+    }
+
+    @Test
+    void decodeWritesWhatIsNotACharacterAsOneReplacementEach() {
+        assertThat(ByteText.decode(b('a', 0xF0, 0x9F, 0x98, 0x80), 0, 5)).isEqualTo("a😀");
+        assertThat(ByteText.decode(b('a', 0xF0, 0x9F), 0, 3)).isEqualTo("a\uFFFD"); // cut off: one mark
+        assertThat(ByteText.decode(b(0x99, 'b'), 0, 2)).isEqualTo("\uFFFDb");        // a stray continuation byte
+        assertThat(ByteText.decode(b(0xC0, 0xAF), 0, 2)).isEqualTo("\uFFFD\uFFFD");  // overlong
+        assertThat(ByteText.decode(b('x', 'y', 'z'), 1, 3)).isEqualTo("yz");
+        // as Java's own (lossy) decoder, which transformers' matches, for these
+        assertThat(ByteText.decode(b(0x99, 'b'), 0, 2)).isEqualTo(new String(b(0x99, 'b'), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void piecesShowASplitCharacterWithThePartEachHolds() {
+        // "a😀" cut as [a F0] [9F 98] [80 'b'], then a stray 0x99
+        List<String> texts = ByteText.pieceTexts(List.of(b('a', 0xF0), b(0x9F, 0x98), b(0x80, 'b'), b(0x99)));
+        assertThat(texts).containsExactly("a😀¹⁄₃", "😀²⁄₃", "😀³⁄₃b", "\uFFFD");
+        assertThat(ByteText.pieceTexts(List.of(b('h', 'i'), b(0xC3), b(0xA9)))).containsExactly("hi", "é¹⁄₂", "é²⁄₂");
+        assertThat(ByteText.pieceTexts(List.of(b('o', 'k'), b(0xE2, 0x80)))).containsExactly("ok", "\uFFFD"); // never finished
+        assertThat(ByteText.pieceTexts(List.of())).isEmpty();
     }
 }

@@ -84,6 +84,25 @@ class MainViewModelTest {
     }
 
     @Test
+    void whileBundledModelsStandInTheStatusBarKeepsSayingSo() {
+        vm.textProperty().set("Hello world, this is a test.");
+        // not cached anywhere and no download: the bundled pair stands in, as for gpt2/gpt2-large offline
+        vm.loadModel(vm.slotA(), ModelRequest.byDefault("someone/not-cached-a", "tokenscope-small"));
+        vm.loadModel(vm.slotB(), ModelRequest.byDefault("someone/not-cached-b", "tokenscope-large"));
+        assertThat(vm.analysisProperty().get()).isNotNull();
+        assertThat(vm.status().statusProperty().get()).as("after scoring, the timing and still the stand-ins")
+                .contains("tokens scored")
+                .contains("Stand-ins: tokenscope-small for someone/not-cached-a, tokenscope-large for someone/not-cached-b")
+                .contains("Python docs").contains("not GPT-2");
+        vm.compareProperty().set(false);
+        vm.analyse();
+        assertThat(vm.status().statusProperty().get()).contains("Stand-ins: tokenscope-small for someone/not-cached-a (")
+                .doesNotContain("tokenscope-large for");
+        vm.loadModel(vm.slotA(), ModelRequest.named(small.toString()));
+        assertThat(vm.status().statusProperty().get()).doesNotContain("Stand-ins");
+    }
+
+    @Test
     void switchingBOffScoresWithAOnly() {
         vm.loadModel(vm.slotA(), ModelRequest.named(small.toString()));
         vm.loadModel(vm.slotB(), ModelRequest.named(large.toString()));

@@ -162,13 +162,14 @@ class GeneratorTest {
             }
         };
         Sequence s = new Generator(model).generate(request(5, new Greedy()), listener, () -> false).best();
-        assertThat(pieces).containsExactly("|step|", "a", "|step|", "|step|", "😀", "|step|", "é", "|step|", "\\xF0\\x9F");
-        assertThat(s.text()).isEqualTo("a😀é\\xF0\\x9F");
+        // the unfinished 😀 at the end is one U+FFFD, as transformers' decode writes it: never \\xNN
+        assertThat(pieces).containsExactly("|step|", "a", "|step|", "|step|", "😀", "|step|", "é", "|step|", "\uFFFD");
+        assertThat(s.text()).isEqualTo("a😀é\uFFFD");
         assertThat(String.join("", pieces.stream().filter(p -> !p.equals("|step|")).toList())).isEqualTo(s.text());
-        assertThat(s.steps().get(1).text()).isEqualTo("\\xF0\\x9F");
-        assertThat(s.steps().get(2).text()).isEqualTo("\\x98\\x80");
-        assertThat(steps).isEqualTo(s.steps());
-        assertThat(s.text()).doesNotContain("\uFFFD");
+        // each step shows its token as the heatmap does: the split character with the part it holds
+        assertThat(s.steps()).extracting(Step::text).containsExactly("a", "😀¹⁄₂", "😀²⁄₂", "é", "\uFFFD");
+        assertThat(s.steps()).extracting(Step::id).isEqualTo(steps.stream().map(Step::id).toList());
+        assertThat(s.text() + String.join("", s.steps().stream().map(Step::text).toList())).doesNotContain("\\x");
     }
 
     @Test

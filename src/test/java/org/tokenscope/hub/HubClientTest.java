@@ -24,6 +24,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tokenscope.Launcher;
 import org.tokenscope.net.RetryPolicy;
 
 class HubClientTest {
@@ -158,7 +159,7 @@ class HubClientTest {
                     .isInstanceOf(ModelNotAvailableException.class)
                     .hasMessageContaining("org/tiny is not in the Hugging Face cache")
                     .hasMessageContaining("offline mode is on")
-                    .hasMessageContaining("java -jar target/tokenscope.jar pull org/tiny")
+                    .hasMessageContaining("`" + Launcher.command() + " pull org/tiny`")
                     .hasMessageContaining("--model");
         }
         assertThat(hub.requests).isEmpty();
@@ -170,7 +171,27 @@ class HubClientTest {
         assertThatThrownBy(() -> client.downloadModel(REPO, "main"))
                 .isInstanceOf(ModelNotAvailableException.class)
                 .hasMessageContaining("could not be reached")
-                .hasMessageContaining("pull org/tiny");
+                .hasMessageNotContaining("Exception")
+                .hasMessageContaining("pull org/tiny")
+                .satisfies(e -> assertThat(((ModelNotAvailableException) e).situation())
+                        .endsWith("could not be reached").doesNotContain("pull"));
+    }
+
+    @Test
+    void theHintNamesTheCommandTheUserStartedTokenscopeWith() {
+        String before = System.getProperty(Launcher.PROPERTY);
+        System.setProperty(Launcher.PROPERTY, "./tokenscope");
+        try (HubClient offline = client(Map.of("HF_HUB_OFFLINE", "1"))) {
+            assertThatThrownBy(() -> offline.downloadModel(REPO, "main"))
+                    .hasMessageContaining("run `./tokenscope pull org/tiny`")
+                    .hasMessageNotContaining("java -jar");
+        } finally {
+            if (before == null) {
+                System.clearProperty(Launcher.PROPERTY);
+            } else {
+                System.setProperty(Launcher.PROPERTY, before);
+            }
+        }
     }
 
     @Test

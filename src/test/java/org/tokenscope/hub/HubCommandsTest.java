@@ -13,6 +13,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tokenscope.Launcher;
 import org.tokenscope.cli.ModelsCommand;
 import org.tokenscope.cli.PullCommand;
 import picocli.CommandLine;
@@ -88,6 +89,29 @@ class HubCommandsTest {
         assertThat(models.exitCode()).isZero();
         assertThat(models.out()).containsPattern("gpt2\\s+200\\.\\d kB\\s+main → " + COMMIT.substring(0, 7));
         assertThat(models.out()).contains("Cache: " + dir.resolve("hub"));
+        assertThat(models.out()).containsPattern("tokenscope-small\\s+\\d+\\.\\d MB\\s+bundled, works offline; stands in for gpt2 ")
+                .containsPattern("tokenscope-large\\s+\\d+\\.\\d MB\\s+bundled, works offline; stands in for gpt2-large ");
+    }
+
+    @Test
+    void modelsListsTheBundledPairEvenWithAnEmptyCache() {
+        Run models = run(env, "models");
+
+        assertThat(models.exitCode()).isZero();
+        assertThat(models.out()).contains("No runnable models in the Hugging Face cache (" + dir.resolve("hub")
+                + "); download one with `" + Launcher.command() + " pull gpt2`.");
+        assertThat(models.out()).contains("tokenscope-small").contains("tokenscope-large");
+    }
+
+    @Test
+    void pullWithoutANetworkSaysWhatFailedInOneSentenceWithoutAdvisingToRunPull() {
+        hub.close(); // nothing listens on the endpoint any more
+
+        Run pull = run(env, "pull", "gpt2");
+
+        assertThat(pull.exitCode()).isEqualTo(1);
+        assertThat(pull.err().strip()).isEqualTo("Error: gpt2 is not in the Hugging Face cache (" + dir.resolve("hub")
+                + ") and " + hub.endpoint() + " could not be reached.");
     }
 
     @Test

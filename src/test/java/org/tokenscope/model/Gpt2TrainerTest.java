@@ -102,6 +102,44 @@ class Gpt2TrainerTest {
     }
 
     @Test
+    void trainingContinuesFromAModelFoldersWeights() throws Exception {
+        // a model saved after some training, then a new trainer started from it with another seed
+        float[][] saved;
+        try (Gpt2Trainer first = trainer(3)) {
+            for (int i = 0; i < 5; i++) {
+                first.step(List.of(SENTENCE), 1e-2);
+            }
+            saved = first.logits(SENTENCE);
+            first.save(dir);
+        }
+        try (Gpt2Trainer resumed = Gpt2Trainer.builder().setConfig(TINY).setTokenizer(Gpt2TokenizerJson.cached())
+                .optSeed(99).optStartFrom(dir).build();
+             Gpt2Trainer fresh = trainer(99)) {
+            double resumedOff = maxDifference(resumed.logits(SENTENCE), saved);
+            double freshOff = maxDifference(fresh.logits(SENTENCE), saved);
+            // the file holds F16, so the weights come back rounded, not exactly
+            assertThat(resumedOff).as("resumed vs saved").isLessThan(1e-2);
+            assertThat(freshOff).as("fresh vs saved").isGreaterThan(10 * resumedOff);
+            float before = resumed.step(List.of(SENTENCE), 3e-3);
+            float after = before;
+            for (int i = 0; i < 10; i++) {
+                after = resumed.step(List.of(SENTENCE), 3e-3);
+            }
+            assertThat(after).as("it goes on learning from there").isLessThan(before);
+        }
+    }
+
+    private static double maxDifference(float[][] a, float[][] b) {
+        double max = 0;
+        for (int t = 0; t < a.length; t++) {
+            for (int v = 0; v < a[t].length; v++) {
+                max = Math.max(max, Math.abs(a[t][v] - b[t][v]));
+            }
+        }
+        return max;
+    }
+
+    @Test
     void theSameSeedGivesTheSameModel() throws Exception {
         float[][] a;
         float[][] b;

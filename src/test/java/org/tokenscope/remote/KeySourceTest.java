@@ -24,6 +24,20 @@ class KeySourceTest {
     }
 
     @Test
+    void withoutASavedSourceTheKeyComesFromTheNamedVariableThenTokenscopesThenOpenAis() throws IOException {
+        Map<String, String> both = Map.of("TOKENSCOPE_API_KEY", "sk-ts", "OPENAI_API_KEY", "sk-oa", "MINE", "sk-mine");
+        assertThat(KeySource.fromEnvironment("MINE", both::get)).isEqualTo(KeySource.env("MINE"));
+        assertThat(KeySource.fromEnvironment(null, both::get)).isEqualTo(KeySource.env("TOKENSCOPE_API_KEY"));
+        assertThat(KeySource.fromEnvironment(null, Map.of("OPENAI_API_KEY", "sk-oa")::get))
+                .isEqualTo(KeySource.env("OPENAI_API_KEY"));
+        assertThat(KeySource.fromEnvironment(null, Map.of("TOKENSCOPE_API_KEY", " ", "OPENAI_API_KEY", "sk-oa")::get))
+                .as("a blank variable is not set").isEqualTo(KeySource.env("OPENAI_API_KEY"));
+        assertThat(KeySource.fromEnvironment(null, Map.<String, String>of()::get)).isEqualTo(KeySource.NONE);
+        assertThat(KeySource.fromEnvironment(null, both::get).resolve(both::get, "Linux", c -> null).bearer())
+                .isEqualTo("Bearer sk-ts");
+    }
+
+    @Test
     void anEnvironmentVariableHoldsTheKey() throws IOException {
         ApiKey key = KeySource.env("MY_KEY").resolve(Map.of("MY_KEY", " sk-123 ")::get, "Linux", c -> null);
         assertThat(key.bearer()).isEqualTo("Bearer sk-123");
