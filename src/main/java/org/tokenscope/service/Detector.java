@@ -43,8 +43,9 @@ public final class Detector {
                 + " and " + b.name() + " have different ones.";
     }
 
-    /** Tokenizes {@code text} with A's tokenizer and detects it (see {@link #detect(Gpt2Model, Gpt2Model, List, boolean, BooleanSupplier)}). */
-    public static TextDetection detect(Gpt2Model a, Gpt2Model b, String text, boolean bos, BooleanSupplier cancel) {
+    /** Tokenizes {@code text} with A's tokenizer and detects it (see {@link #detect(Gpt2Model, Gpt2Model, List, boolean, int, BooleanSupplier)}). */
+    public static TextDetection detect(Gpt2Model a, Gpt2Model b, String text, boolean bos, int stride,
+                                       BooleanSupplier cancel) {
         if (text == null || text.isEmpty()) {
             throw new IllegalArgumentException("The text is empty: there is nothing to score.");
         }
@@ -52,7 +53,7 @@ public final class Detector {
         if (b != null && !Arrays.equals(tokens.ids(), b.tokenizer().encode(text).ids())) {
             throw new IllegalArgumentException(a.name() + " and " + b.name() + " cut this text into different tokens.");
         }
-        return detect(a, b, List.of(tokens), bos, cancel).get(0);
+        return detect(a, b, List.of(tokens), bos, stride, cancel).get(0);
     }
 
     /**
@@ -60,10 +61,11 @@ public final class Detector {
      *
      * @param b     the second model, or null for A alone
      * @param bos   score each text's first token after {@code <|endoftext|>}
+     * @param stride window stride for texts longer than the context, 0 for half the context
      * @throws IllegalArgumentException when A and B cannot be paired ({@link #whyNotPaired})
      */
     public static List<TextDetection> detect(Gpt2Model a, Gpt2Model b, List<TokenizedText> texts, boolean bos,
-                                             BooleanSupplier cancel) {
+                                             int stride, BooleanSupplier cancel) {
         if (b != null) {
             String why = whyNotPaired(a, b);
             if (why != null) {
@@ -79,7 +81,8 @@ public final class Detector {
         List<PairReductions.Sequence> sequences = new ArrayList<>();
         List<List<Window>> plans = new ArrayList<>();
         for (TokenizedText text : texts) {
-            WindowPlan plan = Windows.plan(text.size(), bos, context);
+            WindowPlan plan = stride > 0 ? Windows.plan(text.size(), bos, context, Math.min(stride, context))
+                    : Windows.plan(text.size(), bos, context);
             plans.add(plan.windows());
             for (Window w : plan.windows()) {
                 sequences.add(sequence(text.ids(), w, eot));

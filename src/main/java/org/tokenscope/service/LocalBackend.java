@@ -59,6 +59,11 @@ public final class LocalBackend implements Backend {
     }
 
     @Override
+    public java.util.Optional<Gpt2Model> localModel() {
+        return java.util.Optional.of(model);
+    }
+
+    @Override
     public void close() {
         model.close();
     }
