@@ -81,7 +81,7 @@ public record RunDetection(List<Run> runs, TextDetection pair, String pairNote) 
     }
 
     /** GLTR over a run's scored tokens, or null when a scored token's rank is unknown. */
-    static Gltr gltr(ScoredText run) {
+    public static Gltr gltr(ScoredText run) {
         List<TokenScore> scored = run.tokens().stream().filter(TokenScore::isScored).toList();
         if (scored.stream().anyMatch(t -> t.rank() == null)) {
             return null;
