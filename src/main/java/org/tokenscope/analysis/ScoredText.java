@@ -7,7 +7,7 @@ import java.util.Objects;
  * A text scored by one model, token by token.
  *
  * @param text       the text as given
- * @param bos        whether {@code <|endoftext|>} was fed before the text (so that the first token is scored)
+ * @param bos        whether a start token (GPT-2's {@code <|endoftext|>}, a tokenizer's BOS) was fed before the text (so that the first token is scored)
  * @param model      the model that scored it
  * @param tokens     one score per token, in order
  * @param perplexity {@link Perplexity#of(List)} over the scored tokens; NaN when none is scored

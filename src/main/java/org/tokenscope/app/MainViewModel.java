@@ -32,7 +32,7 @@ import org.tokenscope.figure.Scale;
 import org.tokenscope.generate.GenerationListener;
 import org.tokenscope.generate.GenerationResult;
 import org.tokenscope.generate.Step;
-import org.tokenscope.model.Gpt2Model;
+import org.tokenscope.model.LanguageModel;
 import org.tokenscope.service.Backend;
 import org.tokenscope.service.LocalBackend;
 import org.tokenscope.service.ModelSources;
@@ -271,7 +271,7 @@ public final class MainViewModel {
                     },
                     cancelled);
             p.update(-1, "Loading " + where.name() + "…");
-            Backend backend = new LocalBackend(Gpt2Model.load(where.folder(), where.name()));
+            Backend backend = new LocalBackend(LanguageModel.load(where.folder(), where.name()));
             return new Object[] {backend, where};
         }, this::showProgress, result -> {
             Backend backend = (Backend) result[0];

@@ -104,13 +104,16 @@ public final class TokenscopeApp extends Application {
         return v == null || v.isBlank() ? fallback : v;
     }
 
-    /** Cached GPT-2 models, the default pair and the bundled pair, for the pickers. */
+    /** Cached models tokenscope runs, the default pair, today's small open models and the bundled pair, for the pickers. */
     static List<String> knownModels() {
         Set<String> names = new LinkedHashSet<>(List.of(ModelSources.DEFAULT_A, ModelSources.DEFAULT_B, "distilgpt2",
-                "gpt2-medium", "gpt2-xl"));
+                "gpt2-medium", "gpt2-xl", "HuggingFaceTB/SmolLM2-135M", "HuggingFaceTB/SmolLM2-360M",
+                "Qwen/Qwen2.5-0.5B", "Qwen/Qwen2.5-1.5B", "Qwen/Qwen3-0.6B", "Qwen/Qwen3-1.7B",
+                "meta-llama/Llama-3.2-1B", "meta-llama/Llama-3.2-3B", "google/gemma-3-270m", "google/gemma-3-1b-pt",
+                "mistralai/Mistral-7B-v0.1"));
         try {
             for (CachedModel m : HubCache.fromEnvironment(System.getenv()).list()) {
-                if (m.gpt2()) {
+                if (m.runnable()) {
                     names.add(m.repoId());
                 }
             }

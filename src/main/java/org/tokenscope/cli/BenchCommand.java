@@ -22,7 +22,7 @@ import org.tokenscope.generate.Generator;
 import org.tokenscope.generate.Greedy;
 import org.tokenscope.generate.LogitsSession;
 import org.tokenscope.generate.Step;
-import org.tokenscope.model.Gpt2Model;
+import org.tokenscope.model.LanguageModel;
 import org.tokenscope.service.ScoreOptions;
 import org.tokenscope.service.TextScorer;
 import picocli.CommandLine.Command;
@@ -88,7 +88,7 @@ public final class BenchCommand implements Callable<Integer> {
 
         long started = System.nanoTime();
         Map<String, Object> root = new LinkedHashMap<>();
-        try (Gpt2Model model = models.open(models.model())) {
+        try (LanguageModel model = models.open(models.model())) {
             double loadSeconds = seconds(System.nanoTime() - started);
             err.printf(Locale.ROOT, "bench: loaded %s in %.2f s%n", model.name(), loadSeconds);
             root.put("model", model.name());
@@ -122,7 +122,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     // ---- scoring ----------------------------------------------------------------------------
 
-    private Map<String, Object> score(Gpt2Model model, PrintWriter err) {
+    private Map<String, Object> score(LanguageModel model, PrintWriter err) {
         int[] ids = randomIds(seed, tokens, model.vocabSize());
         ScoreOptions options = new ScoreOptions(bos, topK, 0);
         double[] times = new double[repeat];
@@ -164,7 +164,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     // ---- generation -------------------------------------------------------------------------
 
-    private Map<String, Object> generate(Gpt2Model model, int count, boolean withoutCache, PrintWriter err) {
+    private Map<String, Object> generate(LanguageModel model, int count, boolean withoutCache, PrintWriter err) {
         int[] prompt = randomIds(seed + 1, PROMPT_TOKENS, model.vocabSize());
         if (PROMPT_TOKENS + count > model.contextLength()) {
             throw new IllegalArgumentException("A 16-token prompt plus " + count + " new tokens exceed the model's context of "
@@ -240,8 +240,8 @@ public final class BenchCommand implements Callable<Integer> {
      * the model's own session, timing each {@code append} (the forward pass and the logits' copy to
      * Java). Uncached: every step runs the whole sequence again in a fresh session.
      */
-    private record Benchmarked(Gpt2Model model, boolean cached, long[] forwardNanos) implements DecoderModel {
-        Benchmarked(Gpt2Model model, boolean cached) {
+    private record Benchmarked(LanguageModel model, boolean cached, long[] forwardNanos) implements DecoderModel {
+        Benchmarked(LanguageModel model, boolean cached) {
             this(model, cached, new long[1]);
         }
 

@@ -47,7 +47,7 @@ import org.tokenscope.generate.Generator;
 import org.tokenscope.generate.Greedy;
 import org.tokenscope.generate.Sampling;
 import org.tokenscope.generate.Strategy;
-import org.tokenscope.model.Gpt2Model;
+import org.tokenscope.model.LanguageModel;
 import org.tokenscope.model.InspectRequest;
 import org.tokenscope.model.TokenizedText;
 import org.tokenscope.service.Inspector;
@@ -221,22 +221,22 @@ public final class ExportCommand implements Callable<Integer> {
             throw new IllegalArgumentException("The text is empty: there is nothing to export.");
         }
         List<String> specs = compare == null ? List.of(models.model()) : List.of(models.model(), compare);
-        List<Gpt2Model> opened = new ArrayList<>();
+        List<LanguageModel> opened = new ArrayList<>();
         try {
             for (String s : specs) opened.add(models.open(s));
             ExportMetadata metadata = metadata(text, opened, specs, options);
             Result result = build(text, opened, options, metadata);
             write(kind, result, metadata);
         } finally {
-            for (Gpt2Model m : opened) m.close();
+            for (LanguageModel m : opened) m.close();
         }
         return 0;
     }
 
-    private Result build(String text, List<Gpt2Model> opened, FigureOptions options, ExportMetadata metadata)
+    private Result build(String text, List<LanguageModel> opened, FigureOptions options, ExportMetadata metadata)
             throws java.io.IOException {
-        Gpt2Model a = opened.get(0);
-        Gpt2Model b = opened.size() > 1 ? opened.get(1) : null;
+        LanguageModel a = opened.get(0);
+        LanguageModel b = opened.size() > 1 ? opened.get(1) : null;
         ScoreOptions scoring = new ScoreOptions(!noBos, Math.max(5, topK), 0);
         return switch (figure) {
             case heatmap -> {
@@ -290,7 +290,7 @@ public final class ExportCommand implements Callable<Integer> {
      * A figure of the model's insides: one pass without {@code <|endoftext|>} (the attention of one layer,
      * or the logit lens), or, for the grid, a pass per few layers that keeps thumbnails only.
      */
-    private Result inside(Gpt2Model model, String text, FigureOptions options, ExportMetadata metadata)
+    private Result inside(LanguageModel model, String text, FigureOptions options, ExportMetadata metadata)
             throws java.io.IOException {
         int n = model.tokenizer().encode(text).size();
         int at = InspectCommand.checkTarget(model, n, layer, head, position, "export");
@@ -322,19 +322,19 @@ public final class ExportCommand implements Callable<Integer> {
     }
 
     /** The alternatives at {@code --position}, or for the token after the text. */
-    private Result topK(String text, List<Gpt2Model> opened, ScoreOptions scoring, FigureOptions options,
+    private Result topK(String text, List<LanguageModel> opened, ScoreOptions scoring, FigureOptions options,
                         ExportMetadata metadata) {
         List<TopKFigure.Panel> panels = new ArrayList<>();
         String heading;
         if (position == null) {
-            for (Gpt2Model model : opened) {
+            for (LanguageModel model : opened) {
                 panels.add(new TopKFigure.Panel(model.name(), nextToken(model, text), null));
             }
             String tail = text.length() > 40 ? "…" + text.substring(text.offsetByCodePoints(text.length(), -39)) : text;
             heading = "Next token after “" + Glyphs.visible(tail) + "”";
         } else {
             ScoredText first = null;
-            for (Gpt2Model model : opened) {
+            for (LanguageModel model : opened) {
                 ScoredText scored = TextScorer.score(model, text, scoring);
                 int n = scored.tokens().size();
                 TokenScore t;
@@ -364,12 +364,12 @@ public final class ExportCommand implements Callable<Integer> {
                 DataExport.topK(panels.get(0).alternatives(), panels.get(0).actualId()));
     }
 
-    /** The model's top-k for the token after the whole text (after {@code <|endoftext|>} and the text). */
-    private List<Alternative> nextToken(Gpt2Model model, String text) {
+    /** The model's top-k for the token after the whole text (after the model's start token and the text). */
+    private List<Alternative> nextToken(LanguageModel model, String text) {
         int[] ids = model.tokenizer().encode(text).ids();
-        boolean bos = !noBos && model.endOfTextId() >= 0;
+        boolean bos = !noBos && model.startTokenId() >= 0;
         int[] prompt = new int[ids.length + (bos ? 1 : 0)];
-        if (bos) prompt[0] = model.endOfTextId();
+        if (bos) prompt[0] = model.startTokenId();
         System.arraycopy(ids, 0, prompt, bos ? 1 : 0, ids.length);
         int max = model.contextLength() - 1;
         if (prompt.length > max) prompt = Arrays.copyOfRange(prompt, prompt.length - max, prompt.length);
@@ -448,7 +448,7 @@ public final class ExportCommand implements Callable<Integer> {
                 + " pixels";
     }
 
-    private ExportMetadata metadata(String text, List<Gpt2Model> opened, List<String> specs, FigureOptions options) {
+    private ExportMetadata metadata(String text, List<LanguageModel> opened, List<String> specs, FigureOptions options) {
         List<ExportMetadata.ModelRef> refs = new ArrayList<>();
         for (int i = 0; i < opened.size(); i++) {
             refs.add(new ExportMetadata.ModelRef(opened.get(i).name(), revision(specs.get(i), opened.get(i).folder())));

@@ -39,8 +39,13 @@ public final class GenerateCommand implements Callable<Integer> {
     @Mixin
     ModelOptions models;
 
-    @Option(names = "--prompt", required = true, paramLabel = "P", description = "The text to continue (no <|endoftext|> is prepended).")
+    @Option(names = "--prompt", paramLabel = "P", description = "The text to continue, fed as the model's tokenizer "
+            + "encodes it (GPT-2: no <|endoftext|> before it; Llama 3.1, Gemma: after their BOS).")
     String prompt;
+
+    @Option(names = "--chat", paramLabel = "MESSAGE", description = "A user's message, put through the model's chat "
+            + "template (tokenizer_config.json); generation stops at the model's end-of-turn tokens.")
+    String chatMessage;
 
     @Option(names = "--max-new-tokens", defaultValue = "20", paramLabel = "N", description = "Default ${DEFAULT-VALUE}.")
     int maxNewTokens;
@@ -83,6 +88,11 @@ public final class GenerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if ((prompt == null) == (chatMessage == null)) {
+            throw new IllegalArgumentException("Give either --prompt (a text to continue) or --chat (a message to answer).");
+        }
+        boolean chat = chatMessage != null;
+        String prompt = chat ? chatMessage : this.prompt;
         if (prompt.isEmpty()) {
             throw new IllegalArgumentException("The prompt is empty: give a text to continue.");
         }
@@ -96,12 +106,12 @@ public final class GenerateCommand implements Callable<Integer> {
                     out.flush();
                 }
             };
-            if (!json) {
+            if (!json && !chat) {
                 out.print(prompt);
                 out.flush();
             }
             GenerationResult result = model.generate(prompt,
-                    new Backend.GenerationSettings(maxNewTokens, chosen, stops, alternatives), listener, () -> false);
+                    new Backend.GenerationSettings(maxNewTokens, chosen, stops, alternatives, chat), listener, () -> false);
             if (json) {
                 out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
                         .writeValueAsString(toJson(prompt, result.promptIds(), settings(), result)));
@@ -145,6 +155,7 @@ public final class GenerateCommand implements Callable<Integer> {
             default -> { }
         }
         s.put("stop", stops);
+        s.put("chat", chatMessage != null);
         return s;
     }
 

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.tokenscope.model.Gpt2Model;
+import org.tokenscope.model.LanguageModel;
 import org.tokenscope.model.InspectRequest;
 import org.tokenscope.model.Internals;
 import org.tokenscope.model.TokenizedText;
@@ -54,20 +54,33 @@ public final class InspectCommand implements Callable<Integer> {
         if (text.isEmpty()) {
             throw new IllegalArgumentException("The text is empty: there is nothing to inspect.");
         }
-        try (Gpt2Model model = models.open(models.model())) {
-            TokenizedText tokens = model.tokenizer().encode(text);
-            int n = tokens.size();
+        try (LanguageModel model = models.open(models.model())) {
+            TokenizedText encoded = model.tokenizer().encode(text);
+            // fed as the tokenizer encodes it: its own BOS first where it adds one (then token 0, counted by --position)
+            int bos = model.tokenizer().bosId();
+            int lead = bos >= 0 ? 1 : 0;
+            int n = encoded.size() + lead;
+            int[] ids = new int[n];
+            String[] texts = new String[n];
+            if (lead == 1) {
+                ids[0] = bos;
+                texts[0] = model.tokenizer().pieceText(bos);
+            }
+            for (int i = lead; i < n; i++) {
+                ids[i] = encoded.ids()[i - lead];
+                texts[i] = encoded.display(i - lead);
+            }
             int layers = model.config().layers();
             int at = checkTarget(model, n, layer, head, position, "inspect");
-            Internals in = model.inspect(tokens.ids(),
+            Internals in = model.inspect(ids,
                     new InspectRequest(java.util.Set.of(layer), true, topK, false), () -> false);
             float[][] weights = weights(in.attention().get(layer), head);
             Map<String, Object> root = new LinkedHashMap<>();
             List<Object> tokenList = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 Map<String, Object> t = new LinkedHashMap<>();
-                t.put("id", tokens.ids()[i]);
-                t.put("text", tokens.display(i));
+                t.put("id", ids[i]);
+                t.put("text", texts[i]);
                 tokenList.add(t);
             }
             root.put("tokens", tokenList);
@@ -101,7 +114,7 @@ public final class InspectCommand implements Callable<Integer> {
             if (json) {
                 out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root));
             } else {
-                print(out, tokens, weights, at, levels, head);
+                print(out, texts, weights, at, levels, head);
             }
             out.flush();
         }
@@ -112,7 +125,7 @@ public final class InspectCommand implements Callable<Integer> {
      * Checks that a text of {@code n} tokens fits the model and that layer, head and position exist;
      * returns the position (default: the last token). Shared by {@code inspect} and {@code export}.
      */
-    static int checkTarget(Gpt2Model model, int n, int layer, Integer head, Integer position, String verb) {
+    static int checkTarget(LanguageModel model, int n, int layer, Integer head, Integer position, String verb) {
         if (n > model.contextLength()) {
             throw new IllegalArgumentException("The text has " + n + " tokens, more than the model's context of "
                     + model.contextLength() + "; " + verb + " a shorter text.");
@@ -150,15 +163,15 @@ public final class InspectCommand implements Callable<Integer> {
     }
 
     @SuppressWarnings("unchecked")
-    private void print(PrintWriter out, TokenizedText tokens, float[][] weights, int at, List<Object> levels, Integer h) {
+    private void print(PrintWriter out, String[] texts, float[][] weights, int at, List<Object> levels, Integer h) {
         out.printf(Locale.ROOT, "attention of layer %d, %s: what token %d (%s) attends to%n", layer,
-                h == null ? "mean over heads" : "head " + h, at, Tokens.visible(tokens.display(at), false, 20));
+                h == null ? "mean over heads" : "head " + h, at, Tokens.visible(texts[at], false, 20));
         for (int k = 0; k <= at; k++) {
             float w = weights[at][k];
-            out.printf(Locale.ROOT, "  %4d %-20s %6.3f %s%n", k, Tokens.visible(tokens.display(k), false, 20), w,
+            out.printf(Locale.ROOT, "  %4d %-20s %6.3f %s%n", k, Tokens.visible(texts[k], false, 20), w,
                     "█".repeat(Math.round(w * 40)));
         }
-        out.printf(Locale.ROOT, "%nlogit lens at position %d (%s):%n", at, Tokens.visible(tokens.display(at), false, 20));
+        out.printf(Locale.ROOT, "%nlogit lens at position %d (%s):%n", at, Tokens.visible(texts[at], false, 20));
         for (Object o : levels) {
             Map<String, Object> level = (Map<String, Object>) o;
             StringBuilder sb = new StringBuilder();

@@ -29,6 +29,7 @@ final class Json {
         model.put("parameters", run.model().parameters());
         model.put("context", run.model().context());
         m.put("model", model);
+        m.put("bos", run.bos());
         List<Object> tokens = new ArrayList<>();
         for (TokenScore t : run.tokens()) {
             tokens.add(token(t));

@@ -1,6 +1,6 @@
 package org.tokenscope.cli;
 
-import org.tokenscope.model.Gpt2Model;
+import org.tokenscope.model.LanguageModel;
 import org.tokenscope.remote.ApiKey;
 import org.tokenscope.remote.RemoteBackend;
 import org.tokenscope.remote.RemoteSpec;
@@ -40,7 +40,7 @@ public final class ModelOptions {
     boolean chat;
 
     /** Finds (downloading if needed and allowed) and loads a local GPT-2. */
-    Gpt2Model open(String spec) throws Exception {
+    LanguageModel open(String spec) throws Exception {
         if (RemoteSpec.isRemote(spec)) {
             throw new IllegalArgumentException("A remote model (" + RemoteSpec.parse(spec).baseUri()
                     + ") does not expose its internals (attention, logit lens); use a local model folder or Hub id.");
@@ -48,7 +48,7 @@ public final class ModelOptions {
         // only the default has a stand-in: a model the user named is that model or an error
         String standIn = model == null && spec.equals(ModelSources.DEFAULT_A) ? ModelSources.BUNDLED_SMALL : null;
         ModelSources.Resolved found = ModelLocator.locate(spec, revision, offline, standIn);
-        return Gpt2Model.load(found.folder(), found.name());
+        return LanguageModel.load(found.folder(), found.name());
     }
 
     /** Opens a model as a {@link Backend}: a local GPT-2 (folder or Hub id), or a model on a remote server (URL). */

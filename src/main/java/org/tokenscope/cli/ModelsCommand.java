@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
         description = "List the GPT-2 family models in the Hugging Face cache, with their sizes and revisions.")
 public final class ModelsCommand implements Callable<Integer> {
 
-    @Option(names = "--all", description = "List every cached model, not only GPT-2 ones.")
+    @Option(names = "--all", description = "List every cached model, not only those tokenscope runs.")
     private boolean all;
 
     @Spec
@@ -47,14 +47,14 @@ public final class ModelsCommand implements Callable<Integer> {
         HubCache cache = HubCache.fromEnvironment(env);
         List<CachedModel> models;
         try {
-            models = cache.list().stream().filter(model -> all || model.gpt2()).toList();
+            models = cache.list().stream().filter(model -> all || model.runnable()).toList();
         } catch (IOException e) {
             err.println("Error: could not read the Hugging Face cache at " + cache.root() + ": " + e.getMessage() + ".");
             err.flush();
             return 1;
         }
         if (models.isEmpty()) {
-            out.println("No " + (all ? "" : "GPT-2 ") + "models in the Hugging Face cache (" + cache.root()
+            out.println("No " + (all ? "" : "runnable ") + "models in the Hugging Face cache (" + cache.root()
                     + "); download one with `java -jar target/tokenscope.jar pull gpt2`.");
             out.flush();
             return 0;

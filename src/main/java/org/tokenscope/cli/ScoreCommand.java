@@ -92,7 +92,8 @@ public final class ScoreCommand implements Callable<Integer> {
                                       SpanAlignment alignment, RunDetection detection) {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("text", text);
-        root.put("bos", bos);
+        // what was done: a start token fed before the text for every run (a tokenizer without one feeds none)
+        root.put("bos", bos && runs.stream().allMatch(ScoredText::bos));
         List<Object> runList = new ArrayList<>();
         for (int i = 0; i < runs.size(); i++) {
             Map<String, Object> run = Json.run(runs.get(i));

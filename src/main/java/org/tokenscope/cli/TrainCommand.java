@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import org.tokenscope.model.Gpt2Config;
-import org.tokenscope.model.Gpt2Tokenizer;
+import org.tokenscope.model.Tokenizer;
 import org.tokenscope.model.Gpt2Trainer;
 import org.tokenscope.service.ModelSources;
 import org.tokenscope.model.LearningRateSchedule;
@@ -115,7 +115,7 @@ public final class TrainCommand implements Callable<Integer> {
         TrainingCorpus data;
         int vocab;
         int endOfText;
-        try (Gpt2Tokenizer words = Gpt2Tokenizer.loadFile(tokenizerFile)) {
+        try (Tokenizer words = Tokenizer.loadFile(tokenizerFile)) {
             if (words.endOfTextId() < 0) {
                 throw new ParameterException(spec.commandLine(), tokenizerFile + " has no <|endoftext|> token.");
             }

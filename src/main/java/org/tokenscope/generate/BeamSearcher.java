@@ -85,7 +85,7 @@ final class BeamSearcher {
         int[] prompt = request.prompt();
         int beams = strategy.beams();
         int max = request.maxNewTokens();
-        int eos = model.endOfTextId();
+        int[] eos = model.stopIds();
         double lengthPenalty = strategy.lengthPenalty();
         EarlyStopping earlyStopping = strategy.earlyStopping();
         StopStrings stops = new StopStrings(request.stopStrings());
@@ -132,7 +132,7 @@ final class BeamSearcher {
                         Beam parent = running.get(c.beam());
                         Bytes text = parent.text.copy();
                         StopReason reason = null;
-                        if (c.token() == eos) {
+                        if (Generator.isStop(eos, c.token())) {
                             reason = StopReason.END_OF_TEXT;
                         } else {
                             int from = text.length();

@@ -14,6 +14,11 @@ public interface DecoderModel {
     /** The end-of-text token id, or -1 if the model has none. */
     int endOfTextId();
 
+    /** Every id generation stops at (a model may have several: Llama 3's eot and eos). */
+    default int[] stopIds() {
+        return endOfTextId() >= 0 ? new int[] {endOfTextId()} : new int[0];
+    }
+
     /** The UTF-8 bytes that token {@code id} stands for (GPT-2 tokens are byte sequences). */
     byte[] tokenBytes(int id);
 }

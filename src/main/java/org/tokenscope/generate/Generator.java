@@ -79,7 +79,7 @@ public final class Generator {
                                     GenerationListener listener, BooleanSupplier cancelled) {
         int[] prompt = request.prompt();
         int max = request.maxNewTokens();
-        int eos = model.endOfTextId();
+        int[] eos = model.stopIds();
         StopStrings stops = new StopStrings(request.stopStrings());
         Bytes text = new Bytes(promptTail(prompt, stops.lookBehind()));
         int textStart = text.length();
@@ -103,7 +103,7 @@ public final class Generator {
                     seq[n++] = token;
                     steps.add(step);
                     listener.onStep(step);
-                    if (token == eos) {
+                    if (isStop(eos, token)) {
                         reason = StopReason.END_OF_TEXT;
                         break;
                     }
@@ -209,5 +209,15 @@ public final class Generator {
             if (u < cumulative) return v;
         }
         return last; // rounding left u just above the total
+    }
+
+    /** Whether {@code token} is one of the model's stop ids. */
+    static boolean isStop(int[] stopIds, int token) {
+        for (int id : stopIds) {
+            if (id == token) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -10,9 +10,9 @@ import java.util.List;
  * @param folder its {@code models--org--name} folder
  * @param revisions its snapshots, newest first
  * @param sizeOnDisk bytes of the distinct files its snapshots point at (as {@code hf cache scan} counts)
- * @param gpt2 whether a snapshot's config.json says {@code "model_type": "gpt2"}
+ * @param runnable whether a snapshot's config.json names an architecture tokenscope runs ({@link ModelFiles#RUNNABLE_ARCHITECTURES})
  */
-public record CachedModel(String repoId, Path folder, List<CachedRevision> revisions, long sizeOnDisk, boolean gpt2) {
+public record CachedModel(String repoId, Path folder, List<CachedRevision> revisions, long sizeOnDisk, boolean runnable) {
 
     public CachedModel {
         revisions = List.copyOf(revisions);

@@ -169,7 +169,7 @@ public final class HubCache {
         Map<Path, FileTime> modified = new HashMap<>();
         Set<Path> targets = new HashSet<>();
         long size = 0;
-        boolean gpt2 = false;
+        boolean runnable = false;
         try (DirectoryStream<Path> snapshots = Files.newDirectoryStream(folder.resolve("snapshots"))) {
             for (Path snapshot : snapshots) {
                 if (!Files.isDirectory(snapshot)) {
@@ -189,11 +189,11 @@ public final class HubCache {
                 revisions.add(new CachedRevision(commit, refsByCommit.getOrDefault(commit, List.of()),
                         snapshot, ModelFiles.isComplete(snapshot)));
                 modified.put(snapshot, Files.getLastModifiedTime(snapshot));
-                gpt2 |= ModelFiles.isGpt2(snapshot);
+                runnable |= ModelFiles.isRunnable(snapshot);
             }
         }
         revisions.sort(Comparator.comparing((CachedRevision r) -> modified.get(r.snapshot())).reversed());
-        return new CachedModel(repoId, folder, revisions, size, gpt2);
+        return new CachedModel(repoId, folder, revisions, size, runnable);
     }
 
     // ---- writing, for HubClient ----------------------------------------------------------------

@@ -206,6 +206,12 @@ public final class HubClient implements AutoCloseable {
             plan.add(new Planned(ModelFiles.MERGES, merges.get()));
             buildTokenizer = true;
         }
+        // what the tokenizer and generation say beside the weights: the chat template, the special
+        // tokens, the end-of-turn ids (optional; GPT-2's repos have neither)
+        for (String optional : List.of(ModelFiles.TOKENIZER_CONFIG, ModelFiles.GENERATION_CONFIG)) {
+            Optional<FileMetadata> file = head(repoId, commit, optional);
+            file.ifPresent(metadata -> plan.add(new Planned(optional, metadata)));
+        }
         Optional<FileMetadata> weights = head(repoId, commit, ModelFiles.WEIGHTS);
         if (weights.isPresent()) {
             plan.add(new Planned(ModelFiles.WEIGHTS, weights.get()));
@@ -657,9 +663,9 @@ public final class HubClient implements AutoCloseable {
         if (errorCode.equals("RevisionNotFound")) {
             return new HubException(repoId + " has no revision " + revision + " on " + settings.endpoint() + ".");
         }
-        if (errorCode.equals("GatedRepo")) {
-            return new HubException(repoId + " is gated: accept its conditions at " + settings.endpoint() + "/"
-                    + repoId + " and set HF_TOKEN to a token of that account.");
+        if (errorCode.equals("GatedRepo") || status == 403) {
+            return new HubException(repoId + " is gated: accept its licence on its page, " + settings.endpoint() + "/"
+                    + repoId + ", and set HF_TOKEN to a token of that account.");
         }
         if (errorCode.equals("RepoNotFound") || status == 401) {
             return new HubException(repoId + " was not found on " + settings.endpoint() + ": check the name, or, if"

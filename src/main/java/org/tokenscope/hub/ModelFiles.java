@@ -17,6 +17,8 @@ final class ModelFiles {
     static final String CONFIG = "config.json";
     static final String TOKENIZER = "tokenizer.json";
     static final String VOCAB = "vocab.json";
+    static final String TOKENIZER_CONFIG = "tokenizer_config.json";
+    static final String GENERATION_CONFIG = "generation_config.json";
     static final String MERGES = "merges.txt";
     static final String WEIGHTS = "model.safetensors";
     static final String WEIGHTS_INDEX = "model.safetensors.index.json";
@@ -95,10 +97,19 @@ final class ModelFiles {
         return new ArrayList<>(shards);
     }
 
-    /** Whether {@code config.json} in {@code folder} says {@code "model_type": "gpt2"}. */
-    static boolean isGpt2(Path folder) {
+    /** The architectures tokenscope's decoder runs (as model.ModelConfig.Family names them; a test keeps the two equal). */
+    public static final java.util.List<String> RUNNABLE_ARCHITECTURES = java.util.List.of("GPT2LMHeadModel",
+            "LlamaForCausalLM", "MistralForCausalLM", "Qwen2ForCausalLM", "Qwen3ForCausalLM", "Gemma3ForCausalLM");
+
+    /** Whether {@code config.json} in {@code folder} names an architecture tokenscope runs (or says model_type gpt2). */
+    static boolean isRunnable(Path folder) {
         try {
-            return "gpt2".equals(JSON.readTree(folder.resolve(CONFIG).toFile()).path("model_type").asText());
+            com.fasterxml.jackson.databind.JsonNode config = JSON.readTree(folder.resolve(CONFIG).toFile());
+            com.fasterxml.jackson.databind.JsonNode architectures = config.path("architectures");
+            if (architectures.isArray() && !architectures.isEmpty()) {
+                return RUNNABLE_ARCHITECTURES.contains(architectures.get(0).asText());
+            }
+            return "gpt2".equals(config.path("model_type").asText());
         } catch (IOException e) {
             return false;
         }

@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Trains a GPT-2 from scratch with DJL's autograd over {@link Gpt2Model}'s own forward pass: next-token
+ * Trains a GPT-2 from scratch with DJL's autograd over {@link LanguageModel}'s own forward pass: next-token
  * cross-entropy (log-softmax, then the target's entry), gradients from a {@link GradientCollector},
  * clipping by global norm, and AdamW steps done by hand on the weight arrays. The learning rate of
  * each step is the caller's (see {@link LearningRateSchedule}).
@@ -29,8 +29,9 @@ public final class Gpt2Trainer implements AutoCloseable {
 
     private static final String ENGINE = "PyTorch";
 
-    private final Gpt2Model model;
-    private final Gpt2Weights weights;
+    private final LanguageModel model;
+    private final Gpt2Config gpt2Config;
+    private final Weights weights;
     private final Path tokenizerFile;
     private final NDManager manager;
     private final List<Parameter> parameters;
@@ -46,15 +47,16 @@ public final class Gpt2Trainer implements AutoCloseable {
     }
 
     private Gpt2Trainer(Builder b) throws ModelFormatException {
-        Gpt2Tokenizer tokenizer = Gpt2Tokenizer.loadFile(b.tokenizerFile);
+        Tokenizer tokenizer = Tokenizer.loadFile(b.tokenizerFile);
         if (tokenizer.vocabSize() > b.config.vocab()) {
             tokenizer.close();
             throw new ModelFormatException(b.tokenizerFile + " has " + tokenizer.vocabSize()
                     + " tokens, more than the model's vocabulary of " + b.config.vocab() + ".");
         }
         this.manager = NDManager.newBaseManager(Device.cpu(), ENGINE);
-        this.weights = Gpt2Weights.initialised(b.config, manager, b.seed);
-        this.model = Gpt2Model.training(b.name, b.config, tokenizer, manager, weights);
+        this.weights = Weights.initialised(ModelConfig.gpt2(b.config), manager, b.seed);
+        this.gpt2Config = b.config;
+        this.model = LanguageModel.training(b.name, ModelConfig.gpt2(b.config), tokenizer, manager, weights);
         this.tokenizerFile = b.tokenizerFile;
         this.beta1 = b.beta1;
         this.beta2 = b.beta2;
@@ -77,12 +79,12 @@ public final class Gpt2Trainer implements AutoCloseable {
     }
 
     /** The model being trained; its weights change with every {@link #step}. Owned by the trainer. */
-    public Gpt2Model model() {
+    public LanguageModel model() {
         return model;
     }
 
     public Gpt2Config config() {
-        return model.config();
+        return gpt2Config;
     }
 
     /** Steps taken so far. */
@@ -111,7 +113,7 @@ public final class Gpt2Trainer implements AutoCloseable {
                 try (NDManager scratch = manager.newSubManager()) {
                     NDArray sum = targetLogProbabilities(scratch, sequence).sum().neg(); // []
                     loss += sum.getFloat();
-                    // the weight as an array of scratch, not div(Number): see Gpt2Model.scaled
+                    // the weight as an array of scratch, not div(Number): see LanguageModel.scaled
                     collector.backward(sum.mul(scratch.create(1f / targets)));
                 }
             }
@@ -203,7 +205,7 @@ public final class Gpt2Trainer implements AutoCloseable {
     }
 
     /**
-     * Writes the model as a Hugging Face folder that {@link Gpt2Model#load} opens: {@code config.json},
+     * Writes the model as a Hugging Face folder that {@link LanguageModel#load} opens: {@code config.json},
      * {@code tokenizer.json} (a copy of the trainer's) and {@code model.safetensors} in F16 with bare
      * tensor names and the head tied to {@code wte}.
      */

@@ -3,7 +3,7 @@ package org.tokenscope.model;
 import java.util.Set;
 
 /**
- * What to keep of a forward pass's insides (see {@link Gpt2Model#inspect}).
+ * What to keep of a forward pass's insides (see {@link LanguageModel#inspect}).
  *
  * @param attentionLayers blocks whose attention weights [heads, query, key] to keep (f32, so
  *     1,024 tokens × 12 heads is 50 MB a layer: ask for the layers a view shows, not all)

@@ -231,9 +231,9 @@ public final class RemoteBackend implements Backend {
             throw new IllegalArgumentException("The prompt is empty: give a text to continue.");
         }
         try {
-            return new RemoteGeneration(http, info, chat).run(prompt, settings, listener, cancel);
+            return new RemoteGeneration(http, info, chat || settings.chat()).run(prompt, settings, listener, cancel);
         } catch (RemoteException e) {
-            if (!chat && isChatOnly(e)) {
+            if (!chat && !settings.chat() && isChatOnly(e)) {
                 return new RemoteGeneration(http, info, true).run(prompt, settings, listener, cancel);
             }
             throw e;

@@ -69,10 +69,18 @@ public interface Backend extends AutoCloseable {
      * What to generate, independent of how the backend tokenizes.
      *
      * @param topAlternatives alternatives recorded per step
+     * @param chat the prompt is a user's chat message: put it through the model's chat template, and
+     *     stop at the model's end-of-turn tokens
      */
-    record GenerationSettings(int maxNewTokens, Strategy strategy, List<String> stopStrings, int topAlternatives) {
+    record GenerationSettings(int maxNewTokens, Strategy strategy, List<String> stopStrings, int topAlternatives,
+                              boolean chat) {
         public GenerationSettings {
             stopStrings = List.copyOf(stopStrings);
+        }
+
+        /** Continue the prompt as it is (not a chat message). */
+        public GenerationSettings(int maxNewTokens, Strategy strategy, List<String> stopStrings, int topAlternatives) {
+            this(maxNewTokens, strategy, stopStrings, topAlternatives, false);
         }
     }
 }

@@ -14,12 +14,12 @@ import org.tokenscope.analysis.AttentionGrid;
 import org.tokenscope.analysis.Inspection;
 import org.tokenscope.analysis.LogitLens;
 import org.tokenscope.analysis.TokenScore;
-import org.tokenscope.model.Gpt2Model;
+import org.tokenscope.model.LanguageModel;
 import org.tokenscope.model.InspectRequest;
 import org.tokenscope.model.Internals;
 import org.tokenscope.model.TokenizedText;
 
-/** Looks inside a model: its attention and logit lens over a text, as plain values (the model's half is {@link Gpt2Model#inspect}). */
+/** Looks inside a model: its attention and logit lens over a text, as plain values (the model's half is {@link LanguageModel#inspect}). */
 public final class Inspector {
 
     /**
@@ -45,33 +45,45 @@ public final class Inspector {
     }
 
     /**
-     * Runs {@code text} once without {@code <|endoftext|>} before it, cut to the model's context, and keeps
+     * Runs {@code text} once as its tokenizer encodes it (GPT-2: without {@code <|endoftext|>} before it; Llama
+     * 3.1, Gemma: after their BOS), cut to the model's context, and keeps
      * what {@code request} asks for.
      *
      * @throws IllegalArgumentException for an empty text, with a sentence for the user
      * @throws java.util.concurrent.CancellationException when {@code cancel} says so
      */
-    public static Inspection inspect(Gpt2Model model, String text, InspectRequest request, BooleanSupplier cancel) {
+    public static Inspection inspect(LanguageModel model, String text, InspectRequest request, BooleanSupplier cancel) {
         if (text == null || text.isEmpty()) {
             throw new IllegalArgumentException("The text is empty: there is nothing to look inside.");
         }
         TokenizedText all = model.tokenizer().encode(text);
-        int n = Math.min(all.size(), model.contextLength());
-        if (n == 0) {
+        // fed as the tokenizer encodes it: after the BOS it adds by itself (Llama 3.1, Gemma), which
+        // then is token 0 of the list and of --position; GPT-2's and Qwen's tokenizers add none
+        int bos = model.tokenizer().bosId();
+        int lead = bos >= 0 && all.size() > 0 ? 1 : 0;
+        int n = Math.min(all.size() + lead, model.contextLength());
+        if (all.size() == 0) {
             throw new IllegalArgumentException("The text has no tokens to look inside.");
         }
-        Internals in = model.inspect(Arrays.copyOf(all.ids(), n), request, cancel);
+        int[] ids = new int[n];
         List<TokenScore> tokens = new ArrayList<>(n);
-        for (int t = 0; t < n; t++) {
-            tokens.add(TokenScore.unscored(t, all.ids()[t], all.display(t), all.starts()[t], all.ends()[t],
-                    all.partial()[t]));
+        if (lead == 1) {
+            ids[0] = bos;
+            tokens.add(TokenScore.unscored(0, bos, model.tokenizer().pieceText(bos), 0, 0, false));
         }
+        for (int t = lead; t < n; t++) {
+            int i = t - lead;
+            ids[t] = all.ids()[i];
+            tokens.add(TokenScore.unscored(t, all.ids()[i], all.display(i), all.starts()[i], all.ends()[i],
+                    all.partial()[i]));
+        }
+        Internals in = model.inspect(ids, request, cancel);
         LogitLens lens = in.hasLens() ? lens(model, text, tokens, in) : null;
         return new Inspection(TextScorer.summary(model), model.config().heads(), text, tokens, all.size(),
                 in.attention(), lens);
     }
 
-    private static LogitLens lens(Gpt2Model model, String text, List<TokenScore> tokens, Internals in) {
+    private static LogitLens lens(LanguageModel model, String text, List<TokenScore> tokens, Internals in) {
         int levels = in.lensRank().length;
         int n = tokens.size();
         Map<Integer, String> texts = new HashMap<>(); // one string per id, however often it comes up

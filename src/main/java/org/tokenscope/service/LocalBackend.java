@@ -1,5 +1,6 @@
 package org.tokenscope.service;
 
+import java.util.List;
 import java.util.function.BooleanSupplier;
 import org.tokenscope.analysis.Inspection;
 import org.tokenscope.analysis.ModelSummary;
@@ -8,19 +9,20 @@ import org.tokenscope.generate.GenerationListener;
 import org.tokenscope.generate.GenerationRequest;
 import org.tokenscope.generate.GenerationResult;
 import org.tokenscope.generate.Generator;
-import org.tokenscope.model.Gpt2Model;
+import org.tokenscope.model.ChatTemplate;
+import org.tokenscope.model.LanguageModel;
 import org.tokenscope.model.InspectRequest;
 
 /** Our own GPT-2 on the local DJL engine. Owns (and closes) the model. */
 public final class LocalBackend implements Backend {
 
-    private final Gpt2Model model;
+    private final LanguageModel model;
 
-    public LocalBackend(Gpt2Model model) {
+    public LocalBackend(LanguageModel model) {
         this.model = model;
     }
 
-    public Gpt2Model model() {
+    public LanguageModel model() {
         return model;
     }
 
@@ -46,7 +48,11 @@ public final class LocalBackend implements Backend {
         if (prompt == null || prompt.isEmpty()) {
             throw new IllegalArgumentException("The prompt is empty: give a text to continue.");
         }
-        int[] ids = model.tokenizer().encode(prompt).ids();
+        int[] ids = settings.chat()
+                // the template writes the BOS and the turn markers itself; they are read as special tokens
+                ? model.tokenizer().encode(ChatTemplate.render(model.tokenizer().chatFiles(),
+                        List.of(new ChatTemplate.Message("user", prompt)), model.name())).ids()
+                : model.tokenizer().encodeWithSpecialTokens(prompt); // the BOS its tokenizer adds included
         GenerationRequest request = GenerationRequest.builder().setPrompt(ids)
                 .setMaxNewTokens(settings.maxNewTokens()).optStrategy(settings.strategy())
                 .optStopStrings(settings.stopStrings()).optTopAlternatives(settings.topAlternatives()).build();

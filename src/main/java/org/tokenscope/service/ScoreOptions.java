@@ -3,7 +3,9 @@ package org.tokenscope.service;
 /**
  * How to score a text.
  *
- * @param bos feed {@code <|endoftext|>} before the text so that its first token is scored too
+ * @param bos feed the model's start token before the text so that its first token is scored too: GPT-2's
+ *     {@code <|endoftext|>}, or the BOS the model's tokenizer adds by itself (none for Qwen: then the first
+ *     token stays unscored whatever this says)
  * @param topK how many alternatives to keep per position
  * @param stride window stride for texts longer than the context, or 0 for half the context
  */

@@ -14,7 +14,7 @@ import org.tokenscope.analysis.ModelSummary;
 import org.tokenscope.analysis.ScoredText;
 import org.tokenscope.generate.GenerationListener;
 import org.tokenscope.generate.GenerationResult;
-import org.tokenscope.model.Gpt2Model;
+import org.tokenscope.model.LanguageModel;
 import org.tokenscope.service.Backend;
 import org.tokenscope.service.LocalBackend;
 import org.tokenscope.service.ScoreOptions;
@@ -132,7 +132,7 @@ class InsideViewModelTest {
     @Test
     void aModelThatCannotBeLookedIntoSaysSo() throws Exception {
         analysed("Hello world");
-        Gpt2Model model = Gpt2Model.load(tiny, "remote-ish");
+        LanguageModel model = LanguageModel.load(tiny, "remote-ish");
         LocalBackend local = new LocalBackend(model);
         Backend opaque = new Backend() { // everything but inspect
             @Override

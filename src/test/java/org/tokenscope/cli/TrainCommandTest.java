@@ -11,7 +11,7 @@ import java.util.Random;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.tokenscope.model.Gpt2Model;
+import org.tokenscope.model.LanguageModel;
 import org.tokenscope.testing.Gpt2TokenizerJson;
 
 /** {@code train} end to end on a corpus of a few kilobytes: a tiny model, a few steps. */
@@ -65,7 +65,7 @@ class TrainCommandTest {
 
         BufferedImage chart = ImageIO.read(out.resolve("loss.png").toFile());
         assertThat(chart.getWidth()).isEqualTo(900);
-        try (Gpt2Model model = Gpt2Model.load(out, "tiny")) {
+        try (LanguageModel model = LanguageModel.load(out, "tiny")) {
             assertThat(model.config().layers()).isEqualTo(1);
             assertThat(model.config().context()).isEqualTo(32);
             int[] ids = model.tokenizer().encode("The cat sat on the").ids();

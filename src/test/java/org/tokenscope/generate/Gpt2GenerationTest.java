@@ -11,7 +11,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tokenscope.analysis.Distribution;
-import org.tokenscope.model.Gpt2Model;
+import org.tokenscope.model.LanguageModel;
 import org.tokenscope.testing.CheckpointWriter;
 import org.tokenscope.testing.TinyGpt2;
 
@@ -20,12 +20,12 @@ class Gpt2GenerationTest {
 
     @TempDir
     static Path dir;
-    static Gpt2Model model;
+    static LanguageModel model;
     static final int[] PROMPT = {15496, 995, 11, 314};
 
     @BeforeAll
     static void load() throws Exception {
-        model = Gpt2Model.load(CheckpointWriter.write(TinyGpt2.random(11, 2, 4, 32, 64, 50257), dir), "tiny");
+        model = LanguageModel.load(CheckpointWriter.write(TinyGpt2.random(11, 2, 4, 32, 64, 50257), dir), "tiny");
     }
 
     @AfterAll

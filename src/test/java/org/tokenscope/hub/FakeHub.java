@@ -61,6 +61,7 @@ final class FakeHub implements AutoCloseable {
     private final ExecutorService executor = Executors.newCachedThreadPool();
     private final Map<String, Repo> repos = new ConcurrentHashMap<>();
     private final Map<String, String> renamed = new ConcurrentHashMap<>();
+    private final Map<String, String> gated = new ConcurrentHashMap<>(); // repo -> the token that may read it
     private final Map<String, byte[]> blobs = new ConcurrentHashMap<>();
 
     FakeHub() throws IOException {
@@ -97,6 +98,14 @@ final class FakeHub implements AutoCloseable {
                 blobs.put(sha256(content), content);
             }
         });
+    }
+
+    /**
+     * {@code repo} is gated as Llama's and Gemma's are: without a token the Hub answers 401 with
+     * X-Error-Code GatedRepo, with a token whose account has not accepted the licence 403.
+     */
+    void gate(String repo, String acceptedToken) {
+        gated.put(repo, acceptedToken);
     }
 
     /** Requests for {@code oldName} are redirected (relative Location) to {@code newName}. */
@@ -164,6 +173,13 @@ final class FakeHub implements AutoCloseable {
             if (renamed.containsKey(repoName)) {
                 exchange.getResponseHeaders().set("Location", "/" + renamed.get(repoName) + "/resolve/" + rest);
                 send(exchange, 307, null);
+                return;
+            }
+            String accepted = gated.get(repoName);
+            if (accepted != null && !("Bearer " + accepted).equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+                boolean anyToken = exchange.getRequestHeaders().getFirst("Authorization") != null;
+                exchange.getResponseHeaders().set("X-Error-Code", "GatedRepo");
+                send(exchange, anyToken ? 403 : 401, null);
                 return;
             }
             Repo repo = repos.get(repoName);

@@ -112,7 +112,7 @@ class HubCacheTest {
 
         assertThat(models).extracting(CachedModel::repoId).containsExactly("google-bert/bert-base-uncased", "gpt2");
         CachedModel gpt2 = models.get(1);
-        assertThat(gpt2.gpt2()).isTrue();
+        assertThat(gpt2.runnable()).isTrue();
         assertThat(gpt2.complete()).isTrue();
         assertThat(gpt2.sizeOnDisk()).isEqualTo(CONFIG.length + TOKENIZER.length + WEIGHTS.length);
         assertThat(gpt2.revisions()).extracting(CachedRevision::commit).containsExactlyInAnyOrder(COMMIT, OLD_COMMIT);
@@ -123,7 +123,7 @@ class HubCacheTest {
                 });
         assertThat(gpt2.revisions()).filteredOn(r -> r.commit().equals(OLD_COMMIT)).singleElement()
                 .satisfies(r -> assertThat(r.complete()).isFalse());
-        assertThat(models.get(0).gpt2()).isFalse();
+        assertThat(models.get(0).runnable()).isFalse();
     }
 
     @Test

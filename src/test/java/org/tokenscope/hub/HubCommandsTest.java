@@ -80,7 +80,7 @@ class HubCommandsTest {
 
     @Test
     void modelsListsWhatWasPulled() {
-        assertThat(run(env, "models").out()).contains("No GPT-2 models in the Hugging Face cache");
+        assertThat(run(env, "models").out()).contains("No runnable models in the Hugging Face cache");
         run(env, "pull", "gpt2");
 
         Run models = run(env, "models");

@@ -19,12 +19,12 @@ class Gpt2InternalsTest {
 
     @TempDir
     static Path dir;
-    static Gpt2Model model;
+    static LanguageModel model;
     static TinyGpt2.Trace trace;
 
     @BeforeAll
     static void load() throws Exception {
-        model = Gpt2Model.load(CheckpointWriter.write(TINY, dir), "tiny");
+        model = LanguageModel.load(CheckpointWriter.write(TINY, dir), "tiny");
         trace = TINY.referenceTrace(IDS);
     }
 

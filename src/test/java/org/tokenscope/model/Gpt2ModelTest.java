@@ -41,7 +41,7 @@ class Gpt2ModelTest {
         CheckpointWriter.write(stored, dir, options);
         int[] ids = {15496, 995, 11, 314, 716, 257, 1332, 13, 50256, 40, 588, 4695};
         double[][] want = stored.referenceLogits(ids);
-        try (Gpt2Model model = Gpt2Model.load(dir, "tiny")) {
+        try (LanguageModel model = LanguageModel.load(dir, "tiny")) {
             float[][] got = model.logits(ids);
             for (int t = 0; t < ids.length; t++) {
                 double[] wantLp = TinyGpt2.logSoftmax(want[t]);
@@ -63,7 +63,7 @@ class Gpt2ModelTest {
             targets[t] = t + 1 < ids.length ? ids[t + 1] : -1;
         }
         double[][] ref = TINY.referenceLogits(ids);
-        try (Gpt2Model model = Gpt2Model.load(dir, "tiny")) {
+        try (LanguageModel model = LanguageModel.load(dir, "tiny")) {
             NextTokenStats stats = model.scoreNext(ids, targets, 5, () -> false);
             assertThat(stats.scored()[ids.length - 1]).isFalse();
             for (int t = 0; t + 1 < ids.length; t++) {
@@ -94,7 +94,7 @@ class Gpt2ModelTest {
     void cachedDecodingEqualsTheFullPass() throws Exception {
         CheckpointWriter.write(TINY, dir);
         int[] ids = {15496, 995, 11, 314, 716, 257, 1332, 13};
-        try (Gpt2Model model = Gpt2Model.load(dir, "tiny")) {
+        try (LanguageModel model = LanguageModel.load(dir, "tiny")) {
             float[][] full = model.logits(ids);
             try (LogitsSession session = model.newSession()) {
                 float[] afterPrompt = session.append(new int[] {ids[0], ids[1], ids[2]});
@@ -124,7 +124,7 @@ class Gpt2ModelTest {
             ids[t] = random.nextInt(50257);
         }
         double[][] want = wide.referenceLogits(ids);
-        try (Gpt2Model model = Gpt2Model.load(dir, "wide")) {
+        try (LanguageModel model = LanguageModel.load(dir, "wide")) {
             float[][] full = model.logits(ids);
             for (int t : new int[] {0, 1, 127, 128, 129, 255, 256, 299}) {
                 double[] wantLp = TinyGpt2.logSoftmax(want[t]);

@@ -33,22 +33,27 @@ class Gpt2ModelValidationTest {
 
     @Test
     void notAFolderOrNoConfig() {
-        assertThatThrownBy(() -> Gpt2Model.load(dir.resolve("nope"), "x"))
+        assertThatThrownBy(() -> LanguageModel.load(dir.resolve("nope"), "x"))
                 .isInstanceOf(ModelFormatException.class).hasMessageContaining("not a folder");
-        assertThatThrownBy(() -> Gpt2Model.load(dir, "x"))
+        assertThatThrownBy(() -> LanguageModel.load(dir, "x"))
                 .isInstanceOf(ModelFormatException.class).hasMessageContaining("config.json");
     }
 
     @Test
     void notGpt2Config() throws Exception {
         Path m = model();
+        Files.writeString(m.resolve("config.json"), "{\"architectures\": [\"BertForMaskedLM\"], \"model_type\": \"bert\"}");
+        assertThatThrownBy(() -> LanguageModel.load(m, "x")).isInstanceOf(ModelFormatException.class)
+                .hasMessageContaining("config.json").hasMessageContaining("BertForMaskedLM")
+                .hasMessageContaining("GPT2LMHeadModel, LlamaForCausalLM, MistralForCausalLM, Qwen2ForCausalLM, "
+                        + "Qwen3ForCausalLM, Gemma3ForCausalLM");
         Files.writeString(m.resolve("config.json"), "{\"model_type\": \"llama\", \"n_layer\": 1}");
-        assertThatThrownBy(() -> Gpt2Model.load(m, "x")).isInstanceOf(ModelFormatException.class)
-                .hasMessageContaining("config.json").hasMessageContaining("llama");
+        assertThatThrownBy(() -> LanguageModel.load(m, "x")).isInstanceOf(ModelFormatException.class)
+                .hasMessageContaining("config.json").hasMessageContaining("num_hidden_layers");
         Files.writeString(m.resolve("config.json"), "{\"model_type\": \"gpt2\", \"n_layer\": 1}");
-        assertThatThrownBy(() -> Gpt2Model.load(m, "x")).hasMessageContaining("n_head");
+        assertThatThrownBy(() -> LanguageModel.load(m, "x")).hasMessageContaining("n_head");
         Files.writeString(m.resolve("config.json"), "not json");
-        assertThatThrownBy(() -> Gpt2Model.load(m, "x")).hasMessageContaining("not readable JSON");
+        assertThatThrownBy(() -> LanguageModel.load(m, "x")).hasMessageContaining("not readable JSON");
     }
 
     @Test
@@ -56,7 +61,7 @@ class Gpt2ModelValidationTest {
         LinkedHashMap<String, RawTensor> t = CheckpointWriter.tensors(TINY, CheckpointOptions.DEFAULT);
         t.remove("h.0.mlp.c_fc.bias");
         Path m = rewriteWeights(t);
-        assertThatThrownBy(() -> Gpt2Model.load(m, "x")).isInstanceOf(ModelFormatException.class)
+        assertThatThrownBy(() -> LanguageModel.load(m, "x")).isInstanceOf(ModelFormatException.class)
                 .hasMessageContaining("lack").hasMessageContaining("h.0.mlp.c_fc.bias")
                 .hasMessageContaining("model.safetensors");
     }
@@ -66,7 +71,7 @@ class Gpt2ModelValidationTest {
         LinkedHashMap<String, RawTensor> t = CheckpointWriter.tensors(TINY, CheckpointOptions.DEFAULT);
         t.put("h.1.ln_1.weight", t.get("h.0.ln_1.weight"));
         Path m = rewriteWeights(t);
-        assertThatThrownBy(() -> Gpt2Model.load(m, "x")).isInstanceOf(ModelFormatException.class)
+        assertThatThrownBy(() -> LanguageModel.load(m, "x")).isInstanceOf(ModelFormatException.class)
                 .hasMessageContaining("unexpected tensor 'h.1.ln_1.weight'");
     }
 
@@ -76,7 +81,7 @@ class Gpt2ModelValidationTest {
         RawTensor w = t.get("h.0.attn.c_proj.weight"); // [16, 16]
         t.put("h.0.attn.c_proj.weight", new RawTensor(w.dtype(), new long[] {8, 32}, w.data()));
         Path m = rewriteWeights(t);
-        assertThatThrownBy(() -> Gpt2Model.load(m, "x")).isInstanceOf(ModelFormatException.class)
+        assertThatThrownBy(() -> LanguageModel.load(m, "x")).isInstanceOf(ModelFormatException.class)
                 .hasMessageContaining("h.0.attn.c_proj.weight").hasMessageContaining("[8, 32]")
                 .hasMessageContaining("[16, 16]");
     }
@@ -87,7 +92,7 @@ class Gpt2ModelValidationTest {
         Path file = m.resolve("model.safetensors");
         byte[] all = Files.readAllBytes(file);
         Files.write(file, java.util.Arrays.copyOf(all, all.length - 100));
-        assertThatThrownBy(() -> Gpt2Model.load(m, "x")).isInstanceOf(ModelFormatException.class)
+        assertThatThrownBy(() -> LanguageModel.load(m, "x")).isInstanceOf(ModelFormatException.class)
                 .hasMessageContaining("truncated").hasMessageContaining("model.safetensors");
     }
 
@@ -95,17 +100,17 @@ class Gpt2ModelValidationTest {
     void noWeightsOrOnlyPytorchBin() throws Exception {
         Path m = model();
         Files.delete(m.resolve("model.safetensors"));
-        assertThatThrownBy(() -> Gpt2Model.load(m, "x")).isInstanceOf(ModelFormatException.class)
+        assertThatThrownBy(() -> LanguageModel.load(m, "x")).isInstanceOf(ModelFormatException.class)
                 .hasMessageContaining("safetensors");
         Files.write(m.resolve("pytorch_model.bin"), new byte[] {1, 2, 3});
-        assertThatThrownBy(() -> Gpt2Model.load(m, "x")).hasMessageContaining("pytorch_model.bin");
+        assertThatThrownBy(() -> LanguageModel.load(m, "x")).hasMessageContaining("pytorch_model.bin");
     }
 
     @Test
     void noTokenizer() throws Exception {
         Path m = model();
         Files.delete(m.resolve("tokenizer.json"));
-        assertThatThrownBy(() -> Gpt2Model.load(m, "x")).isInstanceOf(ModelFormatException.class)
+        assertThatThrownBy(() -> LanguageModel.load(m, "x")).isInstanceOf(ModelFormatException.class)
                 .hasMessageContaining("tokenizer.json");
     }
 
@@ -113,9 +118,9 @@ class Gpt2ModelValidationTest {
     void aBadLoadLeavesTheNextGoodOneWorking() throws Exception {
         Path m = model();
         Files.writeString(m.resolve("config.json"), "{}");
-        assertThatThrownBy(() -> Gpt2Model.load(m, "x")).isInstanceOf(ModelFormatException.class);
+        assertThatThrownBy(() -> LanguageModel.load(m, "x")).isInstanceOf(ModelFormatException.class);
         Path good = CheckpointWriter.write(TINY, dir.resolve("good"));
-        try (Gpt2Model model = Gpt2Model.load(good, "good")) {
+        try (LanguageModel model = LanguageModel.load(good, "good")) {
             assertThat(model.logits(new int[] {1, 2})).hasNumberOfRows(2);
         }
     }

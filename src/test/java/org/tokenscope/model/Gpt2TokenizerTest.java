@@ -14,12 +14,12 @@ class Gpt2TokenizerTest {
 
     @TempDir
     static Path dir;
-    static Gpt2Tokenizer tokenizer;
+    static Tokenizer tokenizer;
 
     @BeforeAll
     static void load() throws Exception {
         Files.copy(Gpt2TokenizerJson.cached(), dir.resolve("tokenizer.json"));
-        tokenizer = Gpt2Tokenizer.load(dir);
+        tokenizer = Tokenizer.load(dir);
     }
 
     @AfterAll

@@ -47,8 +47,8 @@ class Gpt2TrainerTest {
         }
         assertThat(dir.resolve("config.json")).exists();
         assertThat(Files.mismatch(dir.resolve("tokenizer.json"), Gpt2TokenizerJson.cached())).isEqualTo(-1);
-        try (Gpt2Model reloaded = Gpt2Model.load(dir, "reloaded")) {
-            assertThat(reloaded.config()).isEqualTo(TINY);
+        try (LanguageModel reloaded = LanguageModel.load(dir, "reloaded")) {
+            assertThat(reloaded.config()).isEqualTo(ModelConfig.gpt2(TINY));
             float[][] logits = reloaded.logits(SENTENCE);
             for (int t = 0; t < SENTENCE.length; t++) {
                 for (int v = 0; v < TINY.vocab(); v++) {

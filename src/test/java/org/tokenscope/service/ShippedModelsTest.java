@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.tokenscope.model.Gpt2Config;
-import org.tokenscope.model.Gpt2Model;
+import org.tokenscope.model.LanguageModel;
 import org.tokenscope.model.ModelFormatException;
 import org.tokenscope.model.NextTokenStats;
 
@@ -24,14 +24,14 @@ class ShippedModelsTest {
             + "You can put a small and a large model side by side, look at the most likely next tokens anywhere "
             + "in the text, and export every figure as a picture or its data as a table.";
 
-    static Gpt2Model load(String name) throws ModelFormatException {
+    static LanguageModel load(String name) throws ModelFormatException {
         Path folder = ModelSources.bundled(name).orElseThrow(() -> new AssertionError(
                 "assets/models/" + name + " not found from " + Path.of("").toAbsolutePath()));
-        return Gpt2Model.load(folder, name);
+        return LanguageModel.load(folder, name);
     }
 
     /** Perplexity of {@code text} read after <|endoftext|>, as the score command reads it. */
-    static double perplexity(Gpt2Model model, String text) {
+    static double perplexity(LanguageModel model, String text) {
         int[] ids = withEndOfText(model, model.tokenizer().encode(text).ids());
         int[] targets = new int[ids.length];
         for (int t = 0; t < ids.length; t++) {
@@ -42,7 +42,7 @@ class ShippedModelsTest {
         return Math.exp(-sum / (ids.length - 1));
     }
 
-    static int[] withEndOfText(Gpt2Model model, int[] ids) {
+    static int[] withEndOfText(LanguageModel model, int[] ids) {
         int[] out = new int[ids.length + 1];
         out[0] = model.endOfTextId();
         System.arraycopy(ids, 0, out, 1, ids.length);
@@ -50,7 +50,7 @@ class ShippedModelsTest {
     }
 
     /** The ids of the 10 most likely tokens after {@code prompt}. */
-    static int[] topTen(Gpt2Model model, String prompt) {
+    static int[] topTen(LanguageModel model, String prompt) {
         int[] ids = withEndOfText(model, model.tokenizer().encode(prompt).ids());
         int[] targets = new int[ids.length];
         Arrays.fill(targets, -1);
@@ -62,8 +62,8 @@ class ShippedModelsTest {
     @CsvSource({"tokenscope-small, 2, 128, 4", "tokenscope-large, 4, 192, 6"})
     void loadsScoresASentenceAndPredictsACommonContinuation(String name, int layers, int width, int heads)
             throws Exception {
-        try (Gpt2Model model = load(name)) {
-            assertThat(model.config()).isEqualTo(new Gpt2Config(layers, heads, width, 4 * width, 256, 50257, 1e-5f, 50256));
+        try (LanguageModel model = load(name)) {
+            assertThat(model.config()).isEqualTo(org.tokenscope.model.ModelConfig.gpt2(new Gpt2Config(layers, heads, width, 4 * width, 256, 50257, 1e-5f, 50256)));
             assertThat(model.tokenizer().encode("Hello world").ids()).containsExactly(15496, 995);
             double perplexity = perplexity(model, "The function returns a list of strings.");
             assertThat(perplexity).as("perplexity of a sentence").isBetween(1.0, 1000.0);
@@ -78,10 +78,10 @@ class ShippedModelsTest {
     void theLargeModelReadsUnseenEnglishBetterThanTheSmallOne() throws Exception {
         double small;
         double large;
-        try (Gpt2Model model = load(ModelSources.BUNDLED_SMALL)) {
+        try (LanguageModel model = load(ModelSources.BUNDLED_SMALL)) {
             small = perplexity(model, PARAGRAPH);
         }
-        try (Gpt2Model model = load(ModelSources.BUNDLED_LARGE)) {
+        try (LanguageModel model = load(ModelSources.BUNDLED_LARGE)) {
             large = perplexity(model, PARAGRAPH);
         }
         assertThat(large).isLessThan(small);

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tokenscope.analysis.ScoredText;
 import org.tokenscope.analysis.TokenScore;
-import org.tokenscope.model.Gpt2Model;
+import org.tokenscope.model.LanguageModel;
 import org.tokenscope.testing.CheckpointWriter;
 import org.tokenscope.testing.TinyGpt2;
 
@@ -30,7 +30,7 @@ class TextScorerTest {
         String text = "The quick brown fox jumps over the lazy dog. ".repeat(8); // past the context of 64: windows
         for (boolean bos : new boolean[] {true, false}) {
             ScoreOptions options = new ScoreOptions(bos, 3, 0);
-            try (Gpt2Model model = Gpt2Model.load(folder, "tiny")) {
+            try (LanguageModel model = LanguageModel.load(folder, "tiny")) {
                 ScoredText fromText = TextScorer.score(model, text, options);
                 int[] ids = fromText.tokens().stream().mapToInt(TokenScore::id).toArray();
                 ScoredText fromIds = TextScorer.scoreIds(model, ids, options, () -> false, (done, total) -> { });
@@ -53,7 +53,7 @@ class TextScorerTest {
 
     @Test
     void refusesNoIdsAndIdsOutsideTheVocabulary() throws Exception {
-        try (Gpt2Model model = Gpt2Model.load(folder, "tiny")) {
+        try (LanguageModel model = LanguageModel.load(folder, "tiny")) {
             assertThatThrownBy(() -> TextScorer.scoreIds(model, new int[0], ScoreOptions.DEFAULT, () -> false, (d, t) -> { }))
                     .isInstanceOf(IllegalArgumentException.class);
             assertThatThrownBy(() -> TextScorer.scoreIds(model, new int[] {1, 50257}, ScoreOptions.DEFAULT, () -> false,

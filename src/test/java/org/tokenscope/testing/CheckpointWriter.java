@@ -113,7 +113,7 @@ public final class CheckpointWriter {
     }
 
     /** Splits tensors, in order, into {@code shards} non-empty files of about equal size. */
-    private static void writeShards(Path dir, LinkedHashMap<String, RawTensor> tensors, int shards) throws IOException {
+    public static void writeShards(Path dir, LinkedHashMap<String, RawTensor> tensors, int shards) throws IOException {
         if (shards > tensors.size()) {
             throw new IllegalArgumentException(shards + " shards for " + tensors.size() + " tensors");
         }

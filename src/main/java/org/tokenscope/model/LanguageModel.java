@@ -18,18 +18,21 @@ import org.tokenscope.generate.LogitsSession;
 import org.tokenscope.model.safetensors.SafetensorsBundle;
 
 /**
- * GPT-2 written on DJL NDArrays: learned position embeddings, pre-norm blocks, fused-QKV causal
- * self-attention, GELU (tanh approximation), final LayerNorm and a head tied to the token embedding.
+ * One transformer decoder on DJL NDArrays, configured per family from {@code config.json}
+ * ({@link ModelConfig}): GPT-2 (learned positions, LayerNorm, fused QKV, GELU MLP, tied head) is
+ * one configuration; Llama 3, Mistral, Qwen 2/3 and Gemma 3 (RoPE, RMSNorm, grouped-query
+ * attention, gated MLPs, q/k norms, sliding windows, Gemma's sandwich norms and scaled
+ * embeddings) are others. A block reads "x + attention(norm x), then x + mlp(norm x)" for all.
  *
  * <p>Not thread-safe: one inference thread owns a model and everything it hands out. Results
  * leave this class as plain Java arrays and records; no {@link NDArray} escapes.
  */
-public final class Gpt2Model implements DecoderModel, AutoCloseable {
+public final class LanguageModel implements DecoderModel, AutoCloseable {
 
     /** Rows of the output head evaluated at once when scoring: bounds the [rows, vocab] temporaries. */
     private static final int HEAD_CHUNK = 128;
 
-    /** Queries attended to at once in a long forward pass (see {@link #attendInBlocks}). */
+    /** Queries attended to at once in a long forward pass (see {@link #attend}). */
     private static final int ATTENTION_BLOCK = 128;
 
     static {
@@ -40,10 +43,13 @@ public final class Gpt2Model implements DecoderModel, AutoCloseable {
 
     private final String name;
     private final Path folder;
-    private final Gpt2Config config;
-    private final Gpt2Tokenizer tokenizer;
+    private final ModelConfig config;
+    private final Tokenizer tokenizer;
     private final NDManager manager;
-    private final Gpt2Weights weights;
+    private final Weights weights;
+    private final Rope globalRope;
+    private final Rope localRope;
+    private final int[] stopIds;
     /**
      * Whether gradients may flow through the forward pass (a {@link Gpt2Trainer}'s model): then it
      * makes new arrays where inference updates in place, since autograd needs the values it saved,
@@ -51,8 +57,8 @@ public final class Gpt2Model implements DecoderModel, AutoCloseable {
      */
     private final boolean training;
 
-    private Gpt2Model(String name, Path folder, Gpt2Config config, Gpt2Tokenizer tokenizer, NDManager manager,
-                      Gpt2Weights weights, boolean training) {
+    private LanguageModel(String name, Path folder, ModelConfig config, Tokenizer tokenizer, NDManager manager,
+                          Weights weights, int[] generationEos, boolean training) {
         this.name = name;
         this.folder = folder;
         this.config = config;
@@ -60,24 +66,29 @@ public final class Gpt2Model implements DecoderModel, AutoCloseable {
         this.manager = manager;
         this.weights = weights;
         this.training = training;
+        this.globalRope = config.learnedPositions() ? null
+                : new Rope(config.headDim(), config.ropeTheta(), config.ropeScaling());
+        this.localRope = config.learnedPositions() ? null : new Rope(config.headDim(), config.localRopeTheta(), null);
+        this.stopIds = stopIds(config, tokenizer, generationEos);
     }
 
     /**
      * A model over weights made in memory, to be trained (a {@link Gpt2Trainer}'s). Like a loaded model
      * it owns {@code manager} and {@code tokenizer}; it has no folder.
      */
-    static Gpt2Model training(String name, Gpt2Config config, Gpt2Tokenizer tokenizer, NDManager manager,
-                              Gpt2Weights weights) {
-        return new Gpt2Model(name, null, config, tokenizer, manager, weights, true);
+    static LanguageModel training(String name, ModelConfig config, Tokenizer tokenizer, NDManager manager,
+                                  Weights weights) {
+        return new LanguageModel(name, null, config, tokenizer, manager, weights, new int[0], true);
     }
 
     /**
-     * Loads a model folder in the Hugging Face layout: {@code config.json}, {@code tokenizer.json} and
+     * Loads a model folder in the Hugging Face layout: {@code config.json}, {@code tokenizer.json}
+     * (with {@code tokenizer_config.json} and {@code generation_config.json} when present) and
      * {@code model.safetensors} (or a sharded index).
      *
      * @param name what to call the model in output (a Hub id or the folder's name)
      */
-    public static Gpt2Model load(Path folder, String name) throws ModelFormatException {
+    public static LanguageModel load(Path folder, String name) throws ModelFormatException {
         if (!Files.isDirectory(folder)) {
             throw new ModelFormatException(folder + " is not a folder.");
         }
@@ -85,21 +96,42 @@ public final class Gpt2Model implements DecoderModel, AutoCloseable {
         if (!Files.isRegularFile(configFile)) {
             throw new ModelFormatException(folder + " is not a model folder: it has no config.json.");
         }
-        Gpt2Config config = Gpt2Config.read(configFile);
-        Gpt2Tokenizer tokenizer = Gpt2Tokenizer.load(folder);
+        ModelConfig config = ModelConfig.read(configFile);
+        int[] generationEos = GenerationConfig.eosIds(folder.resolve("generation_config.json"), config.vocab());
+        Tokenizer tokenizer = Tokenizer.load(folder);
         if (tokenizer.vocabSize() > config.vocab()) {
+            tokenizer.close();
             throw new ModelFormatException(folder.resolve("tokenizer.json") + " has " + tokenizer.vocabSize()
                     + " tokens but config.json says vocab_size is " + config.vocab() + ".");
         }
         NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch");
         try (SafetensorsBundle bundle = SafetensorsBundle.open(folder)) {
-            Gpt2Weights weights = Gpt2Weights.load(bundle, config, manager);
-            return new Gpt2Model(name, folder, config, tokenizer, manager, weights, false);
+            Weights weights = Weights.load(bundle, config, manager);
+            return new LanguageModel(name, folder, config, tokenizer, manager, weights, generationEos, false);
         } catch (ModelFormatException | RuntimeException e) {
             manager.close();
             tokenizer.close();
             throw e;
         }
+    }
+
+    /** Generation stops at any of these: config.json's and generation_config.json's eos ids, the tokenizer's eos. */
+    private static int[] stopIds(ModelConfig config, Tokenizer tokenizer, int[] generationEos) {
+        java.util.LinkedHashSet<Integer> ids = new java.util.LinkedHashSet<>();
+        if (config.family() == ModelConfig.Family.GPT2 && tokenizer.endOfTextId() >= 0) {
+            ids.add(tokenizer.endOfTextId());
+        }
+        for (int id : generationEos) {
+            ids.add(id);
+        }
+        for (int id : config.eosIds()) {
+            ids.add(id);
+        }
+        int eosToken = tokenizer.idOf(tokenizer.chatFiles().eosToken());
+        if (eosToken >= 0 && eosToken < config.vocab()) {
+            ids.add(eosToken);
+        }
+        return ids.stream().mapToInt(Integer::intValue).toArray();
     }
 
     public String name() {
@@ -110,11 +142,11 @@ public final class Gpt2Model implements DecoderModel, AutoCloseable {
         return folder;
     }
 
-    public Gpt2Config config() {
+    public ModelConfig config() {
         return config;
     }
 
-    public Gpt2Tokenizer tokenizer() {
+    public Tokenizer tokenizer() {
         return tokenizer;
     }
 
@@ -133,9 +165,28 @@ public final class Gpt2Model implements DecoderModel, AutoCloseable {
         return config.vocab();
     }
 
+    /** The first id generation stops at (GPT-2's {@code <|endoftext|>}), or -1. */
     @Override
     public int endOfTextId() {
-        return tokenizer.endOfTextId() >= 0 ? tokenizer.endOfTextId() : config.eosId();
+        return stopIds.length > 0 ? stopIds[0] : tokenizer.endOfTextId();
+    }
+
+    /** Every id generation stops at. */
+    @Override
+    public int[] stopIds() {
+        return stopIds.clone();
+    }
+
+    /**
+     * The token a text is scored after, or -1 for none: GPT-2's {@code <|endoftext|>}, as GPT-2 was
+     * trained; for the other families the BOS their tokenizer adds by itself (Llama 3.1
+     * {@code <|begin_of_text|>}, Gemma {@code <bos>}), none when it adds none (Qwen, Llama 3.0).
+     */
+    public int startTokenId() {
+        if (config.family() == ModelConfig.Family.GPT2) {
+            return endOfTextId();
+        }
+        return tokenizer.bosId() >= 0 && tokenizer.bosId() < config.vocab() ? tokenizer.bosId() : -1;
     }
 
     @Override
@@ -153,7 +204,7 @@ public final class Gpt2Model implements DecoderModel, AutoCloseable {
         NDArray hidden = forward(scratch, ids, null);          // [T, E]
         NDArray headTransposed = weights.head.transpose();      // [E, V]
         headTransposed.attach(scratch);
-        return hidden.matMul(headTransposed);                   // [T, V]
+        return softcap(hidden.matMul(headTransposed), config.finalSoftcap()); // [T, V]
     }
 
     /**
@@ -168,7 +219,21 @@ public final class Gpt2Model implements DecoderModel, AutoCloseable {
 
     /** The output head on some rows of hidden states: [c, E] -> [c, V] logits, in the rows' manager. */
     NDArray headLogits(NDArray rows) {
-        return rows.matMul(weights.headTransposed); // [c, V]
+        return softcap(rows.matMul(weights.headTransposed), config.finalSoftcap()); // [c, V]
+    }
+
+    /** cap·tanh(x / cap) when cap > 0 (Gemma's soft-capping), else x itself. */
+    private NDArray softcap(NDArray x, float cap) {
+        if (cap <= 0) {
+            return x;
+        }
+        if (training) {
+            NDManager m = x.getManager();
+            return x.div(m.create(cap)).tanh().mul(m.create(cap));
+        }
+        NDArray capped = x.divi(cap).tanh();
+        x.close();
+        return capped.muli(cap);
     }
 
     /** Logits at every position: [ids.length][vocab]. Meant for short inputs (tests, tools). */
@@ -176,7 +241,7 @@ public final class Gpt2Model implements DecoderModel, AutoCloseable {
         checkIds(ids, 0);
         try (NDManager scratch = manager.newSubManager()) {
             NDArray hidden = forward(scratch, ids, null);   // [T, E]
-            NDArray logits = hidden.matMul(weights.headTransposed); // [T, V]
+            NDArray logits = headLogits(hidden);            // [T, V]
             float[] flat = logits.toFloatArray();
             float[][] rows = new float[ids.length][];
             for (int t = 0; t < ids.length; t++) {
@@ -206,7 +271,6 @@ public final class Gpt2Model implements DecoderModel, AutoCloseable {
         NextTokenStats.Builder out = new NextTokenStats.Builder(n, k);
         try (NDManager scratch = manager.newSubManager()) {
             NDArray hidden = forward(scratch, ids, null, cancel); // [T, E]
-            NDArray headT = weights.headTransposed;               // [E, V]
             for (int from = 0; from < n; from += HEAD_CHUNK) {
                 int to = Math.min(n, from + HEAD_CHUNK);
                 if (!anyTarget(targets, from, to)) {
@@ -216,7 +280,7 @@ public final class Gpt2Model implements DecoderModel, AutoCloseable {
                 try (NDManager chunk = scratch.newSubManager()) {
                     NDArray rows = hidden.get(new NDIndex("{}:{}", from, to)); // [c, E]
                     rows.attach(chunk);
-                    NDArray logits = rows.matMul(headT);                          // [c, V]
+                    NDArray logits = headLogits(rows);                            // [c, V]
                     NDArray logProbs = logits.logSoftmax(1);                      // [c, V]
                     logits.close(); // freed now, its memory serves the next [c, V] array
                     long[] safeTargets = new long[to - from];
@@ -311,7 +375,7 @@ public final class Gpt2Model implements DecoderModel, AutoCloseable {
         return out.build();
     }
 
-    /** The logit lens at one layer: the residual stream read through ln_f and the head. */
+    /** The logit lens at one layer: the residual stream read through the final norm and the head. */
     private void lens(NDArray x, int afterLayer, int[] targets, int topK, Internals.Builder out) { // x: [T, E]
         int n = targets.length;
         int k = Math.max(1, Math.min(topK, config.vocab()));
@@ -320,8 +384,7 @@ public final class Gpt2Model implements DecoderModel, AutoCloseable {
             try (NDManager chunk = x.getManager().newSubManager()) {
                 NDArray rows = x.get(new NDIndex("{}:{}", from, to));
                 rows.attach(chunk);
-                NDArray logProbs = layerNorm(rows, weights.finalGain, weights.finalBias)
-                        .matMul(weights.headTransposed).logSoftmax(1);                 // [c, V]
+                NDArray logProbs = headLogits(norm(rows, weights.finalNorm)).logSoftmax(1); // [c, V]
                 long[] safe = new long[to - from];
                 for (int t = from; t < to; t++) {
                     safe[t - from] = Math.max(0, targets[t]);
@@ -360,7 +423,7 @@ public final class Gpt2Model implements DecoderModel, AutoCloseable {
         return forward(scratch, ids, cache, () -> false);
     }
 
-    /** Hidden states after the final LayerNorm for {@code ids} appended after the cache: [T, E]. */
+    /** Hidden states after the final norm for {@code ids} appended after the cache: [T, E]. */
     private NDArray forward(NDManager scratch, int[] ids, KvCache cache, java.util.function.BooleanSupplier cancel) {
         return forward(scratch, ids, cache, cancel, null);
     }
@@ -380,6 +443,14 @@ public final class Gpt2Model implements DecoderModel, AutoCloseable {
         int lastLayer();
     }
 
+    /**
+     * What every block of one pass shares: where the new positions start, the rotary tables of those
+     * positions, and the masks of a block of queries (see {@link Masks}).
+     */
+    private record Pass(int past, int t, NDArray cosGlobal, NDArray sinGlobal, NDArray cosLocal, NDArray sinLocal,
+                        Masks masks, Probe probe) {
+    }
+
     private NDArray forward(NDManager scratch, int[] ids, KvCache cache, java.util.function.BooleanSupplier cancel,
                             Probe probe) {
         int past = cache == null ? 0 : cache.length;
@@ -387,48 +458,79 @@ public final class Gpt2Model implements DecoderModel, AutoCloseable {
         long[] longIds = Arrays.stream(ids).asLongStream().toArray();
         NDArray x = weights.tokenEmbedding.get(scratch.create(longIds));                        // [T, E], a copy
         x.attach(scratch);
-        NDArray positions = weights.positionEmbedding.get(new NDIndex("{}:{}", past, past + t)); // [T, E], a view
-        x = accumulate(x, positions); // x is the residual stream from here on, updated in place
-        if (!training) {
-            positions.close();
+        if (config.embedScale() != 1f) {
+            // Gemma multiplies by √E in the weights' dtype: for F32 weights that is the float √E
+            x = scaled(x, config.embedScale());
         }
-        Mask mask = t > 1 ? Mask.causal(scratch, t, past) : null;
+        if (config.learnedPositions()) {
+            NDArray positions = weights.positionEmbedding.get(new NDIndex("{}:{}", past, past + t)); // [T, E], a view
+            x = accumulate(x, positions); // x is the residual stream from here on, updated in place
+            if (!training) {
+                positions.close();
+            }
+        }
+        Pass pass = pass(scratch, past, t, probe);
         if (probe != null) {
             probe.residual(-1, x);
         }
         int last = probe == null ? weights.blocks.size() - 1 : probe.lastLayer();
         for (int layer = 0; layer <= last; layer++) {
             checkCancel(cancel);
-            Gpt2Weights.Block b = weights.blocks.get(layer);
+            Weights.Block b = weights.blocks.get(layer);
             if (training) {
-                x = block(x, b, layer, cache, past, mask, probe); // every array lives until backward
+                x = block(x, b, layer, cache, pass); // every array lives until backward
                 continue;
             }
             try (NDManager step = scratch.newSubManager()) {
                 x.tempAttach(step); // what this block computes from x is freed with the block; x stays
-                x = block(x, b, layer, cache, past, mask, probe);
+                x = block(x, b, layer, cache, pass);
             }
         }
         if (cache != null) {
             cache.length = past + t;
         }
-        return layerNorm(x, weights.finalGain, weights.finalBias);
+        return norm(x, weights.finalNorm);
     }
 
-    /** One transformer block on the residual stream x: x + attention(ln₁ x), then + mlp(ln₂ x). */
-    private NDArray block(NDArray x, Gpt2Weights.Block b, int layer, KvCache cache, int past, Mask mask,
-                          Probe probe) { // [T, E] -> [T, E]
-        NDArray normed = layerNorm(x, b.ln1Gain(), b.ln1Bias());                        // [T, E]
-        NDArray attended = attention(normed, b, layer, cache, past, mask, probe);       // [T, E]
+    private Pass pass(NDManager scratch, int past, int t, Probe probe) {
+        // one block of queries when everything must be seen at once (training, inside views) or is small
+        int block = training || probe != null || t <= ATTENTION_BLOCK ? t : ATTENTION_BLOCK;
+        Masks masks = new Masks(scratch, block, config.slidingWindow());
+        if (config.learnedPositions()) {
+            return new Pass(past, t, null, null, null, null, masks, probe);
+        }
+        NDArray[] global = globalRope.table(scratch, past, t);                                  // 2 × [T, D]
+        boolean anyLocal = false;
+        for (int layer = 0; layer < config.layers(); layer++) {
+            anyLocal |= config.sliding(layer);
+        }
+        NDArray[] local = anyLocal && config.localRopeTheta() != config.ropeTheta()
+                ? localRope.table(scratch, past, t) : global;
+        return new Pass(past, t, global[0], global[1], local[0], local[1], masks, probe);
+    }
+
+    /**
+     * One transformer block on the residual stream x: x + attention(norm x), then x + mlp(norm x);
+     * Gemma 3 also norms what attention and the MLP return before adding it.
+     */
+    private NDArray block(NDArray x, Weights.Block b, int layer, KvCache cache, Pass pass) { // [T, E] -> [T, E]
+        NDArray normed = norm(x, b.attnNorm());                                         // [T, E]
+        NDArray attended = attention(normed, b, layer, cache, pass);                    // [T, E]
         release(normed);
+        if (b.attnOutNorm() != null) {
+            attended = norm(attended, b.attnOutNorm());
+        }
         x = accumulate(x, attended);
-        normed = layerNorm(x, b.ln2Gain(), b.ln2Bias());
+        normed = norm(x, b.mlpNorm());
         NDArray mlpOut = mlp(normed, b);                                                // [T, E]
         release(normed);
+        if (b.mlpOutNorm() != null) {
+            mlpOut = norm(mlpOut, b.mlpOutNorm());
+        }
         x = accumulate(x, mlpOut);
-        if (probe != null) {
-            probe.contributions(layer, attended, mlpOut);
-            probe.residual(layer, x);
+        if (pass.probe() != null) {
+            pass.probe().contributions(layer, attended, mlpOut);
+            pass.probe().residual(layer, x);
         }
         return x;
     }
@@ -455,92 +557,168 @@ public final class Gpt2Model implements DecoderModel, AutoCloseable {
         }
     }
 
-    private NDArray layerNorm(NDArray x, NDArray gain, NDArray bias) { // [T, E] -> [T, E]
-        return LayerNorm.layerNorm(x, new Shape(config.width()), gain, bias, config.layerNormEps()).singletonOrThrow();
+    /** The family's norm over the last axis: [..., E] -> [..., E]. */
+    private NDArray norm(NDArray x, Weights.NormWeights w) {
+        return switch (config.norm()) {
+            case LAYER -> LayerNorm.layerNorm(x, new Shape(x.getShape().get(x.getShape().dimension() - 1)),
+                    w.gain(), w.bias(), config.normEps()).singletonOrThrow();
+            case RMS -> rmsNorm(x, w.gain());
+            case RMS_PLUS_ONE -> rmsNorm(x, w.gain()); // the gain was made 1 + w at load
+        };
     }
 
-    /** A Conv1D layer as one fused engine call: x·W + b. */
-    private NDArray linear(NDArray x, Gpt2Weights.Linear layer) { // [T, in] -> [T, out]
+    /** x / √(mean(x²) + ε) · g over the last axis: [..., N], [N] -> [..., N]. */
+    private NDArray rmsNorm(NDArray x, NDArray gain) {
+        int last = x.getShape().dimension() - 1;
+        NDArray meanSquare = x.square().mean(new int[] {last}, true);                   // [..., 1]
+        if (training) {
+            NDArray rms = meanSquare.add(meanSquare.getManager().create(config.normEps())).sqrt();
+            return x.div(rms).mul(gain);
+        }
+        NDArray rms = meanSquare.addi(config.normEps()).sqrt();
+        meanSquare.close();
+        NDArray y = x.div(rms);
+        rms.close();
+        return y.muli(gain);
+    }
+
+    /** One linear layer as one fused engine call: x·Wᵀ + b. */
+    private NDArray linear(NDArray x, Weights.Linear layer) { // [T, in] -> [T, out]
         if (training) { // the stored weight itself, so the gradient lands on it, not on a view made at load
-            return x.matMul(layer.weightInOut()).add(layer.bias());
+            NDArray w = layer.storedInOut() ? layer.stored() : layer.stored().transpose();
+            NDArray y = x.matMul(w);
+            return layer.bias() == null ? y : y.add(layer.bias());
         }
         return ai.djl.nn.core.Linear.linear(x, layer.weightOutIn(), layer.bias()).singletonOrThrow();
     }
 
-    /** Causal self-attention of [T, E] inputs over the cache and themselves: [T, E]. */
-    private NDArray attention(NDArray x, Gpt2Weights.Block b, int layer, KvCache cache, int past, Mask mask,
-                              Probe probe) {
+    /**
+     * Causal self-attention of [T, E] inputs over the cache and themselves: [T, E]. Queries have
+     * {@code heads} heads, keys and values {@code kvHeads}; query head h reads key/value head
+     * h ÷ (heads ÷ kvHeads), as transformers' repeat_kv does, without copying keys or values.
+     */
+    private NDArray attention(NDArray x, Weights.Block b, int layer, KvCache cache, Pass pass) {
         int t = (int) x.getShape().get(0);
-        int headDim = config.headDim();
-        NDArray qkv = linear(x, b.qkv());                                               // [T, 3E]
-        NDList parts = qkv.split(3, 1);                                                 // 3 × [T, E], views
-        NDArray q = scaled(splitHeads(parts.get(0), t), (float) (1.0 / Math.sqrt(headDim))); // [H, T, D], scaled in place
-        NDArray k = splitHeads(parts.get(1), t);                                        // [H, T, D]
-        NDArray v = splitHeads(parts.get(2), t);                                        // [H, T, D]
+        NDArray q;
+        NDArray k;
+        NDArray v;
+        NDArray qkv = null;
+        if (b.qkv() != null) { // GPT-2: one fused projection
+            qkv = linear(x, b.qkv());                                                   // [T, 3E]
+            NDList parts = qkv.split(3, 1);                                             // 3 × [T, E], views
+            q = splitHeads(parts.get(0), t, config.heads());                            // [H, T, D]
+            k = splitHeads(parts.get(1), t, config.kvHeads());                          // [KV, T, D]
+            v = splitHeads(parts.get(2), t, config.kvHeads());                          // [KV, T, D]
+        } else {
+            q = splitHeads(linear(x, b.q()), t, config.heads());                        // [H, T, D]
+            k = splitHeads(linear(x, b.k()), t, config.kvHeads());                      // [KV, T, D]
+            v = splitHeads(linear(x, b.v()), t, config.kvHeads());                      // [KV, T, D]
+        }
+        if (b.qNorm() != null) { // Qwen3, Gemma 3: RMSNorm of each head's query and key
+            q = rmsNorm(q, b.qNorm());
+            k = rmsNorm(k, b.kNorm());
+        }
+        if (!config.learnedPositions()) {
+            boolean local = config.sliding(layer);
+            q = Rope.rotate(q, local ? pass.cosLocal() : pass.cosGlobal(), local ? pass.sinLocal() : pass.sinGlobal(),
+                    training);
+            k = Rope.rotate(k, local ? pass.cosLocal() : pass.cosGlobal(), local ? pass.sinLocal() : pass.sinGlobal(),
+                    training);
+        }
+        q = scaled(q, (float) config.queryScale());                                     // [H, T, D]
         if (cache != null) {
-            k = cache.append(layer, 0, k, past);                                        // [H, S, D]
-            v = cache.append(layer, 1, v, past);                                        // [H, S, D]
+            k = cache.append(layer, 0, k, pass.past());                                 // [KV, S, D]
+            v = cache.append(layer, 1, v, pass.past());                                 // [KV, S, D]
         }
-        NDArray mixed = mask == null || probe != null || t <= ATTENTION_BLOCK
-                ? attend(q, k, v, mask == null ? null : mask.full(), layer, probe)       // [H, T, D]
-                : attendInBlocks(q, k, v, mask, past);                                  // [H, T, D]
-        release(qkv);
-        NDArray merged = mixed.transpose(1, 0, 2).reshape(t, (long) config.heads() * headDim); // [T, E]
+        NDArray mixed = attend(q, k, v, layer, pass);                                   // [H, T, D]
+        if (qkv != null) {
+            release(qkv);
+        }
+        NDArray merged = mixed.transpose(1, 0, 2).reshape(t, (long) config.heads() * config.headDim()); // [T, H·D]
         release(mixed);
-        return linear(merged, b.attnProj());                                            // [T, E]
-    }
-
-    /** softmax(q·kᵀ + mask)·v, q already scaled by 1/√D: [H, T, D], [H, S, D], [H, S, D], [T, S] -> [H, T, D]. */
-    private static NDArray attend(NDArray q, NDArray k, NDArray v, NDArray mask, int layer, Probe probe) {
-        NDArray scores = q.matMul(k.transpose(0, 2, 1));                                // [H, T, S]
-        if (mask != null) {
-            scores.addi(mask);
-        }
-        NDArray weights = scores.softmax(2);                                            // [H, T, S]
-        scores.close();
-        if (probe != null) {
-            probe.attention(layer, weights);
-        }
-        NDArray mixed = weights.matMul(v);                                              // [H, T, D]
-        weights.close();
-        return mixed;
+        return linear(merged, b.o());                                                   // [T, E]
     }
 
     /**
-     * {@link #attend} a block of queries at a time, each over only the keys it may see: for T = 1,024
-     * about half the products and softmax of the full [H, T, S] square, and no array larger than
-     * [H, block, S]. The same numbers: masked keys weigh exactly 0 either way.
+     * softmax(q·kᵀ + mask)·v a block of queries at a time, each block over only the keys it may see
+     * (its causal prefix, or its sliding window): no array larger than [H, block, S], and for
+     * T = 1,024 about half the products of the full square. q is already scaled.
+     * [H, T, D], [KV, S, D], [KV, S, D] -> [H, T, D]
      */
-    private static NDArray attendInBlocks(NDArray q, NDArray k, NDArray v, Mask mask, int past) {
-        int t = (int) q.getShape().get(1);
+    private NDArray attend(NDArray q, NDArray k, NDArray v, int layer, Pass pass) {
+        int t = pass.t();
+        int past = pass.past();
+        int heads = config.heads();
+        int kvHeads = config.kvHeads();
+        int group = heads / kvHeads;
+        int d = config.headDim();
+        boolean sliding = config.sliding(layer);
+        int block = pass.masks().block();
         NDList blocks = new NDList();
-        for (int from = 0, i = 0; from < t; from += ATTENTION_BLOCK, i++) {
-            int to = Math.min(t, from + ATTENTION_BLOCK);
-            int seen = past + to;                                                       // keys these queries may see
-            NDArray qb = q.get(new NDIndex(":, {}:{}", from, to));                      // [H, b, D]
-            NDArray kb = k.get(new NDIndex(":, :{}", seen));                            // [H, s, D]
-            NDArray vb = v.get(new NDIndex(":, :{}", seen));                            // [H, s, D]
-            blocks.add(attend(qb, kb, vb, mask.blocks()[i], -1, null));                 // [H, b, D]
-            qb.close();
-            kb.close();
-            vb.close();
+        for (int from = 0; from < t; from += block) {
+            int to = Math.min(t, from + block);
+            int b = to - from;
+            int hi = past + to;                                                         // keys these queries may see end here
+            int lo = sliding ? Math.max(0, past + from - config.slidingWindow() + 1) : 0;
+            int s = hi - lo;
+            NDArray qb = block == t ? q : q.get(new NDIndex(":, {}:{}", from, to));    // [H, b, D]
+            NDArray kb = lo == 0 && hi == k.getShape().get(1) ? k : k.get(new NDIndex(":, {}:{}", lo, hi)); // [KV, s, D]
+            NDArray vb = lo == 0 && hi == v.getShape().get(1) ? v : v.get(new NDIndex(":, {}:{}", lo, hi)); // [KV, s, D]
+            NDArray grouped = qb.reshape(kvHeads, (long) group * b, d);                 // [KV, G·b, D]
+            NDArray scores = grouped.matMul(kb.transpose(0, 2, 1))                      // [KV, G·b, s]
+                    .reshape(kvHeads, group, b, s);                                     // [KV, G, b, s]
+            if (config.attnSoftcap() > 0) {
+                scores = softcap(scores, config.attnSoftcap());
+            }
+            scores = pass.masks().apply(scores, b, s, past + from - lo, sliding, training);
+            NDArray weights = scores.softmax(3);                                        // [KV, G, b, s]
+            release(scores);
+            if (pass.probe() != null) {
+                pass.probe().attention(layer, weights.reshape(heads, b, s));            // [H, T, S]
+            }
+            NDArray mixed = weights.reshape(kvHeads, (long) group * b, s).matMul(vb)    // [KV, G·b, D]
+                    .reshape(heads, b, d);                                              // [H, b, D]
+            release(weights);
+            blocks.add(mixed);
+        }
+        if (blocks.size() == 1) {
+            return blocks.singletonOrThrow();
         }
         NDArray mixed = NDArrays.concat(blocks, 1);                                     // [H, T, D]
-        blocks.close();
+        if (!training) {
+            blocks.close();
+        }
         return mixed;
     }
 
-    private NDArray splitHeads(NDArray x, int t) { // [T, E] -> [H, T, D]
-        return x.reshape(t, config.heads(), config.headDim()).transpose(1, 0, 2);
+    private NDArray splitHeads(NDArray x, int t, int heads) { // [T, heads·D] -> [heads, T, D]
+        return x.reshape(t, heads, config.headDim()).transpose(1, 0, 2);
     }
 
-    private NDArray mlp(NDArray x, Gpt2Weights.Block b) { // [T, E] -> [T, E]
-        NDArray h = linear(x, b.fc());                                                  // [T, I]
-        NDArray g = geluTanh(h);                                                        // [T, I]
+    /** GPT-2: down(act(up x)); gated (SwiGLU, GeGLU): down(act(gate x) · up x). [T, E] -> [T, E] */
+    private NDArray mlp(NDArray x, Weights.Block b) {
+        NDArray h = linear(x, b.up());                                                  // [T, I]
+        NDArray g;
+        if (b.gate() != null) {
+            NDArray gate = linear(x, b.gate());                                         // [T, I]
+            NDArray a = activate(gate);                                                 // [T, I]
+            release(gate);
+            g = training ? a.mul(h) : a.muli(h);
+        } else {
+            g = activate(h);                                                            // [T, I]
+        }
         release(h);
-        NDArray out = linear(g, b.mlpProj());                                           // [T, E]
+        NDArray out = linear(g, b.down());                                              // [T, E]
         release(g);
         return out;
+    }
+
+    private NDArray activate(NDArray x) {
+        return switch (config.activation()) {
+            case GELU_TANH -> geluTanh(x);
+            case GELU -> Activation.gelu(x);
+            case SILU -> training ? Activation.sigmoid(x).mul(x) : Activation.sigmoid(x).muli(x);
+        };
     }
 
     /**
@@ -561,31 +739,80 @@ public final class Gpt2Model implements DecoderModel, AutoCloseable {
     }
 
     /**
-     * The causal mask of a forward pass, made once and shared by every layer: 0 where query i may see
-     * key j (j ≤ past + i), −∞ elsewhere, whole ([T, S]) and as the rows of each block of queries
-     * over the keys that block may see ([b, past + end of block]).
+     * The additive masks of one pass, made once and shared by every layer: for a block of b queries
+     * over keys [lo, past + end of block), the causal edge is always the last b keys (a lower
+     * triangle), and a sliding window's far edge the first keys (a strictly lower triangle, shifted
+     * where the window is cut at position 0). Added to views of the scores, so no [T, S] mask is
+     * ever made, however long the text.
      */
-    private record Mask(NDArray full, NDArray[] blocks) {
-        static Mask causal(NDManager scratch, int t, int past) {
-            NDArray full = causalMask(scratch, t, past);                                // [T, S]
-            NDArray[] blocks = new NDArray[(t + ATTENTION_BLOCK - 1) / ATTENTION_BLOCK];
-            for (int i = 0; i < blocks.length; i++) {
-                int from = i * ATTENTION_BLOCK;
-                int to = Math.min(t, from + ATTENTION_BLOCK);
-                blocks[i] = full.get(new NDIndex("{}:{}, :{}", from, to, past + to));    // [b, past + to]
-            }
-            return new Mask(full, blocks);
-        }
-    }
+    private static final class Masks {
+        private final int block;
+        private final int window;
+        private final NDArray causal;  // [B, B]: −∞ above the diagonal
+        private final NDArray farEdge; // [B, B]: −∞ below the diagonal (key index < query index)
 
-    /** 0 where key j may be seen by query i (j ≤ past + i), −∞ elsewhere: [T, past + T]. */
-    private static NDArray causalMask(NDManager scratch, int t, int past) {
-        int s = past + t;
-        float[] mask = new float[t * s];
-        for (int i = 0; i < t; i++) {
-            Arrays.fill(mask, i * s + past + i + 1, (i + 1) * s, Float.NEGATIVE_INFINITY);
+        Masks(NDManager scratch, int block, int window) {
+            this.block = block;
+            this.window = window;
+            float[] upper = new float[block * block];
+            float[] lower = new float[block * block];
+            for (int i = 0; i < block; i++) {
+                for (int j = 0; j < block; j++) {
+                    upper[i * block + j] = j > i ? Float.NEGATIVE_INFINITY : 0f;
+                    lower[i * block + j] = j < i ? Float.NEGATIVE_INFINITY : 0f;
+                }
+            }
+            this.causal = block > 1 ? scratch.create(upper, new Shape(block, block)) : null;
+            this.farEdge = window > 0 && block > 1 ? scratch.create(lower, new Shape(block, block)) : null;
         }
-        return scratch.create(mask, new Shape(t, s));
+
+        int block() {
+            return block;
+        }
+
+        /**
+         * Masks scores [KV, G, b, s] of b queries whose first sits at key index {@code firstQuery}
+         * (relative to the first key s counts from). Query i sees key c iff c ≤ firstQuery + i and,
+         * in a sliding layer, firstQuery + i − c < window.
+         */
+        NDArray apply(NDArray scores, int b, int s, int firstQuery, boolean sliding, boolean training) {
+            if (b > 1) { // the causal edge: keys firstQuery .. firstQuery + b − 1 = the last b
+                NDArray tri = b == block ? causal : causal.get(new NDIndex(":{}, :{}", b, b));
+                if (training) {
+                    scores = s == b ? scores.add(tri) : scores.add(padLeft(tri, s - b));
+                } else {
+                    NDArray edge = s == b ? scores : scores.get(new NDIndex("..., {}:", s - b));
+                    edge.addi(tri);
+                }
+            }
+            if (sliding) { // the far edge: query i hides keys c < firstQuery + i − window + 1
+                int off = firstQuery - window + 1;                                      // ≤ 0 when cut at position 0
+                int width = Math.min(s, b + off);
+                if (width > 0 && off <= 0) {
+                    NDArray far = farEdge == null
+                            ? null : farEdge.get(new NDIndex(":{}, {}:{}", b, -off, -off + width)); // [b, width]
+                    if (far != null) {
+                        if (training) {
+                            scores = scores.add(padRight(far, s - width));
+                        } else {
+                            NDArray edge = width == s ? scores : scores.get(new NDIndex("..., :{}", width));
+                            edge.addi(far);
+                        }
+                    }
+                } else if (width > 0) { // whole keys before the window: cannot happen (lo starts the window)
+                    throw new IllegalStateException("keys before the window were not cut");
+                }
+            }
+            return scores;
+        }
+
+        private static NDArray padLeft(NDArray m, int zeros) { // [b, b] -> [b, zeros + b]
+            return zeros == 0 ? m : m.getManager().zeros(new Shape(m.getShape().get(0), zeros)).concat(m, 1);
+        }
+
+        private static NDArray padRight(NDArray m, int zeros) { // [b, w] -> [b, w + zeros]
+            return zeros == 0 ? m : m.concat(m.getManager().zeros(new Shape(m.getShape().get(0), zeros)), 1);
+        }
     }
 
     private void checkIds(int[] ids, int past) {
@@ -658,7 +885,7 @@ public final class Gpt2Model implements DecoderModel, AutoCloseable {
                 return buffer;
             }
             long grown = Math.min(context, Math.max(needed, Math.max(FIRST_CAPACITY, 2 * capacity)));
-            NDArray bigger = owner.zeros(new Shape(like.get(0), grown, like.get(2)));       // [H, capacity, D]
+            NDArray bigger = owner.zeros(new Shape(like.get(0), grown, like.get(2)));       // [KV, capacity, D]
             if (buffer != null) {
                 if (past > 0) {
                     NDArray kept = buffer.get(new NDIndex(":, :{}", past));
@@ -689,7 +916,7 @@ public final class Gpt2Model implements DecoderModel, AutoCloseable {
             try (NDManager scratch = sessionManager.newSubManager()) {
                 NDArray hidden = forward(scratch, ids, cache);                        // [T, E]
                 NDArray last = hidden.get(new NDIndex("{}", ids.length - 1));          // [E]
-                return last.matMul(weights.headTransposed).toFloatArray();         // [V]
+                return headLogits(last.expandDims(0)).toFloatArray();                 // [V]
             }
         }
 
