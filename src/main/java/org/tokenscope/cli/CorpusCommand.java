@@ -17,7 +17,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.tokenscope.model.Gpt2Model;
+import org.tokenscope.model.LanguageModel;
 import org.tokenscope.remote.RemoteSpec;
 import org.tokenscope.service.Backend;
 import org.tokenscope.service.Detector;
@@ -130,7 +130,7 @@ public final class CorpusCommand implements Callable<Integer> {
             wasCancelled = run(stdout, stderr, survey, results, listener -> scoreRemote(urls, reader, listener.done(),
                     listener, cancelled));
         } else {
-            try (Gpt2Model a = models.open(urls.get(0)); Gpt2Model b = compare == null ? null : models.open(compare)) {
+            try (LanguageModel a = models.open(urls.get(0)); LanguageModel b = compare == null ? null : models.open(compare)) {
                 String why = b == null ? null : Detector.whyNotPaired(a, b);
                 if (why != null) {
                     throw new IllegalArgumentException(why); // before --out is opened: it stays as it was

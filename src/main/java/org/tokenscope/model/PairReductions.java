@@ -40,7 +40,7 @@ public final class PairReductions {
 
     /**
      * One sequence to run: the ids the model sees and, per position, the id that comes next there
-     * (−1 where nothing is scored, as in {@link Gpt2Model#scoreNext}).
+     * (−1 where nothing is scored, as in {@link LanguageModel#scoreNext}).
      */
     public record Sequence(int[] ids, int[] targets) {
         public Sequence {
@@ -82,7 +82,7 @@ public final class PairReductions {
      * @throws IllegalArgumentException when A and B do not have the same vocabulary size
      * @throws CancellationException when {@code cancel} says so (checked per layer and per chunk)
      */
-    public static List<Result> run(Gpt2Model a, Gpt2Model b, List<Sequence> batch, BooleanSupplier cancel) {
+    public static List<Result> run(LanguageModel a, LanguageModel b, List<Sequence> batch, BooleanSupplier cancel) {
         if (b != null && a.vocabSize() != b.vocabSize()) {
             throw new IllegalArgumentException(a.name() + " and " + b.name() + " have vocabularies of different sizes ("
                     + a.vocabSize() + " and " + b.vocabSize() + "): their distributions cannot be compared.");
@@ -164,7 +164,7 @@ public final class PairReductions {
     }
 
     /** The head's log-softmax on packed rows [from, to): [c, V], made in {@code chunk}. */
-    private static NDArray logProbs(Gpt2Model model, NDArray packed, int from, int to, NDManager chunk) {
+    private static NDArray logProbs(LanguageModel model, NDArray packed, int from, int to, NDManager chunk) {
         NDArray rows = packed.get(new NDIndex("{}:{}", from, to));  // [c, E]
         rows.attach(chunk);
         NDArray logits = model.headLogits(rows);                      // [c, V]

@@ -10,7 +10,7 @@ import org.tokenscope.analysis.TextDetection;
 import org.tokenscope.analysis.Window;
 import org.tokenscope.analysis.WindowPlan;
 import org.tokenscope.analysis.Windows;
-import org.tokenscope.model.Gpt2Model;
+import org.tokenscope.model.LanguageModel;
 import org.tokenscope.model.PairReductions;
 import org.tokenscope.model.TokenizedText;
 
@@ -29,13 +29,13 @@ public final class Detector {
      * Why A and B cannot be paired for Binoculars and Fast-DetectGPT, or null when they can: both
      * distributions must be over the same tokens.
      */
-    public static String whyNotPaired(Gpt2Model a, Gpt2Model b) {
+    public static String whyNotPaired(LanguageModel a, LanguageModel b) {
         if (a.vocabSize() != b.vocabSize()) {
             return "Binoculars and Fast-DetectGPT need two models over the same vocabulary; " + a.name() + " has "
                     + a.vocabSize() + " tokens and " + b.name() + " " + b.vocabSize() + ".";
         }
         int n = a.tokenizer().vocabSize();
-        boolean same = n == b.tokenizer().vocabSize() && a.endOfTextId() == b.endOfTextId();
+        boolean same = n == b.tokenizer().vocabSize() && a.startTokenId() == b.startTokenId();
         for (int id = 0; same && id < n; id++) {
             same = Arrays.equals(a.tokenBytes(id), b.tokenBytes(id));
         }
@@ -43,8 +43,8 @@ public final class Detector {
                 + " and " + b.name() + " have different ones.";
     }
 
-    /** Tokenizes {@code text} with A's tokenizer and detects it (see {@link #detect(Gpt2Model, Gpt2Model, List, boolean, int, BooleanSupplier)}). */
-    public static TextDetection detect(Gpt2Model a, Gpt2Model b, String text, boolean bos, int stride,
+    /** Tokenizes {@code text} with A's tokenizer and detects it (see {@link #detect(LanguageModel, LanguageModel, List, boolean, int, BooleanSupplier)}). */
+    public static TextDetection detect(LanguageModel a, LanguageModel b, String text, boolean bos, int stride,
                                        BooleanSupplier cancel) {
         if (text == null || text.isEmpty()) {
             throw new IllegalArgumentException("The text is empty: there is nothing to score.");
@@ -60,11 +60,12 @@ public final class Detector {
      * The terms of every text, run through the engine as one batch (each text's windows together).
      *
      * @param b     the second model, or null for A alone
-     * @param bos   score each text's first token after {@code <|endoftext|>}
+     * @param bos   score each text's first token after the model's start token (GPT-2's {@code <|endoftext|>},
+     *              the BOS a tokenizer adds), when it has one
      * @param stride window stride for texts longer than the context, 0 for half the context
      * @throws IllegalArgumentException when A and B cannot be paired ({@link #whyNotPaired})
      */
-    public static List<TextDetection> detect(Gpt2Model a, Gpt2Model b, List<TokenizedText> texts, boolean bos,
+    public static List<TextDetection> detect(LanguageModel a, LanguageModel b, List<TokenizedText> texts, boolean bos,
                                              int stride, BooleanSupplier cancel) {
         if (b != null) {
             String why = whyNotPaired(a, b);
@@ -72,20 +73,19 @@ public final class Detector {
                 throw new IllegalArgumentException(why);
             }
         }
-        int eot = a.endOfTextId();
-        if (bos && eot < 0) {
-            throw new IllegalArgumentException("Model " + a.name()
-                    + " has no <|endoftext|> token to start with; score with --no-bos.");
-        }
+        // texts start as score starts them: after the model's start token, or with the first token unscored
+        // when it has none
+        int start = a.startTokenId();
+        boolean fed = bos && start >= 0;
         int context = b == null ? a.contextLength() : Math.min(a.contextLength(), b.contextLength());
         List<PairReductions.Sequence> sequences = new ArrayList<>();
         List<List<Window>> plans = new ArrayList<>();
         for (TokenizedText text : texts) {
-            WindowPlan plan = stride > 0 ? Windows.plan(text.size(), bos, context, Math.min(stride, context))
-                    : Windows.plan(text.size(), bos, context);
+            WindowPlan plan = stride > 0 ? Windows.plan(text.size(), fed, context, Math.min(stride, context))
+                    : Windows.plan(text.size(), fed, context);
             plans.add(plan.windows());
             for (Window w : plan.windows()) {
-                sequences.add(sequence(text.ids(), w, eot));
+                sequences.add(sequence(text.ids(), w, start));
             }
         }
         List<PairReductions.Result> results = PairReductions.run(a, b, sequences, cancel);
@@ -99,11 +99,11 @@ public final class Detector {
         return out;
     }
 
-    private static PairReductions.Sequence sequence(int[] ids, Window w, int eot) {
+    private static PairReductions.Sequence sequence(int[] ids, Window w, int start) {
         int[] input = new int[w.length()];
         int offset = 0;
         if (w.bos()) {
-            input[offset++] = eot;
+            input[offset++] = start;
         }
         for (int t = w.start(); t < w.end(); t++) {
             input[offset++] = ids[t];

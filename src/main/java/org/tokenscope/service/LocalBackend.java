@@ -65,7 +65,7 @@ public final class LocalBackend implements Backend {
     }
 
     @Override
-    public java.util.Optional<Gpt2Model> localModel() {
+    public java.util.Optional<LanguageModel> localModel() {
         return java.util.Optional.of(model);
     }
 

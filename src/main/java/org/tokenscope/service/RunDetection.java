@@ -8,7 +8,7 @@ import org.tokenscope.analysis.Gltr;
 import org.tokenscope.analysis.ScoredText;
 import org.tokenscope.analysis.TextDetection;
 import org.tokenscope.analysis.TokenScore;
-import org.tokenscope.model.Gpt2Model;
+import org.tokenscope.model.LanguageModel;
 
 /**
  * The detectors beside a {@code score}: for each run its GLTR buckets and Fast-DetectGPT with that
@@ -42,8 +42,8 @@ public record RunDetection(List<Run> runs, TextDetection pair, String pairNote) 
     public static RunDetection of(List<Backend> backends, List<ScoredText> scored, ScoreOptions options,
                                   BooleanSupplier cancel) {
         String text = scored.get(0).text();
-        Optional<Gpt2Model> a = backends.get(0).localModel();
-        Optional<Gpt2Model> b = backends.size() > 1 ? backends.get(1).localModel() : Optional.empty();
+        Optional<LanguageModel> a = backends.get(0).localModel();
+        Optional<LanguageModel> b = backends.size() > 1 ? backends.get(1).localModel() : Optional.empty();
         TextDetection pair = null;
         String pairNote = null;
         TextDetection[] own = new TextDetection[backends.size()];
@@ -65,7 +65,7 @@ public record RunDetection(List<Run> runs, TextDetection pair, String pairNote) 
         }
         List<Run> runs = new ArrayList<>();
         for (int i = 0; i < backends.size(); i++) {
-            Optional<Gpt2Model> model = backends.get(i).localModel();
+            Optional<LanguageModel> model = backends.get(i).localModel();
             if (own[i] == null && model.isPresent()) {
                 own[i] = Detector.detect(model.get(), null, text, options.bos(), options.stride(), cancel);
             }

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tokenscope.analysis.Roc;
-import org.tokenscope.model.Gpt2Model;
+import org.tokenscope.model.LanguageModel;
 import org.tokenscope.remote.FakeVllm;
 import org.tokenscope.service.corpus.CorpusFields;
 import org.tokenscope.service.corpus.CorpusOutput;
@@ -131,7 +131,7 @@ class CorpusCommandTest {
         Path out = dir.resolve("resumed.jsonl");
         CorpusReader reader = new CorpusReader(corpus, new CorpusFields("text", "label", null));
         AtomicInteger heard = new AtomicInteger();
-        try (Gpt2Model a = Gpt2Model.load(small, "small"); CorpusOutput output = CorpusOutput.open(out)) {
+        try (LanguageModel a = LanguageModel.load(small, "small"); CorpusOutput output = CorpusOutput.open(out)) {
             assertThatThrownBy(() -> CorpusScorer.scoreLocal(a, null, reader, Set.of(), 2, true,
                     new CorpusScorer.Listener() {
                         @Override

@@ -26,13 +26,13 @@ class PairReductionsTest {
 
     @TempDir
     static Path dir;
-    static Gpt2Model a;
-    static Gpt2Model b;
+    static LanguageModel a;
+    static LanguageModel b;
 
     @BeforeAll
     static void load() throws Exception {
-        a = Gpt2Model.load(CheckpointWriter.write(A, dir.resolve("a")), "a");
-        b = Gpt2Model.load(CheckpointWriter.write(B, dir.resolve("b")), "b");
+        a = LanguageModel.load(CheckpointWriter.write(A, dir.resolve("a")), "a");
+        b = LanguageModel.load(CheckpointWriter.write(B, dir.resolve("b")), "b");
     }
 
     @AfterAll

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.tokenscope.analysis.TextDetection;
 import org.tokenscope.analysis.Window;
 import org.tokenscope.analysis.Windows;
-import org.tokenscope.model.Gpt2Model;
+import org.tokenscope.model.LanguageModel;
 import org.tokenscope.model.TokenizedText;
 import org.tokenscope.testing.CheckpointWriter;
 import org.tokenscope.testing.DetectionReference;
@@ -27,13 +27,13 @@ class DetectorTest {
 
     @TempDir
     static Path dir;
-    static Gpt2Model a;
-    static Gpt2Model b;
+    static LanguageModel a;
+    static LanguageModel b;
 
     @BeforeAll
     static void load() throws Exception {
-        a = Gpt2Model.load(CheckpointWriter.write(A, dir.resolve("a")), "a");
-        b = Gpt2Model.load(CheckpointWriter.write(B, dir.resolve("b")), "b");
+        a = LanguageModel.load(CheckpointWriter.write(A, dir.resolve("a")), "a");
+        b = LanguageModel.load(CheckpointWriter.write(B, dir.resolve("b")), "b");
     }
 
     @AfterAll

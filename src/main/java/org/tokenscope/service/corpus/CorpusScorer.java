@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.tokenscope.analysis.ScoredText;
 import org.tokenscope.analysis.TextDetection;
-import org.tokenscope.model.Gpt2Model;
+import org.tokenscope.model.LanguageModel;
 import org.tokenscope.model.TokenizedText;
 import org.tokenscope.service.Backend;
 import org.tokenscope.service.Detector;
@@ -71,7 +71,7 @@ public final class CorpusScorer {
      * @throws IllegalArgumentException when A and B cannot be paired (before anything is scored)
      * @throws CancellationException when {@code cancel} says so; documents already heard are kept
      */
-    public static void scoreLocal(Gpt2Model a, Gpt2Model b, CorpusReader reader, Set<String> done, int batch,
+    public static void scoreLocal(LanguageModel a, LanguageModel b, CorpusReader reader, Set<String> done, int batch,
                                   boolean bos, Listener listener, BooleanSupplier cancel) throws IOException {
         if (b != null) {
             String why = Detector.whyNotPaired(a, b);
