@@ -100,13 +100,19 @@ public final class MainView extends BorderPane {
 
         inside = new InsideView(new InsideViewModel(vm, vm.runner()), vm);
         Tab insideTab = tab("Inside", inside);
+        DetectView detect = new DetectView(new DetectViewModel(vm, vm.runner()), vm);
+        Tab detectTab = tab("Detect", detect);
+        Tab corpusTab = tab("Corpus", new CorpusView(new CorpusViewModel(vm, vm.runner()), vm));
         tabs.getTabs().addAll(
                 tab("Heatmap", heatmap),
                 tab("Compare", compareTab()),
                 tab("Top-k", topKTab()),
                 tab("Tokens", tokens),
                 insideTab,
-                tab("Generate", generateTab()));
+                tab("Generate", generateTab()),
+                detectTab,
+                corpusTab);
+        detect.viewModel().activeProperty().bind(detectTab.selectedProperty());
         inside.viewModel().activeProperty().bind(insideTab.selectedProperty());
         tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         split = new SplitPane(textArea, tabs);

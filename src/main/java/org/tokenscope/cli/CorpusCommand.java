@@ -140,9 +140,6 @@ public final class CorpusCommand implements Callable<Integer> {
             }
         }
         if (wasCancelled) {
-            stderr.println("Cancelled after " + results.size() + " documents"
-                    + (out != null ? "; run again with the same --out to go on." : "."));
-            stderr.flush();
             return 130;
         }
         CorpusSummary summary = CorpusSummary.of(results, machine);
@@ -210,10 +207,23 @@ public final class CorpusCommand implements Callable<Integer> {
                     progress.message("skipped: " + why);
                 }
             };
+            long start = System.nanoTime();
             try {
                 job.run(listener);
+                progress.finish();
+                double seconds = (System.nanoTime() - start) / 1e9;
+                int scored = results.size() - done.size();
+                long tokens = results.stream().skip(done.size()).mapToLong(CorpusResult::tokens).sum();
+                stderr.printf(Locale.ROOT, "scored %d documents (%d tokens) in %.2f s: %.2f documents/s, %.0f tokens/s%n",
+                        scored, tokens, seconds, scored / seconds, tokens / seconds);
+                stderr.flush();
                 return false;
             } catch (CancellationException e) {
+                progress.finish();
+                // said here, before the interrupt hook lets the JVM exit
+                stderr.println("Cancelled after " + results.size() + " documents"
+                        + (out != null ? "; run again with the same --out to go on." : "."));
+                stderr.flush();
                 return true;
             } finally {
                 progress.finish();
