@@ -22,6 +22,8 @@ import javafx.stage.DirectoryChooser;
 import javafx.stage.FileChooser;
 import org.tokenscope.analysis.Roc;
 import org.tokenscope.figure.CorpusFigures;
+import org.tokenscope.figure.DataExport;
+import org.tokenscope.service.Figures;
 import org.tokenscope.service.corpus.CorpusResult;
 
 /**
@@ -29,7 +31,7 @@ import org.tokenscope.service.corpus.CorpusResult;
  * documents (double-click one to open it in the heatmap), each metric's histogram per label and the
  * ROC curves, exportable like every figure.
  */
-public final class CorpusView extends BorderPane {
+public final class CorpusView extends BorderPane implements TabView {
 
     private static final Map<String, ToDoubleFunction<CorpusResult>> METRICS = new LinkedHashMap<>();
 
@@ -110,7 +112,7 @@ public final class CorpusView extends BorderPane {
             }
             Map<String, Roc> curves = new LinkedHashMap<>();
             s.metrics().forEach((name, m) -> curves.put(name, m.roc()));
-            roc.factoryProperty().set(w -> CorpusFigures.roc(curves, w, main.exportMetadata()));
+            roc.factoryProperty().set(w -> new Figures.Drawn(CorpusFigures.roc(curves, w, main.exportMetadata()), table()));
         });
         VBox figures = new VBox(4, new HBox(6, new Label("histogram of"), metric), histogram, roc);
         SplitPane split = new SplitPane(table, figures);
@@ -123,6 +125,27 @@ public final class CorpusView extends BorderPane {
         return vm;
     }
 
+    @Override
+    public String title() {
+        return "Corpus";
+    }
+
+    @Override
+    public javafx.scene.Node content() {
+        return this;
+    }
+
+    /** The documents' scores as a data table, behind both figures. */
+    private DataExport.Table table() {
+        java.util.List<java.util.List<Object>> rows = new java.util.ArrayList<>();
+        for (CorpusResult r : vm.results()) {
+            rows.add(java.util.Arrays.asList(r.id(), r.label(), r.tokens(), r.binoculars(), r.fastDetectGpt(),
+                    r.perplexityA(), r.perplexityB()));
+        }
+        return new DataExport.Table("corpus", java.util.List.of("id", "label", "tokens", "binoculars", "fast_detectgpt",
+                "perplexity_A", "perplexity_B"), rows);
+    }
+
     private void drawHistogram(MainViewModel main) {
         String name = metric.getValue();
         histogram.setMetadata(main::exportMetadata);
@@ -131,7 +154,8 @@ public final class CorpusView extends BorderPane {
             return;
         }
         Map<String, double[]> values = vm.byLabel(METRICS.get(name));
-        histogram.factoryProperty().set(w -> CorpusFigures.histogram(name, values, 20, w, main.exportMetadata()));
+        histogram.factoryProperty().set(w -> new Figures.Drawn(CorpusFigures.histogram(name, values, 20, w,
+                main.exportMetadata()), table()));
     }
 
     private static <T> TableColumn<CorpusResult, T> column(String title, java.util.function.Function<CorpusResult, T> value) {

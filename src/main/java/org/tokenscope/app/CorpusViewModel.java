@@ -22,7 +22,7 @@ import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import org.tokenscope.model.LanguageModel;
-import org.tokenscope.service.Backend;
+import org.tokenscope.backend.Backend;
 import org.tokenscope.service.UserMessages;
 import org.tokenscope.service.corpus.CorpusDocument;
 import org.tokenscope.service.corpus.CorpusFields;

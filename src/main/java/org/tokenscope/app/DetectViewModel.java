@@ -10,7 +10,8 @@ import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.beans.property.SimpleBooleanProperty;
 import org.tokenscope.analysis.TextDetection;
 import org.tokenscope.model.LanguageModel;
-import org.tokenscope.service.Backend;
+import org.tokenscope.backend.Backend;
+import org.tokenscope.service.Analysis;
 import org.tokenscope.service.Detector;
 import org.tokenscope.service.UserMessages;
 
@@ -55,7 +56,7 @@ public final class DetectViewModel {
 
     /** Scores the analysed text again. */
     public void refresh() {
-        MainViewModel.Analysis an = main.analysisProperty().get();
+        Analysis an = main.analysisProperty().get();
         Optional<LanguageModel> a = Optional.ofNullable(main.slotA().backend()).flatMap(Backend::localModel);
         Optional<LanguageModel> b = main.compareProperty().get()
                 ? Optional.ofNullable(main.slotB().backend()).flatMap(Backend::localModel) : Optional.empty();

@@ -5,13 +5,13 @@ import org.tokenscope.generate.BeamSearch;
 import org.tokenscope.generate.Greedy;
 import org.tokenscope.generate.Sampling;
 import org.tokenscope.generate.Strategy;
-import org.tokenscope.service.Backend;
+import org.tokenscope.backend.Backend;
 
 /** The generation pane's settings as one immutable value. */
 public record GenerationForm(String strategy, int maxNewTokens, int beams, double temperature, int topK, double topP,
-                             double repetitionPenalty, long seed) {
+                             double repetitionPenalty, long seed, boolean chat) {
 
-    public static final GenerationForm DEFAULT = new GenerationForm("greedy", 20, 4, 1.0, 0, 1.0, 1.0, 0);
+    public static final GenerationForm DEFAULT = new GenerationForm("greedy", 20, 4, 1.0, 0, 1.0, 1.0, 0, false);
 
     public Strategy toStrategy() {
         return switch (strategy) {
@@ -22,8 +22,9 @@ public record GenerationForm(String strategy, int maxNewTokens, int beams, doubl
         };
     }
 
-    /** The settings, recording {@code alternatives} per step. */
+    /** The settings, recording {@code alternatives} per step; the prompt follows {@code <|endoftext|>}, as a text is scored. */
     public Backend.GenerationSettings settings(int alternatives) {
-        return new Backend.GenerationSettings(maxNewTokens, toStrategy(), List.of(), alternatives);
+        // a chat message goes through the model's chat template, which writes its own start token
+        return new Backend.GenerationSettings(maxNewTokens, toStrategy(), List.of(), alternatives, chat).withBos(!chat);
     }
 }

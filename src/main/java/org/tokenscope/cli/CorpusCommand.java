@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.tokenscope.model.LanguageModel;
 import org.tokenscope.remote.RemoteSpec;
-import org.tokenscope.service.Backend;
+import org.tokenscope.service.LocalBackend;
+import org.tokenscope.service.OpenedModel;
 import org.tokenscope.service.Detector;
 import org.tokenscope.service.corpus.CorpusFields;
 import org.tokenscope.service.corpus.CorpusOutput;
@@ -130,7 +131,10 @@ public final class CorpusCommand implements Callable<Integer> {
             wasCancelled = run(stdout, stderr, survey, results, listener -> scoreRemote(urls, reader, listener.done(),
                     listener, cancelled));
         } else {
-            try (LanguageModel a = models.open(urls.get(0)); LanguageModel b = compare == null ? null : models.open(compare)) {
+            try (LocalBackend first = models.openLocal(urls.get(0));
+                 LocalBackend second = compare == null ? null : models.openLocal(compare)) {
+                LanguageModel a = first.localModel().orElseThrow();
+                LanguageModel b = second == null ? null : second.localModel().orElseThrow();
                 String why = b == null ? null : Detector.whyNotPaired(a, b);
                 if (why != null) {
                     throw new IllegalArgumentException(why); // before --out is opened: it stays as it was
@@ -240,14 +244,15 @@ public final class CorpusCommand implements Callable<Integer> {
 
     private void scoreRemote(List<String> urls, CorpusReader reader, Set<String> done, CorpusScorer.Listener listener,
                              AtomicBoolean cancelled) throws Exception {
-        List<Backend> backends = new ArrayList<>();
+        List<OpenedModel> opened = new ArrayList<>();
         try {
             for (int i = 0; i < concurrency; i++) {
-                backends.add(models.openBackend(urls.get(i % urls.size()).trim()));
+                opened.add(models.open(urls.get(i % urls.size()).trim()));
             }
-            CorpusScorer.scoreRemote(backends, reader, done, !noBos, listener, cancelled::get);
+            CorpusScorer.scoreRemote(opened.stream().map(OpenedModel::backend).toList(), reader, done, !noBos, listener,
+                    cancelled::get);
         } finally {
-            backends.forEach(Backend::close);
+            opened.forEach(OpenedModel::close);
         }
     }
 

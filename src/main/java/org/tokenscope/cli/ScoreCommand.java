@@ -13,14 +13,16 @@ import org.tokenscope.analysis.Comparison;
 import org.tokenscope.analysis.ScoredText;
 import org.tokenscope.analysis.SpanAlignment;
 import org.tokenscope.analysis.TokenScore;
-import org.tokenscope.service.Backend;
+import org.tokenscope.backend.Backend;
+import org.tokenscope.backend.ScoreOptions;
 import org.tokenscope.service.RunDetection;
-import org.tokenscope.service.ScoreOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import org.tokenscope.backend.ScoreProgress;
+import org.tokenscope.service.OpenedModel;
 
 /** {@code score}: every token's log-probability, rank and entropy under one model or two. */
 @Command(name = "score", mixinStandardHelpOptions = true,
@@ -57,16 +59,17 @@ public final class ScoreCommand implements Callable<Integer> {
         String text = input.read();
         ScoreOptions options = new ScoreOptions(!noBos, topK, stride);
         List<ScoredText> runs = new ArrayList<>();
-        List<Backend> backends = new ArrayList<>();
+        List<OpenedModel> opened = new ArrayList<>();
         RunDetection detection;
         try {
             for (String spec : compare == null ? List.of(models.model()) : List.of(models.model(), compare)) {
-                backends.add(models.openBackend(spec));
-                runs.add(backends.get(backends.size() - 1).score(text, options, () -> false, (done, total) -> { }));
+                opened.add(models.open(spec));
+                runs.add(opened.get(opened.size() - 1).backend().score(text, options, () -> false, ScoreProgress.NONE));
             }
+            List<Backend> backends = opened.stream().map(OpenedModel::backend).toList();
             detection = RunDetection.of(backends, runs, options, () -> false);
         } finally {
-            backends.forEach(Backend::close);
+            opened.forEach(OpenedModel::close);
         }
         SpanAlignment alignment = runs.size() == 2 ? SpanAlignment.of(runs.get(0).tokens(), runs.get(1).tokens()) : null;
         Comparison comparison = alignment == null ? null : Comparison.of(alignment);

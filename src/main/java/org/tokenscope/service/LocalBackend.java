@@ -5,15 +5,21 @@ import java.util.function.BooleanSupplier;
 import org.tokenscope.analysis.Inspection;
 import org.tokenscope.analysis.ModelSummary;
 import org.tokenscope.analysis.ScoredText;
+import org.tokenscope.generate.DecoderModel;
 import org.tokenscope.generate.GenerationListener;
 import org.tokenscope.generate.GenerationRequest;
 import org.tokenscope.generate.GenerationResult;
 import org.tokenscope.generate.Generator;
+import org.tokenscope.backend.Backend;
+import org.tokenscope.backend.Capabilities;
+import org.tokenscope.backend.InsideRequest;
+import org.tokenscope.backend.ScoreOptions;
+import org.tokenscope.backend.ScoreProgress;
+import org.tokenscope.backend.ScoredPass;
 import org.tokenscope.model.ChatTemplate;
 import org.tokenscope.model.LanguageModel;
-import org.tokenscope.model.InspectRequest;
 
-/** Our own GPT-2 on the local DJL engine. Owns (and closes) the model. */
+/** Our own decoder on the local DJL engine. Owns (and closes) the model. */
 public final class LocalBackend implements Backend {
 
     private final LanguageModel model;
@@ -22,18 +28,40 @@ public final class LocalBackend implements Backend {
         this.model = model;
     }
 
-    public LanguageModel model() {
-        return model;
-    }
-
     @Override
     public ModelSummary summary() {
         return TextScorer.summary(model);
     }
 
     @Override
-    public ScoredText score(String text, ScoreOptions options, BooleanSupplier cancel, TextScorer.Progress progress) {
+    public Capabilities capabilities() {
+        return Capabilities.local(model.vocabSize());
+    }
+
+    /** The width of the residual stream (for benchmarks' records). */
+    public int width() {
+        return model.config().width();
+    }
+
+    /** The model as the generation loop drives it (for benchmarks that time its steps). */
+    public DecoderModel decoder() {
+        return model;
+    }
+
+    @Override
+    public ScoredText score(String text, ScoreOptions options, BooleanSupplier cancel, ScoreProgress progress) {
         return TextScorer.score(model, text, options, cancel, progress);
+    }
+
+    @Override
+    public ScoredPass scoreWithNext(String text, ScoreOptions options, BooleanSupplier cancel,
+                                    ScoreProgress progress) {
+        return TextScorer.scoreWithNext(model, text, options, cancel, progress);
+    }
+
+    /** Scores token ids that come without a text (see {@link TextScorer#scoreIds}). */
+    public ScoredText scoreIds(int[] ids, ScoreOptions options, BooleanSupplier cancel, ScoreProgress progress) {
+        return TextScorer.scoreIds(model, ids, options, cancel, progress);
     }
 
     /** Exact for every token, split characters included: the vocabulary's own bytes. */
@@ -52,7 +80,8 @@ public final class LocalBackend implements Backend {
                 // the template writes the BOS and the turn markers itself; they are read as special tokens
                 ? model.tokenizer().encode(ChatTemplate.render(model.tokenizer().chatFiles(),
                         List.of(new ChatTemplate.Message("user", prompt)), model.name())).ids()
-                : model.tokenizer().encodeWithSpecialTokens(prompt); // the BOS its tokenizer adds included
+                // the start-of-text rule of scoring: after the model's start token when asked
+                : StartOfText.prepend(StartOfText.token(model, settings.bos()), model.tokenizer().encode(prompt).ids());
         GenerationRequest request = GenerationRequest.builder().setPrompt(ids)
                 .setMaxNewTokens(settings.maxNewTokens()).optStrategy(settings.strategy())
                 .optStopStrings(settings.stopStrings()).optTopAlternatives(settings.topAlternatives()).build();
@@ -60,7 +89,7 @@ public final class LocalBackend implements Backend {
     }
 
     @Override
-    public Inspection inspect(String text, InspectRequest request, BooleanSupplier cancel) {
+    public Inspection inspect(String text, InsideRequest request, BooleanSupplier cancel) {
         return Inspector.inspect(model, text, request, cancel);
     }
 

@@ -8,6 +8,8 @@ import org.tokenscope.analysis.Gltr;
 import org.tokenscope.analysis.ScoredText;
 import org.tokenscope.analysis.TextDetection;
 import org.tokenscope.analysis.TokenScore;
+import org.tokenscope.backend.Backend;
+import org.tokenscope.backend.ScoreOptions;
 import org.tokenscope.model.LanguageModel;
 
 /**

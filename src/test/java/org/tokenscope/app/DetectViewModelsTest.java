@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tokenscope.analysis.TextDetection;
 import org.tokenscope.service.Detector;
+import org.tokenscope.service.ModelRequest;
 import org.tokenscope.service.corpus.CorpusResult;
 import org.tokenscope.testing.CheckpointWriter;
 import org.tokenscope.testing.TinyGpt2;
@@ -40,8 +41,8 @@ class DetectViewModelsTest {
     void detectScoresTheAnalysedTextWhenShown() {
         DetectViewModel detect = new DetectViewModel(vm, vm.runner());
         vm.textProperty().set("Hello world, this is a test.");
-        vm.loadModel(vm.slotA(), small.toString(), false, null);
-        vm.loadModel(vm.slotB(), large.toString(), false, null);
+        vm.loadModel(vm.slotA(), ModelRequest.named(small.toString()));
+        vm.loadModel(vm.slotB(), ModelRequest.named(large.toString()));
         assertThat(detect.detectionProperty().get()).isNull(); // not shown: nothing runs
         detect.activeProperty().set(true);
         TextDetection d = detect.detectionProperty().get();
@@ -61,8 +62,8 @@ class DetectViewModelsTest {
                 {"text": "", "label": "human"}
                 {"text": "And a third.", "label": "machine"}
                 """);
-        vm.loadModel(vm.slotA(), small.toString(), false, null);
-        vm.loadModel(vm.slotB(), large.toString(), false, null);
+        vm.loadModel(vm.slotA(), ModelRequest.named(small.toString()));
+        vm.loadModel(vm.slotB(), ModelRequest.named(large.toString()));
         CorpusViewModel corpusVm = new CorpusViewModel(vm, vm.runner());
         corpusVm.run(corpus);
         assertThat(corpusVm.results()).extracting(CorpusResult::id).containsExactly("1", "2", "4");

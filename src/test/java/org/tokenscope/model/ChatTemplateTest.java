@@ -63,6 +63,12 @@ class ChatTemplateTest {
                     List.of(new ChatTemplate.Message("user", "Hi")), "qwen3-tiny");
             int[] ids = model.tokenizer().encode(prompt).ids();
             assertThat(ids[0]).isEqualTo(model.tokenizer().idOf("<|im_start|>")); // read as one special token
+            // what generate --chat and the Generate tab's chat mode feed: exactly the rendered template
+            org.tokenscope.service.LocalBackend backend = new org.tokenscope.service.LocalBackend(model);
+            org.tokenscope.generate.GenerationResult result = backend.generate("Hi",
+                    new org.tokenscope.backend.Backend.GenerationSettings(2, new org.tokenscope.generate.Greedy(),
+                            List.of(), 3, true), org.tokenscope.generate.GenerationListener.NONE, () -> false);
+            assertThat(result.promptIds()).containsExactly(ids);
         }
     }
 

@@ -18,10 +18,10 @@ import org.tokenscope.analysis.ScoredText;
 import org.tokenscope.analysis.TextDetection;
 import org.tokenscope.model.LanguageModel;
 import org.tokenscope.model.TokenizedText;
-import org.tokenscope.service.Backend;
+import org.tokenscope.backend.Backend;
 import org.tokenscope.service.Detector;
 import org.tokenscope.service.RunDetection;
-import org.tokenscope.service.ScoreOptions;
+import org.tokenscope.backend.ScoreOptions;
 
 /**
  * Scores a corpus document by document: with local models, in batches through the engine (see

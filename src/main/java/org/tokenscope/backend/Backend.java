@@ -1,4 +1,4 @@
-package org.tokenscope.service;
+package org.tokenscope.backend;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,8 +10,8 @@ import org.tokenscope.analysis.ScoredText;
 import org.tokenscope.analysis.TokenScore;
 import org.tokenscope.generate.GenerationListener;
 import org.tokenscope.generate.GenerationResult;
+import org.tokenscope.generate.Greedy;
 import org.tokenscope.generate.Strategy;
-import org.tokenscope.model.InspectRequest;
 
 /**
  * A language model the app and the command line can look through: our own GPT-2 on the local
@@ -21,9 +21,25 @@ public interface Backend extends AutoCloseable {
 
     ModelSummary summary();
 
-    /** Scores every token of {@code text} (see {@link TextScorer#score}). */
-    ScoredText score(String text, ScoreOptions options, BooleanSupplier cancel, TextScorer.Progress progress)
+    /** What this backend can do (top-k limit, internals, beam search, entropy). */
+    Capabilities capabilities();
+
+    /** Scores every token of {@code text} (one pass per window of the model's context). */
+    ScoredText score(String text, ScoreOptions options, BooleanSupplier cancel, ScoreProgress progress)
             throws IOException;
+
+    /**
+     * Scores every token of {@code text} and, from the same pass, the {@code options.topK()} most likely
+     * tokens after it (under the same start-of-text rule as the scores). By default the tokens after the
+     * text come from one greedy step of {@link #generate}; the local model reads them off its scoring pass.
+     */
+    default ScoredPass scoreWithNext(String text, ScoreOptions options, BooleanSupplier cancel,
+                                     ScoreProgress progress) throws IOException {
+        ScoredText scored = score(text, options, cancel, progress);
+        GenerationResult one = generate(text, new GenerationSettings(1, new Greedy(), List.of(), options.topK())
+                .withBos(options.bos()), GenerationListener.NONE, cancel);
+        return new ScoredPass(scored, one.best().steps().isEmpty() ? List.of() : one.best().steps().get(0).top());
+    }
 
     /** Continues {@code prompt}; steps and text stream through {@code listener} on the calling thread. */
     GenerationResult generate(String prompt, GenerationSettings settings, GenerationListener listener,
@@ -31,11 +47,11 @@ public interface Backend extends AutoCloseable {
 
     /**
      * Runs {@code text} once (without {@code <|endoftext|>} before it, cut to the context) and keeps what
-     * {@code request} asks for of the model's insides (see {@link Inspector#inspect}).
+     * {@code request} asks for of the model's insides .
      */
-    default Inspection inspect(String text, InspectRequest request, BooleanSupplier cancel) throws IOException {
+    default Inspection inspect(String text, InsideRequest request, BooleanSupplier cancel) throws IOException {
         throw new UnsupportedOperationException("Looking inside the model (attention, logit lens) is not available "
-                + "for remote models.");
+                + "for " + summary().name() + ": it needs a local model.");
     }
 
     /**
@@ -69,18 +85,31 @@ public interface Backend extends AutoCloseable {
      * What to generate, independent of how the backend tokenizes.
      *
      * @param topAlternatives alternatives recorded per step
-     * @param chat the prompt is a user's chat message: put it through the model's chat template, and
-     *     stop at the model's end-of-turn tokens
+     * @param chat            the prompt is a user's chat message: put it through the model's chat template, and
+     *                        stop at the model's end-of-turn tokens
+     * @param bos             continue the prompt after the model's start token, as a text is scored (the
+     *                        start-of-text rule of {@link ScoreOptions#bos}); a remote server applies its own
      */
     record GenerationSettings(int maxNewTokens, Strategy strategy, List<String> stopStrings, int topAlternatives,
-                              boolean chat) {
+                              boolean chat, boolean bos) {
         public GenerationSettings {
             stopStrings = List.copyOf(stopStrings);
         }
 
-        /** Continue the prompt as it is (not a chat message). */
+        /** Continue the prompt as it is (not a chat message), fed alone as {@code transformers}' {@code generate()} does. */
         public GenerationSettings(int maxNewTokens, Strategy strategy, List<String> stopStrings, int topAlternatives) {
-            this(maxNewTokens, strategy, stopStrings, topAlternatives, false);
+            this(maxNewTokens, strategy, stopStrings, topAlternatives, false, false);
+        }
+
+        /** A chat message or not, the prompt fed alone. */
+        public GenerationSettings(int maxNewTokens, Strategy strategy, List<String> stopStrings, int topAlternatives,
+                                  boolean chat) {
+            this(maxNewTokens, strategy, stopStrings, topAlternatives, chat, false);
+        }
+
+        /** The same settings, the prompt after the model's start token or not. */
+        public GenerationSettings withBos(boolean value) {
+            return new GenerationSettings(maxNewTokens, strategy, stopStrings, topAlternatives, chat, value);
         }
     }
 }
