@@ -17,7 +17,9 @@ final class Tabs {
             main -> new InsideView(new InsideViewModel(main, main.runner()), main),
             main -> new GenerateView(new GenerateViewModel(main)),
             main -> new PairsView(new PairsViewModel(main, main.runner())),
-            main -> new WhatIfView(new WhatIfViewModel(main, main.runner()), main));
+            main -> new WhatIfView(new WhatIfViewModel(main, main.runner()), main),
+            main -> new DetectView(new DetectViewModel(main, main.runner()), main),
+            main -> new CorpusView(new CorpusViewModel(main, main.runner()), main));
 
     private Tabs() {
     }

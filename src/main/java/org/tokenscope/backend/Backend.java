@@ -94,6 +94,14 @@ public interface Backend extends AutoCloseable {
         return lengths;
     }
 
+    /**
+     * The local model behind this backend, whose whole next-token distributions the detectors
+     * (Binoculars, Fast-DetectGPT) need; empty for a remote server, which returns only its top k.
+     */
+    default java.util.Optional<org.tokenscope.model.LanguageModel> localModel() {
+        return java.util.Optional.empty();
+    }
+
     @Override
     void close();
 

@@ -13,6 +13,9 @@ import org.tokenscope.analysis.ScoredText;
 import org.tokenscope.analysis.SpanAlignment;
 import org.tokenscope.analysis.TokenScore;
 import org.tokenscope.service.ModelSources;
+import org.tokenscope.analysis.Gltr;
+import org.tokenscope.analysis.TextDetection;
+import org.tokenscope.service.RunDetection;
 
 /** The command line's JSON shapes, built as ordered maps so the field order is the documented one. */
 final class Json {
@@ -117,6 +120,68 @@ final class Json {
         if (alignment != null) {
             m.put("alignment", alignment.identical() ? "tokens" : "spans");
         }
+        return m;
+    }
+
+    /**
+     * A run's detection fields: {@code "gltr"} and {@code "fast_detectgpt"} (with a {@code "note"} when
+     * either is null); with {@code tokenTerms} (run A of a comparison) each token also gains
+     * {@code "cross_entropy"}, {@code "fdg_mean"} and {@code "fdg_var"}: {@code pair}'s terms, null where
+     * the token is unscored or there is no pair.
+     */
+    @SuppressWarnings("unchecked")
+    static void detection(Map<String, Object> run, RunDetection.Run detection, boolean tokenTerms, TextDetection pair) {
+        run.put("gltr", gltr(detection.gltr()));
+        run.put("fast_detectgpt", detection.fastDetectGpt());
+        if (detection.note() != null) {
+            run.put("note", detection.note());
+        }
+        if (!tokenTerms) {
+            return;
+        }
+        List<Object> tokens = (List<Object>) run.get("tokens");
+        for (Object token : tokens) {
+            Map<String, Object> t = (Map<String, Object>) token;
+            t.put("cross_entropy", null);
+            t.put("fdg_mean", null);
+            t.put("fdg_var", null);
+        }
+        if (pair != null) {
+            for (int i = 0; i < pair.positions().length; i++) {
+                Map<String, Object> t = (Map<String, Object>) tokens.get(pair.positions()[i]);
+                t.put("cross_entropy", pair.pair().crossEntropy()[i]);
+                t.put("fdg_mean", pair.pair().fdgMean()[i]);
+                t.put("fdg_var", pair.pair().fdgVariance()[i]);
+            }
+        }
+    }
+
+    /** {@code "detection"} in a comparison: the pair's scores, or null and a note saying why. */
+    static void comparisonDetection(Map<String, Object> comparison, RunDetection detection, String observer,
+                                    String performer) {
+        if (detection.pair() == null) {
+            comparison.put("detection", null);
+            Object before = comparison.get("note");
+            comparison.put("note", before == null ? detection.pairNote() : before + " " + detection.pairNote());
+            return;
+        }
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("binoculars", finite(detection.pair().binoculars()));
+        d.put("fast_detectgpt", finite(detection.pair().fastDetectGpt()));
+        d.put("observer", observer);
+        d.put("performer", performer);
+        comparison.put("detection", d);
+    }
+
+    static Map<String, Object> gltr(Gltr g) {
+        if (g == null) {
+            return null;
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("top10", finite(g.top10()));
+        m.put("top100", finite(g.top100()));
+        m.put("top1000", finite(g.top1000()));
+        m.put("rest", finite(g.rest()));
         return m;
     }
 

@@ -13,7 +13,9 @@ import org.tokenscope.analysis.Comparison;
 import org.tokenscope.analysis.ScoredText;
 import org.tokenscope.analysis.SpanAlignment;
 import org.tokenscope.analysis.TokenScore;
+import org.tokenscope.backend.Backend;
 import org.tokenscope.backend.ScoreOptions;
+import org.tokenscope.service.RunDetection;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -57,20 +59,27 @@ public final class ScoreCommand implements Callable<Integer> {
         String text = input.read();
         ScoreOptions options = new ScoreOptions(!noBos, topK, stride);
         List<ScoredText> runs = new ArrayList<>();
-        for (String spec : compare == null ? List.of(models.model()) : List.of(models.model(), compare)) {
-            try (OpenedModel model = models.open(spec)) {
-                runs.add(model.backend().score(text, options, () -> false,
-                        ScoreProgress.NONE));
+        List<OpenedModel> opened = new ArrayList<>();
+        RunDetection detection;
+        try {
+            for (String spec : compare == null ? List.of(models.model()) : List.of(models.model(), compare)) {
+                opened.add(models.open(spec));
+                runs.add(opened.get(opened.size() - 1).backend().score(text, options, () -> false, ScoreProgress.NONE));
             }
+            List<Backend> backends = opened.stream().map(OpenedModel::backend).toList();
+            detection = RunDetection.of(backends, runs, options, () -> false);
+        } finally {
+            opened.forEach(OpenedModel::close);
         }
         SpanAlignment alignment = runs.size() == 2 ? SpanAlignment.of(runs.get(0).tokens(), runs.get(1).tokens()) : null;
         Comparison comparison = alignment == null ? null : Comparison.of(alignment);
         PrintWriter out = this.spec.commandLine().getOut();
         if (json) {
             out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-                    .writeValueAsString(toJson(text, !noBos, runs, comparison, alignment)));
+                    .writeValueAsString(toJson(text, !noBos, runs, comparison, alignment, detection)));
         } else {
             printTable(out, text, runs, comparison, alignment);
+            printDetection(out, runs, detection);
         }
         out.flush();
         return 0;
@@ -78,22 +87,56 @@ public final class ScoreCommand implements Callable<Integer> {
 
     static Map<String, Object> toJson(String text, boolean bos, List<ScoredText> runs, Comparison comparison) {
         SpanAlignment alignment = runs.size() == 2 ? SpanAlignment.of(runs.get(0).tokens(), runs.get(1).tokens()) : null;
-        return toJson(text, bos, runs, comparison, alignment);
+        return toJson(text, bos, runs, comparison, alignment, null);
     }
 
+    /** The JSON of a score; {@code detection} null leaves out the detectors' fields. */
     static Map<String, Object> toJson(String text, boolean bos, List<ScoredText> runs, Comparison comparison,
-                                      SpanAlignment alignment) {
+                                      SpanAlignment alignment, RunDetection detection) {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("text", text);
         // what was done: a start token fed before the text for every run (a tokenizer without one feeds none)
         root.put("bos", bos && runs.stream().allMatch(ScoredText::bos));
         List<Object> runList = new ArrayList<>();
-        for (ScoredText run : runs) {
-            runList.add(Json.run(run));
+        for (int i = 0; i < runs.size(); i++) {
+            Map<String, Object> run = Json.run(runs.get(i));
+            if (detection != null) {
+                Json.detection(run, detection.runs().get(i), i == 0 && runs.size() == 2, detection.pair());
+            }
+            runList.add(run);
         }
         root.put("runs", runList);
-        root.put("comparison", comparison == null ? null : Json.comparison(comparison, alignment));
+        Map<String, Object> compared = comparison == null ? null : Json.comparison(comparison, alignment);
+        if (compared != null && detection != null) {
+            Json.comparisonDetection(compared, detection, runs.get(0).model().name(), runs.get(1).model().name());
+        }
+        root.put("comparison", compared);
         return root;
+    }
+
+    private static void printDetection(PrintWriter out, List<ScoredText> runs, RunDetection detection) {
+        for (int i = 0; i < runs.size(); i++) {
+            RunDetection.Run run = detection.runs().get(i);
+            String name = runs.get(i).model().name();
+            if (run.gltr() != null) {
+                out.printf(Locale.ROOT, "GLTR (%s): top-10 %.3f, 11-100 %.3f, 101-1000 %.3f, rest %.3f%n", name,
+                        run.gltr().top10(), run.gltr().top100(), run.gltr().top1000(), run.gltr().rest());
+            }
+            if (run.fastDetectGpt() != null) {
+                out.printf(Locale.ROOT, "Fast-DetectGPT (%s as scorer and reference): %.4f%n", name, run.fastDetectGpt());
+            }
+            if (run.note() != null) {
+                out.printf(Locale.ROOT, "  %s: %s%n", name, run.note());
+            }
+        }
+        if (detection.pair() != null) {
+            out.printf(Locale.ROOT, "Binoculars (observer %s, performer %s): %s (lower is more machine-like)%n",
+                    runs.get(0).model().name(), runs.get(1).model().name(), Json.number(detection.pair().binoculars()));
+            out.printf(Locale.ROOT, "Fast-DetectGPT (scorer %s, reference %s): %s (higher is more machine-like)%n",
+                    runs.get(0).model().name(), runs.get(1).model().name(), Json.number(detection.pair().fastDetectGpt()));
+        } else if (detection.pairNote() != null) {
+            out.println("detection: " + detection.pairNote());
+        }
     }
 
     private static void printTable(PrintWriter out, String text, List<ScoredText> runs, Comparison comparison,

@@ -145,6 +145,11 @@ public final class LocalBackend implements Backend {
     }
 
     @Override
+    public java.util.Optional<LanguageModel> localModel() {
+        return java.util.Optional.of(model);
+    }
+
+    @Override
     public void close() {
         scorer.close();
         model.close();
