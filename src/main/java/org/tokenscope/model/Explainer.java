@@ -226,10 +226,18 @@ public final class Explainer {
     }
 
     /**
-     * log p(ids[t + 1]) at every row t with {@code ablation} applied ([T], NaN at the last row, which
-     * predicts nothing in the text).
+     * log p(ids[t + 1]) at every row t with {@code ablation} applied, or with the model whole when it
+     * is null ([T], NaN at the last row, which predicts nothing in the text).
      */
     public float[] ablatedLogprobs(int[] ids, Ablation ablation, BooleanSupplier cancel) {
+        Intervention zero = ablation == null ? null : zeroing(ablation);
+        try (NDManager scratch = model.newScratch()) {
+            NDArray hidden = model.hiddenStates(scratch, model.embeddingRows(scratch, ids), zero, cancel); // [T, E]
+            return nextLogprobs(hidden, ids);
+        }
+    }
+
+    private Intervention zeroing(Ablation ablation) {
         ModelConfig c = model.config();
         if (ablation.layer() < 0 || ablation.layer() >= c.layers()) {
             throw new IllegalArgumentException("The layer must be between 0 and " + (c.layers() - 1) + ".");
@@ -237,26 +245,23 @@ public final class Explainer {
         if (ablation.head() >= c.heads()) {
             throw new IllegalArgumentException("The head must be between 0 and " + (c.heads() - 1) + ".");
         }
-        Intervention zero = ablation.head() >= 0
-                ? new Intervention() {
-                    @Override
-                    public NDArray heads(int layer, NDArray mixed) { // [H, T, D]
-                        if (layer == ablation.layer()) {
-                            mixed.set(new NDIndex("{}", ablation.head()), 0f);
-                        }
-                        return mixed;
+        if (ablation.head() >= 0) {
+            return new Intervention() {
+                @Override
+                public NDArray heads(int layer, NDArray mixed) { // [H, T, D]
+                    if (layer == ablation.layer()) {
+                        mixed.set(new NDIndex("{}", ablation.head()), 0f);
                     }
+                    return mixed;
                 }
-                : new Intervention() {
-                    @Override
-                    public NDArray mlp(int layer, NDArray out) { // [T, E]
-                        return layer == ablation.layer() ? out.muli(0f) : out;
-                    }
-                };
-        try (NDManager scratch = model.newScratch()) {
-            NDArray hidden = model.hiddenStates(scratch, model.embeddingRows(scratch, ids), zero, cancel); // [T, E]
-            return nextLogprobs(hidden, ids);
+            };
         }
+        return new Intervention() {
+            @Override
+            public NDArray mlp(int layer, NDArray out) { // [T, E]
+                return layer == ablation.layer() ? out.muli(0f) : out;
+            }
+        };
     }
 
     /** log p(ids[t + 1]) from hidden states [T, E], a chunk of rows at a time: [T], NaN at the last row. */
