@@ -364,12 +364,12 @@ public final class ExportCommand implements Callable<Integer> {
                 DataExport.topK(panels.get(0).alternatives(), panels.get(0).actualId()));
     }
 
-    /** The model's top-k for the token after the whole text (after {@code <|endoftext|>} and the text). */
+    /** The model's top-k for the token after the whole text (after the model's start token and the text). */
     private List<Alternative> nextToken(LanguageModel model, String text) {
         int[] ids = model.tokenizer().encode(text).ids();
-        boolean bos = !noBos && model.endOfTextId() >= 0;
+        boolean bos = !noBos && model.startTokenId() >= 0;
         int[] prompt = new int[ids.length + (bos ? 1 : 0)];
-        if (bos) prompt[0] = model.endOfTextId();
+        if (bos) prompt[0] = model.startTokenId();
         System.arraycopy(ids, 0, prompt, bos ? 1 : 0, ids.length);
         int max = model.contextLength() - 1;
         if (prompt.length > max) prompt = Arrays.copyOfRange(prompt, prompt.length - max, prompt.length);

@@ -35,10 +35,6 @@ public final class ModelOptions {
             description = "Remote models: the environment variable that holds the server's API key (sent as a bearer token, never printed).")
     String apiKeyEnv;
 
-    @Option(names = "--chat",
-            description = "Remote models: generate through /v1/chat/completions, the prompt as one user message.")
-    boolean chat;
-
     /** Finds (downloading if needed and allowed) and loads a local GPT-2. */
     LanguageModel open(String spec) throws Exception {
         if (RemoteSpec.isRemote(spec)) {
@@ -57,7 +53,7 @@ public final class ModelOptions {
             if (offline) {
                 throw new IllegalArgumentException("--offline: the remote model " + spec + " needs the network.");
             }
-            RemoteBackend.Builder remote = RemoteBackend.builder().setSpec(RemoteSpec.parse(spec)).optChat(chat);
+            RemoteBackend.Builder remote = RemoteBackend.builder().setSpec(RemoteSpec.parse(spec));
             if (apiKeyEnv != null) {
                 remote.optApiKey(ApiKey.fromEnvironment(apiKeyEnv));
             }

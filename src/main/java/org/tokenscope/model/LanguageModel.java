@@ -121,9 +121,9 @@ public final class LanguageModel implements DecoderModel, AutoCloseable {
         ModelConfig config = ModelConfig.read(configFile);
         int[] generationEos = GenerationConfig.eosIds(folder.resolve("generation_config.json"), config.vocab());
         Tokenizer tokenizer = Tokenizer.load(folder);
-        if (tokenizer.vocabSize() > config.vocab()) {
+        if (tokenizer.pieceCount() > config.vocab()) {
             tokenizer.close();
-            throw new ModelFormatException(folder.resolve("tokenizer.json") + " has " + tokenizer.vocabSize()
+            throw new ModelFormatException(folder.resolve("tokenizer.json") + " has " + tokenizer.pieceCount()
                     + " tokens but config.json says vocab_size is " + config.vocab() + ".");
         }
         NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch");

@@ -42,9 +42,10 @@ public final class Tokenizer implements AutoCloseable {
     private final Kind kind;
     private final Set<Integer> specialIds;
     private final ChatFiles chat;
+    private final int pieceCount;
 
     private Tokenizer(HuggingFaceTokenizer tokenizer, byte[][] bytesById, int endOfTextId, int bosId, Kind kind,
-                      Set<Integer> specialIds, ChatFiles chat) {
+                      Set<Integer> specialIds, ChatFiles chat, int pieceCount) {
         this.tokenizer = tokenizer;
         this.bytesById = bytesById;
         this.endOfTextId = endOfTextId;
@@ -52,6 +53,7 @@ public final class Tokenizer implements AutoCloseable {
         this.kind = kind;
         this.specialIds = Set.copyOf(specialIds);
         this.chat = chat;
+        this.pieceCount = pieceCount;
     }
 
     /**
@@ -91,6 +93,7 @@ public final class Tokenizer implements AutoCloseable {
         for (JsonNode id : vocab) {
             size = Math.max(size, id.asInt() + 1);
         }
+        int pieces = size;
         for (JsonNode added : json.path("added_tokens")) {
             size = Math.max(size, added.path("id").asInt() + 1);
         }
@@ -131,7 +134,7 @@ public final class Tokenizer implements AutoCloseable {
         }
         int bos = autoBos(tokenizer);
         ChatFiles chat = chatFiles(file.resolveSibling("tokenizer_config.json"));
-        return new Tokenizer(tokenizer, bytes, eot, bos, kind, special, chat);
+        return new Tokenizer(tokenizer, bytes, eot, bos, kind, special, chat, pieces);
     }
 
     /** The token the tokenizer's post-processor puts before a text by itself, or -1 (asked, not assumed). */
@@ -198,6 +201,15 @@ public final class Tokenizer implements AutoCloseable {
 
     public int vocabSize() {
         return bytesById.length;
+    }
+
+    /**
+     * Ids the vocabulary's own pieces take (model.vocab), without tokens added after it: a model
+     * must have a row for each of these; an added token past its rows (Gemma 3's image token) can
+     * only not be run.
+     */
+    public int pieceCount() {
+        return pieceCount;
     }
 
     /** The id of {@code <|endoftext|>}, or -1. */

@@ -59,9 +59,8 @@ class InsideFiguresTest {
     void aLongTextOnALargeModelDrawsEveryFigure() throws Exception {
         ScoredText long_ = Samples.scored("The quick brown fox jumps over the lazy dog. ".repeat(40), "gpt2-large", 1, true);
         assertThat(long_.tokens().size()).isGreaterThan(AttentionMatrixFigure.MAX_TOKENS * 4);
-        long start = System.nanoTime();
+        // how long the layout takes is measured in bench and BENCHMARKS.md, not asserted here
         Map<String, Figure> f = figures(long_, 36, 20, FigureOptions.DEFAULT);
-        assertThat((System.nanoTime() - start) / 1_000_000).as("layout ms").isLessThan(10_000);
         FigureEdgeCasesTest.drawEverywhere(f);
         assertThat(f.get("lens-heatmap").height()).as("bands stay one screen canvas").isLessThan(5000);
     }
