@@ -23,6 +23,7 @@ import org.tokenscope.generate.Greedy;
 import org.tokenscope.generate.LogitsSession;
 import org.tokenscope.generate.Step;
 import org.tokenscope.model.LanguageModel;
+import org.tokenscope.model.Explainer;
 import org.tokenscope.service.ScoreOptions;
 import org.tokenscope.service.TextScorer;
 import picocli.CommandLine.Command;
@@ -77,6 +78,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON instead of a summary.")
     boolean json;
 
+    @Option(names = "--attribute", paramLabel = "STEPS",
+            description = "Instead of scoring and generating: integrated gradients with STEPS steps for one target "
+                    + "after N ids (time and peak memory; see BENCHMARKS.md).")
+    Integer attributeSteps;
+
     @Override
     public Integer call() throws Exception {
         if (tokens < 2) throw new IllegalArgumentException("--tokens must be at least 2, got " + tokens + ".");
@@ -94,12 +100,16 @@ public final class BenchCommand implements Callable<Integer> {
             root.put("model", model.name());
             root.put("load_s", round(loadSeconds));
             root.put("rss_after_load_bytes", statusBytes("VmRSS:"));
-            root.put("score", score(model, err));
-            if (newTokens > 0) {
-                root.put("generate", generate(model, newTokens, false, err));
-            }
-            if (uncached > 0) {
-                root.put("generate_uncached", generate(model, uncached, true, err));
+            if (attributeSteps != null) {
+                root.put("attribute", attribute(model, attributeSteps, err));
+            } else {
+                root.put("score", score(model, err));
+                if (newTokens > 0) {
+                    root.put("generate", generate(model, newTokens, false, err));
+                }
+                if (uncached > 0) {
+                    root.put("generate_uncached", generate(model, uncached, true, err));
+                }
             }
             root.put("peak_rss_bytes", statusBytes("VmHWM:"));
             root.put("parameters", model.parameterCount());
@@ -159,6 +169,37 @@ public final class BenchCommand implements Callable<Integer> {
         out.put("scored_tokens", scored);
         out.put("bos", bos);
         out.put("top_k", topK);
+        return out;
+    }
+
+    // ---- attribution ------------------------------------------------------------------------
+
+    /** Integrated gradients of log p(one more pseudo-random id) over N ids, every row attributed. */
+    private Map<String, Object> attribute(LanguageModel model, int steps, PrintWriter err) {
+        int[] all = randomIds(seed, tokens + 1, model.vocabSize());
+        int[] ids = Arrays.copyOf(all, tokens);
+        Explainer.Target target = Explainer.Target.of(all[tokens]);
+        Explainer explainer = new Explainer(model);
+        double[] times = new double[repeat];
+        double error = 0;
+        for (int run = -1; run < repeat; run++) {
+            err.printf(Locale.ROOT, "bench: integrated gradients, %d steps over %d tokens, %s%n", steps, tokens,
+                    run < 0 ? "warm-up" : "run " + (run + 1) + "/" + repeat);
+            long start = System.nanoTime();
+            Explainer.Integrated ig = explainer.integratedGradients(ids, 0, target, steps, () -> false);
+            if (run >= 0) {
+                times[run] = seconds(System.nanoTime() - start);
+                error = ig.completenessError();
+            }
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("tokens", tokens);
+        out.put("steps", steps);
+        out.put("steps_per_pass", explainer.stepsPerPass(tokens));
+        out.put("median_s", round(median(times)));
+        out.put("min_s", round(Arrays.stream(times).min().orElseThrow()));
+        out.put("completeness_error", round(error));
+        out.put("repeats", repeat);
         return out;
     }
 
@@ -366,6 +407,14 @@ public final class BenchCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "model %s: %d layers, width %d, %,d parameters%n", root.get("model"), root.get("layers"),
                 root.get("width"), (Long) root.get("parameters"));
         out.printf(Locale.ROOT, "load              %8.2f s%n", (Double) root.get("load_s"));
+        Map<String, Object> ig = (Map<String, Object>) root.get("attribute");
+        if (ig != null) {
+            out.printf(Locale.ROOT, "integrated gradients, %d steps over %d tokens: %.3f s median (%d steps a pass), "
+                    + "completeness error %.4f%n", ig.get("steps"), ig.get("tokens"), ig.get("median_s"),
+                    ig.get("steps_per_pass"), ig.get("completeness_error"));
+            out.printf(Locale.ROOT, "peak RSS          %8.1f MiB%n", ((Long) root.get("peak_rss_bytes")) / 1048576.0);
+            return;
+        }
         Map<String, Object> s = (Map<String, Object>) root.get("score");
         out.printf(Locale.ROOT, "score %5d tokens %8.3f s median, %.3f s min, %.1f tokens/s (%d window%s, first run %.3f s)%n",
                 s.get("tokens"), s.get("median_s"), s.get("min_s"), s.get("tokens_per_s"), s.get("windows"),

@@ -374,6 +374,11 @@ public final class Explainer {
         return d;
     }
 
+    /** How many integrated-gradients steps share one pass over a text of n tokens. */
+    public int stepsPerPass(int n) {
+        return batchFor(n, GRADIENT_BUDGET_BYTES, gradientBytesPerText(n));
+    }
+
     /** Bytes an autograd pass keeps per text of n tokens: every block's saved arrays, roughly. */
     private long gradientBytesPerText(int n) {
         ModelConfig c = model.config();
