@@ -74,6 +74,7 @@ public final class MainView extends BorderPane {
     final SplitPane split;
     final SplitPane compareSplit = new SplitPane();
     final InsideView inside;
+    final WhyView why;
 
     public MainView(MainViewModel vm, List<String> knownModels) {
         this.vm = vm;
@@ -99,6 +100,7 @@ public final class MainView extends BorderPane {
         vm.textProperty().addListener((o, a, b) -> vm.scheduleAnalyse());
 
         inside = new InsideView(new InsideViewModel(vm, vm.runner()), vm);
+        why = new WhyView(new WhyViewModel(vm, vm.runner()), vm);
         Tab insideTab = tab("Inside", inside);
         tabs.getTabs().addAll(
                 tab("Heatmap", heatmap),
@@ -106,7 +108,8 @@ public final class MainView extends BorderPane {
                 tab("Top-k", topKTab()),
                 tab("Tokens", tokens),
                 insideTab,
-                tab("Generate", generateTab()));
+                tab("Generate", generateTab()),
+                tab("Why", why));
         inside.viewModel().activeProperty().bind(insideTab.selectedProperty());
         tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         split = new SplitPane(textArea, tabs);
@@ -270,13 +273,29 @@ public final class MainView extends BorderPane {
         Button reset = new Button("T = 1");
         reset.setOnAction(e -> temperature.setValue(1));
         temperature.valueProperty().addListener((o, a, b) -> updateTopK());
+        Button whyButton = new Button("Why?");
+        whyButton.setTooltip(new Tooltip("Why the selected token: click a bar first for \"why it rather than that one\""));
+        whyButton.setOnAction(e -> askWhy(-1));
+        topK.setOnItemClicked(item -> { // a bar: "why the token rather than this alternative?"
+            TokenScore t = why.viewModel().selectedToken();
+            if ("bar".equals(item.kind()) && t != null && item.index() < t.top().size()) {
+                askWhy(t.top().get(item.index()).id() == t.id() ? -1 : t.top().get(item.index()).id());
+            }
+        });
         HBox bar = new HBox(6, new Label("k"), topKCount, end, new Separator(Orientation.VERTICAL), new Label("temperature"),
-                temperature, shown, reset);
+                temperature, shown, reset, new Separator(Orientation.VERTICAL), whyButton);
         bar.setAlignment(Pos.CENTER_LEFT);
         bar.setPadding(new Insets(4, 6, 0, 6));
         VBox box = new VBox(4, bar, topK);
         VBox.setVgrow(topK, Priority.ALWAYS);
         return box;
+    }
+
+    /** Opens the Why tab on the selected token, rather than {@code contrast} when ≥ 0. */
+    private void askWhy(int contrast) {
+        tabs.getTabs().stream().filter(t -> "tab-why".equals(t.getId())).findFirst()
+                .ifPresent(t -> tabs.getSelectionModel().select(t));
+        why.viewModel().whyRatherThan(contrast);
     }
 
     /** Shows a generation step's alternatives in the top-k pane. */

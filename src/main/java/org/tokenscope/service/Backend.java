@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import org.tokenscope.analysis.Ablation;
+import org.tokenscope.analysis.Attribution;
 import org.tokenscope.analysis.Inspection;
 import org.tokenscope.analysis.ModelSummary;
 import org.tokenscope.analysis.ScoredText;
@@ -36,6 +38,18 @@ public interface Backend extends AutoCloseable {
     default Inspection inspect(String text, InspectRequest request, BooleanSupplier cancel) throws IOException {
         throw new UnsupportedOperationException("Looking inside the model (attention, logit lens) is not available "
                 + "for remote models.");
+    }
+
+    /** Why token {@code position} of {@code text} (see {@link Explanations#attribute}); contrast < 0 for none. */
+    default Attribution attribute(String text, int position, int contrast, Attribution.Method method, int steps,
+                                  BooleanSupplier cancel) throws IOException {
+        throw new UnsupportedOperationException("Attributions are not available for remote models yet.");
+    }
+
+    /** Every token's log-probability with a head (or, for head < 0, an MLP) zeroed (see {@link Explanations#intervene}). */
+    default Ablation intervene(String text, int layer, int head, BooleanSupplier cancel) throws IOException {
+        throw new UnsupportedOperationException("Interventions need the model's insides: they are not available for "
+                + "remote models.");
     }
 
     /**

@@ -2,6 +2,8 @@ package org.tokenscope.service;
 
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import org.tokenscope.analysis.Ablation;
+import org.tokenscope.analysis.Attribution;
 import org.tokenscope.analysis.Inspection;
 import org.tokenscope.analysis.ModelSummary;
 import org.tokenscope.analysis.ScoredText;
@@ -62,6 +64,17 @@ public final class LocalBackend implements Backend {
     @Override
     public Inspection inspect(String text, InspectRequest request, BooleanSupplier cancel) {
         return Inspector.inspect(model, text, request, cancel);
+    }
+
+    @Override
+    public Attribution attribute(String text, int position, int contrast, Attribution.Method method, int steps,
+                                 BooleanSupplier cancel) {
+        return Explanations.attribute(model, text, position, contrast, method, steps, cancel);
+    }
+
+    @Override
+    public Ablation intervene(String text, int layer, int head, BooleanSupplier cancel) {
+        return Explanations.intervene(model, text, layer, head, cancel);
     }
 
     @Override
