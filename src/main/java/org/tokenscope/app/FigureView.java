@@ -34,6 +34,12 @@ import org.tokenscope.figure.ExportMetadata;
 import org.tokenscope.figure.Exporter;
 import org.tokenscope.figure.Figure;
 import org.tokenscope.figure.FigureOptions;
+import org.tokenscope.service.Figures;
+import javafx.scene.input.MouseButton;
+import javafx.scene.Node;
+import javafx.geometry.Point2D;
+import java.io.File;
+import javafx.scene.control.Alert;
 
 /**
  * Shows any {@link Figure} on a canvas, laid out again at the view's width. Hovering an item shows its
@@ -44,9 +50,9 @@ public final class FigureView extends ScrollPane {
     private final Pane content = new Pane();
     private final Canvas canvas = new Canvas(10, 10);
     private final Tooltip tooltip = new Tooltip();
-    private final ObjectProperty<DoubleFunction<Figure>> factory = new SimpleObjectProperty<>();
+    private final ObjectProperty<DoubleFunction<Figures.Drawn>> factory = new SimpleObjectProperty<>();
     private final ObjectProperty<Figure> figure = new SimpleObjectProperty<>();
-    private Supplier<DataExport.Table> data = () -> null;
+    private DataExport.Table table;
     private Supplier<ExportMetadata> metadata = () -> ExportMetadata.NONE;
     private Consumer<Figure.Item> onItemClicked = item -> { };
     private Figure.Item hovered;
@@ -70,7 +76,7 @@ public final class FigureView extends ScrollPane {
         canvas.setOnMouseMoved(e -> hover(itemAt(e.getX(), e.getY()), e.getScreenX(), e.getScreenY()));
         canvas.setOnMouseExited(e -> hover(null, 0, 0));
         canvas.setOnMouseClicked(e -> {
-            if (e.getButton() == javafx.scene.input.MouseButton.PRIMARY) {
+            if (e.getButton() == MouseButton.PRIMARY) {
                 Figure.Item item = itemAt(e.getX(), e.getY());
                 if (item != null) {
                     onItemClicked.accept(item);
@@ -80,8 +86,8 @@ public final class FigureView extends ScrollPane {
         setContextMenu(menu());
     }
 
-    /** What to draw, as a function of the width available. Null clears the view. */
-    public ObjectProperty<DoubleFunction<Figure>> factoryProperty() {
+    /** What to draw (a figure and its data, from {@link Figures}), as a function of the width available. Null clears the view. */
+    public ObjectProperty<DoubleFunction<Figures.Drawn>> factoryProperty() {
         return factory;
     }
 
@@ -91,10 +97,6 @@ public final class FigureView extends ScrollPane {
 
     public ObjectProperty<Figure> figureProperty() {
         return figure;
-    }
-
-    public void setData(Supplier<DataExport.Table> data) {
-        this.data = data;
     }
 
     public void setMetadata(Supplier<ExportMetadata> metadata) {
@@ -117,7 +119,7 @@ public final class FigureView extends ScrollPane {
     }
 
     /** The outlines drawn over the selected token's items (for tests). */
-    public List<javafx.scene.Node> selectionMarks() {
+    public List<Node> selectionMarks() {
         return List.copyOf(marks.getChildren());
     }
 
@@ -156,8 +158,10 @@ public final class FigureView extends ScrollPane {
             return;
         }
         laidOutWidth = width;
-        DoubleFunction<Figure> f = factory.get();
-        Figure fig = f == null ? null : f.apply(width);
+        DoubleFunction<Figures.Drawn> f = factory.get();
+        Figures.Drawn drawn = f == null ? null : f.apply(width);
+        table = drawn == null ? null : drawn.table();
+        Figure fig = drawn == null ? null : drawn.figure();
         figure.set(fig);
         paint(fig);
     }
@@ -174,14 +178,14 @@ public final class FigureView extends ScrollPane {
         canvas.setWidth(Math.ceil(fig.width()));
         canvas.setHeight(Math.ceil(fig.height()));
         gc.clearRect(0, 0, canvas.getWidth(), canvas.getHeight());
-        gc.setFill(javafx.scene.paint.Color.WHITE);
+        gc.setFill(Color.WHITE);
         gc.fillRect(0, 0, canvas.getWidth(), canvas.getHeight());
         fig.paint(new FxPainter(gc));
         mark();
     }
 
     /** A point of the scene in the figure's own units (its canvas's coordinates). */
-    public javafx.geometry.Point2D figurePoint(double sceneX, double sceneY) {
+    public Point2D figurePoint(double sceneX, double sceneY) {
         return canvas.sceneToLocal(sceneX, sceneY);
     }
 
@@ -244,12 +248,12 @@ public final class FigureView extends ScrollPane {
                 new FileChooser.ExtensionFilter("CSV data", "*.csv"),
                 new FileChooser.ExtensionFilter("JSON data", "*.json"),
                 new FileChooser.ExtensionFilter("LaTeX table", "*.tex"));
-        java.io.File file = chooser.showSaveDialog(getScene() == null ? null : getScene().getWindow());
+        File file = chooser.showSaveDialog(getScene() == null ? null : getScene().getWindow());
         if (file != null) {
             try {
                 export(file.toPath());
             } catch (IOException | RuntimeException ex) {
-                new javafx.scene.control.Alert(javafx.scene.control.Alert.AlertType.ERROR,
+                new Alert(Alert.AlertType.ERROR,
                         "Could not export: " + ex.getMessage()).show();
             }
         }
@@ -267,7 +271,6 @@ public final class FigureView extends ScrollPane {
             case "svg" -> Exporter.exportFigure(fig, Exporter.Format.SVG, Exporter.ImageOptions.DEFAULT, file);
             case "png" -> Exporter.exportFigure(fig, Exporter.Format.PNG, Exporter.ImageOptions.ofScale(2), file);
             case "csv", "json", "tex" -> {
-                DataExport.Table table = data.get();
                 if (table == null) {
                     throw new IOException("This figure has no data table to export.");
                 }
@@ -289,7 +292,7 @@ public final class FigureView extends ScrollPane {
             content.putImage(new Image(new ByteArrayInputStream(png)));
             Clipboard.getSystemClipboard().setContent(content);
         } catch (IOException ex) {
-            new javafx.scene.control.Alert(javafx.scene.control.Alert.AlertType.ERROR,
+            new Alert(Alert.AlertType.ERROR,
                     "Could not copy: " + ex.getMessage()).show();
         }
     }

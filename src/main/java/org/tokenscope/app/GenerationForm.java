@@ -5,7 +5,7 @@ import org.tokenscope.generate.BeamSearch;
 import org.tokenscope.generate.Greedy;
 import org.tokenscope.generate.Sampling;
 import org.tokenscope.generate.Strategy;
-import org.tokenscope.service.Backend;
+import org.tokenscope.backend.Backend;
 
 /** The generation pane's settings as one immutable value. */
 public record GenerationForm(String strategy, int maxNewTokens, int beams, double temperature, int topK, double topP,
@@ -22,8 +22,8 @@ public record GenerationForm(String strategy, int maxNewTokens, int beams, doubl
         };
     }
 
-    /** The settings, recording {@code alternatives} per step. */
+    /** The settings, recording {@code alternatives} per step; the prompt follows {@code <|endoftext|>}, as a text is scored. */
     public Backend.GenerationSettings settings(int alternatives) {
-        return new Backend.GenerationSettings(maxNewTokens, toStrategy(), List.of(), alternatives);
+        return new Backend.GenerationSettings(maxNewTokens, toStrategy(), List.of(), alternatives).withBos(true);
     }
 }

@@ -23,22 +23,18 @@ import javafx.util.StringConverter;
 import org.tokenscope.analysis.AttentionGrid;
 import org.tokenscope.analysis.AttentionMap;
 import org.tokenscope.analysis.LogitLens;
-import org.tokenscope.figure.AttentionGridFigure;
-import org.tokenscope.figure.AttentionMatrixFigure;
-import org.tokenscope.figure.AttentionTextFigure;
-import org.tokenscope.figure.DataExport;
 import org.tokenscope.figure.ExportMetadata;
 import org.tokenscope.figure.Figure;
-import org.tokenscope.figure.LensHeatmapFigure;
-import org.tokenscope.figure.LensRankFigure;
-import org.tokenscope.figure.LensTableFigure;
+import org.tokenscope.service.Figures;
+import javafx.beans.value.ObservableBooleanValue;
+import javafx.scene.Node;
 
 /**
  * The "Inside" tab: a layer and head picker over the attention of the selected token (as shading on the
  * text, and as a matrix), every head at a glance, and the logit lens (a table and a chart at the
  * selected position, a heatmap over the text). Bound to an {@link InsideViewModel}; holds no state.
  */
-public final class InsideView extends BorderPane {
+public final class InsideView extends BorderPane implements TabView {
 
     private final InsideViewModel vm;
     private final MainViewModel main;
@@ -73,11 +69,27 @@ public final class InsideView extends BorderPane {
         wireFigures();
     }
 
+    @Override
+    public String title() {
+        return "Inside";
+    }
+
+    @Override
+    public Node content() {
+        return this;
+    }
+
+    /** Passes run only while the tab is shown. */
+    @Override
+    public void attach(ObservableBooleanValue shown, Runnable show) {
+        vm.activeProperty().bind(shown);
+    }
+
     public InsideViewModel viewModel() {
         return vm;
     }
 
-    private static Tab tab(String title, javafx.scene.Node node) {
+    private static Tab tab(String title, Node node) {
         Tab t = new Tab(title, node);
         t.setId("inside-" + title.toLowerCase().replace(' ', '-'));
         return t;
@@ -153,28 +165,23 @@ public final class InsideView extends BorderPane {
             AttentionMap map = vm.attentionProperty().get();
             int at = vm.positionProperty().get();
             boolean ready = map != null && at >= 0 && at < map.size();
-            show(attentionText, !ready ? null : w -> AttentionTextFigure.of(map, at, main.figureOptions(w), metadata()),
-                    () -> DataExport.attention(map));
-            show(matrix, !ready ? null : w -> AttentionMatrixFigure.of(map, at, main.figureOptions(w), metadata()),
-                    () -> DataExport.attention(map));
+            show(attentionText, !ready ? null : w -> Figures.attention(map, at, false, main.figureOptions(w), metadata()));
+            show(matrix, !ready ? null : w -> Figures.attention(map, at, true, main.figureOptions(w), metadata()));
         };
         Runnable gridFigure = () -> {
             AttentionGrid g = vm.gridProperty().get();
             int l = vm.layerProperty().get();
             Integer h = vm.headOrMean();
-            show(grid, g == null ? null : w -> AttentionGridFigure.of(g, l, h, main.figureOptions(w), metadata()),
-                    () -> DataExport.attentionGrid(g));
+            show(grid, g == null ? null : w -> Figures.attentionGrid(g, l, h, main.figureOptions(w), metadata()));
         };
         Runnable lensFigures = () -> {
             LogitLens lens = vm.lensProperty().get();
             int at = vm.positionProperty().get();
             boolean ready = lens != null && at >= 0 && at < lens.positions();
-            show(lensTable, !ready ? null : w -> LensTableFigure.of(lens, at, InsideViewModel.LENS_TOP_K,
-                    main.figureOptions(w), metadata()), () -> DataExport.lens(lens, at));
-            show(lensRank, !ready ? null : w -> LensRankFigure.of(lens, at, main.figureOptions(w), metadata()),
-                    () -> DataExport.lens(lens, at));
-            show(lensHeatmap, !ready ? null : w -> LensHeatmapFigure.of(lens, at, main.figureOptions(w), metadata()),
-                    () -> DataExport.lensRanks(lens));
+            show(lensTable, !ready ? null : w -> Figures.lens(lens, at, InsideViewModel.LENS_TOP_K,
+                    main.figureOptions(w), metadata()));
+            show(lensRank, !ready ? null : w -> Figures.lensRank(lens, at, main.figureOptions(w), metadata()));
+            show(lensHeatmap, !ready ? null : w -> Figures.lensHeatmap(lens, at, main.figureOptions(w), metadata()));
         };
         Runnable all = () -> {
             attentionFigures.run();
@@ -190,9 +197,9 @@ public final class InsideView extends BorderPane {
             attentionFigures.run();
             lensFigures.run();
         });
-        main.paletteProperty().addListener((o, a, b) -> all.run());
-        main.rangeProperty().addListener((o, a, b) -> all.run());
-        main.boundariesProperty().addListener((o, a, b) -> all.run());
+        main.figures().paletteProperty().addListener((o, a, b) -> all.run());
+        main.figures().rangeProperty().addListener((o, a, b) -> all.run());
+        main.figures().boundariesProperty().addListener((o, a, b) -> all.run());
 
         attentionText.setOnItemClicked(this::selectQuery);
         matrix.setOnItemClicked(this::selectQuery);
@@ -234,8 +241,7 @@ public final class InsideView extends BorderPane {
                 Integer.toString(vm.positionProperty().get()));
     }
 
-    private void show(FigureView view, DoubleFunction<Figure> factory, java.util.function.Supplier<DataExport.Table> data) {
-        view.setData(factory == null ? () -> null : data);
+    private void show(FigureView view, DoubleFunction<Figures.Drawn> factory) {
         view.setMetadata(this::metadata);
         view.factoryProperty().set(factory);
         view.refresh();

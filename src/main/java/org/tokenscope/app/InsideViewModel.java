@@ -6,24 +6,22 @@ import java.util.concurrent.CancellationException;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.IntegerProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
-import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.beans.property.ReadOnlyDoubleProperty;
-import javafx.beans.property.ReadOnlyDoubleWrapper;
 import javafx.beans.property.ReadOnlyIntegerProperty;
 import javafx.beans.property.ReadOnlyIntegerWrapper;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
-import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleIntegerProperty;
 import org.tokenscope.analysis.AttentionGrid;
 import org.tokenscope.analysis.AttentionMap;
 import org.tokenscope.analysis.Inspection;
 import org.tokenscope.analysis.LogitLens;
-import org.tokenscope.model.InspectRequest;
-import org.tokenscope.service.Backend;
-import org.tokenscope.service.Inspector;
+import org.tokenscope.backend.InsideRequest;
+import org.tokenscope.backend.Backend;
+import org.tokenscope.service.Insides;
+import org.tokenscope.service.Analysis;
 
 /**
  * The "Inside" tab's state: model A's attention and logit lens over the analysed text, linked to the
@@ -34,14 +32,14 @@ import org.tokenscope.service.Inspector;
  * 1,024-token text with 20 heads is 80 MB a layer, so all 36 layers of gpt2-large would be 3 GB. The
  * lens keeps ranks and the top {@value #LENS_TOP_K} per layer and position, never [layers, n, vocab].
  * The grid of every head is made a few layers at a time and keeps {@value #THUMBNAIL}² thumbnails
- * ({@link Inspector#grid}), and only when its view is open.
+ * ({@link Insides#grid}), and only when its view is open.
  */
 public final class InsideViewModel {
 
     /** Predictions the lens keeps per layer and position. */
     public static final int LENS_TOP_K = 10;
     /** The side of a head's thumbnail in the grid, in cells. */
-    public static final int THUMBNAIL = 24;
+    public static final int THUMBNAIL = Insides.THUMBNAIL;
     /** The head picker's value for the mean over heads. */
     public static final int MEAN = -1;
 
@@ -62,9 +60,8 @@ public final class InsideViewModel {
     private final ReadOnlyObjectWrapper<LogitLens> lens = new ReadOnlyObjectWrapper<>();
     private final ReadOnlyObjectWrapper<AttentionMap> attention = new ReadOnlyObjectWrapper<>();
     private final ReadOnlyObjectWrapper<AttentionGrid> grid = new ReadOnlyObjectWrapper<>();
-    private final ReadOnlyBooleanWrapper busy = new ReadOnlyBooleanWrapper(false);
-    private final ReadOnlyDoubleWrapper progress = new ReadOnlyDoubleWrapper(0);
-    private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper("");
+    private final TaskStatus task = new TaskStatus("Open this tab after a text is analysed to look inside model A.",
+            () -> this.passRunning || this.gridRunning);
 
     private Source source;
     private Source pending; // what the pass under way is of
@@ -93,7 +90,6 @@ public final class InsideViewModel {
             if (!adjusting) inspectLayer();
         });
         head.addListener((o, a, b) -> updateAttention());
-        status.set("Open this tab after a text is analysed to look inside model A.");
     }
 
     // ---- properties -------------------------------------------------------------------------
@@ -145,15 +141,15 @@ public final class InsideViewModel {
     }
 
     public ReadOnlyBooleanProperty busyProperty() {
-        return busy.getReadOnlyProperty();
+        return task.busyProperty();
     }
 
     public ReadOnlyDoubleProperty progressProperty() {
-        return progress.getReadOnlyProperty();
+        return task.progressProperty();
     }
 
     public ReadOnlyStringProperty statusProperty() {
-        return status.getReadOnlyProperty();
+        return task.statusProperty();
     }
 
     /** The head shown as a figure wants it: null for the mean. */
@@ -165,12 +161,12 @@ public final class InsideViewModel {
 
     /** Looks inside again if the text or model A changed since the last pass (or a pass was cancelled). */
     public void refresh() {
-        MainViewModel.Analysis an = main.analysisProperty().get();
+        Analysis an = main.analysisProperty().get();
         Backend backend = main.slotA().backend();
         if (an == null || backend == null) {
             cancelPasses();
             clear();
-            status.set(backend == null ? "Load model A to look inside it." : "Analyse a text to look inside the model.");
+            task.done(backend == null ? "Load model A to look inside it." : "Analyse a text to look inside the model.");
             return;
         }
         Source wanted = new Source(an.text(), backend);
@@ -188,8 +184,8 @@ public final class InsideViewModel {
         begin("Looking inside " + backend.summary().name() + "…");
         passRunning = true;
         pending = wanted;
-        pass = runner.submit((p, cancelled) -> backend.inspect(wanted.text(),
-                new InspectRequest(Set.of(l), true, LENS_TOP_K, false), cancelled), this::showProgress, in -> {
+        pass = runner.submit((p, cancelled) -> Insides.inspect(backend, wanted.text(),
+                new InsideRequest(Set.of(l), true, LENS_TOP_K, false), cancelled), this::showProgress, in -> {
             passRunning = false;
             source = wanted;
             layerPass = in;
@@ -212,7 +208,7 @@ public final class InsideViewModel {
     /** Cancels the passes under way; what was shown stays. */
     public void cancel() {
         cancelPasses();
-        status.set("Cancelled.");
+        task.cancelled();
     }
 
     // ---- passes -----------------------------------------------------------------------------
@@ -232,7 +228,7 @@ public final class InsideViewModel {
         int l = layer.get();
         begin("Attention of layer " + l + "…");
         passRunning = true;
-        pass = runner.submit((p, cancelled) -> from.backend().inspect(from.text(), InspectRequest.attention(l), cancelled),
+        pass = runner.submit((p, cancelled) -> from.backend().inspect(from.text(), InsideRequest.attention(l), cancelled),
                 this::showProgress, in -> {
                     passRunning = false;
                     layerPass = in; // the previous layer's weights go
@@ -250,8 +246,7 @@ public final class InsideViewModel {
         int count = layers.get();
         begin("All heads: layer 1 of " + count + "…");
         gridRunning = true;
-        gridPass = runner.submit((p, cancelled) -> Inspector.grid(request -> from.backend().inspect(from.text(), request,
-                        cancelled), count, THUMBNAIL, cancelled,
+        gridPass = runner.submit((p, cancelled) -> Insides.grid(from.backend(), from.text(), cancelled,
                 (done, total) -> p.update((double) done / total, "All heads: " + done + " of " + total + " layers…")),
                 this::showProgress, g -> {
                     gridRunning = false;
@@ -265,7 +260,7 @@ public final class InsideViewModel {
 
     /** Whether the kept results are of the text analysed now and of model A as loaded now. */
     private boolean current() {
-        MainViewModel.Analysis an = main.analysisProperty().get();
+        Analysis an = main.analysisProperty().get();
         return source != null && an != null && source.text().equals(an.text())
                 && source.backend() == main.slotA().backend() && lens.get() != null;
     }
@@ -275,8 +270,7 @@ public final class InsideViewModel {
         if (gridPass != null) gridPass.cancel();
         passRunning = false;
         gridRunning = false;
-        busy.set(false);
-        progress.set(0);
+        task.done(task.statusProperty().get());
     }
 
     private void clear() {
@@ -325,26 +319,22 @@ public final class InsideViewModel {
     }
 
     private void begin(String message) {
-        busy.set(true);
-        progress.set(-1);
-        status.set(message);
+        task.update(-1, message);
     }
 
     private void showProgress(double fraction, String message) {
-        busy.set(true);
-        progress.set(fraction);
-        status.set(message);
+        task.update(fraction, message);
     }
 
     private void done(String message) {
-        busy.set(passRunning || gridRunning);
-        progress.set(0);
-        status.set(message);
+        task.done(message);
     }
 
     private void failed(Throwable e) {
-        busy.set(passRunning || gridRunning);
-        progress.set(0);
-        status.set(e instanceof CancellationException ? "Cancelled." : UserMessages.sentence(e));
+        if (e instanceof CancellationException) {
+            task.done("Cancelled.");
+        } else {
+            task.fail(UserMessages.sentence(e));
+        }
     }
 }

@@ -8,7 +8,7 @@ import javafx.scene.control.Spinner;
 import javafx.scene.control.Tooltip;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
-import org.tokenscope.figure.AblationFigure;
+import org.tokenscope.service.Figures;
 
 /** Zero a head or an MLP of model A: block and head pickers, and the Δ log p text it draws. */
 public final class InterventionsView extends BorderPane {
@@ -41,7 +41,7 @@ public final class InterventionsView extends BorderPane {
         setCenter(figure);
         vm.resultProperty().addListener((o, a, b) -> {
             if (b != null) {
-                figure.factoryProperty().set(w -> AblationFigure.of(b, main.figureOptions(w), main.exportMetadata()));
+                figure.factoryProperty().set(w -> Figures.ablation(b, main.figureOptions(w), main.exportMetadata()));
                 figure.refresh();
             }
         });

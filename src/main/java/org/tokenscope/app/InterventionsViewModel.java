@@ -10,7 +10,8 @@ import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.beans.property.SimpleIntegerProperty;
 import org.tokenscope.analysis.Ablation;
-import org.tokenscope.service.Backend;
+import org.tokenscope.backend.Backend;
+import org.tokenscope.service.Analysis;
 import org.tokenscope.service.UserMessages;
 
 /**
@@ -67,7 +68,7 @@ public final class InterventionsViewModel {
 
     /** Zeroes the part picked and scores the analysed text again. */
     public void ablate() {
-        MainViewModel.Analysis an = main.analysisProperty().get();
+        Analysis an = main.analysisProperty().get();
         Backend backend = main.slotA().backend();
         if (an == null || backend == null) {
             status.set("Analyse a text with model A first.");

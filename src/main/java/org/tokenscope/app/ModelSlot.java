@@ -4,7 +4,10 @@ import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
-import org.tokenscope.service.Backend;
+import org.tokenscope.backend.Backend;
+import org.tokenscope.service.ModelRequest;
+import org.tokenscope.service.Models;
+import org.tokenscope.service.UserMessages;
 
 /**
  * One of the two model places (A "small", B "large"). The backend itself is touched only on the
@@ -44,6 +47,43 @@ public final class ModelSlot {
         return loading.getReadOnlyProperty();
     }
 
+    /**
+     * Opens {@code request}'s model (see {@link Models#open}) on {@code runner}'s thread, cancelling a load under
+     * way, and installs it; the model it replaces is closed on that thread. A failure keeps the old model and
+     * says why; {@code then} runs after a success.
+     */
+    TaskRunner.Handle open(ModelRequest request, TaskRunner runner, TaskStatus status, Runnable then) {
+        if (load != null) {
+            load.cancel();
+        }
+        loading(request.spec());
+        status.begin("Loading " + request.spec() + "…");
+        TaskRunner.Handle handle = runner.submit((p, cancelled) -> Models.open(request, p::update, cancelled),
+                status::update, opened -> {
+                    Backend old = loaded(opened.backend(), opened.name());
+                    if (old != null) {
+                        runner.execute(old::close);
+                    }
+                    status.done(opened.note() != null ? opened.note() : "Model " + label + ": " + opened.name() + " ready.");
+                    then.run();
+                }, e -> {
+                    failed(UserMessages.sentence(e));
+                    status.fail("Model " + label + " (" + request.spec() + "): " + UserMessages.sentence(e)
+                            + (request.byDefault() ? " Choose \"" + MainViewModel.OPEN_FOLDER + "\" in the " + label
+                            + " list to open a model folder." : ""));
+                });
+        started(handle);
+        return handle;
+    }
+
+    /** Stops a load under way; the slot keeps its model. */
+    void cancelLoading() {
+        if (load != null) {
+            load.cancel();
+            failed("Loading cancelled.");
+        }
+    }
+
     Backend backend() {
         return backend;
     }
@@ -52,8 +92,8 @@ public final class ModelSlot {
         return load;
     }
 
-    void loading(TaskRunner.Handle handle, String what) {
-        load = handle;
+    void loading(String what) {
+        load = null;
         loading.set(true);
         state.set("loading " + what + "…");
     }
@@ -73,9 +113,10 @@ public final class ModelSlot {
         loading.set(false);
         ready.set(true);
         name.set(displayName);
-        state.set(fresh.summary().layers() == 0 ? displayName + " · remote server"
+        String where = fresh.capabilities().where();
+        state.set(fresh.summary().layers() == 0 ? displayName + " · " + where
                 : displayName + " · " + fresh.summary().layers() + " layers · "
-                + String.format("%,d", fresh.summary().parameters()) + " parameters · CPU");
+                + String.format("%,d", fresh.summary().parameters()) + " parameters · " + where);
         return old;
     }
 

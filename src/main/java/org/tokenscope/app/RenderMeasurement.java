@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
 import javafx.animation.AnimationTimer;
+import org.tokenscope.service.Analysis;
 
 /**
  * Measures the heatmap of the analysis on screen, on the FX thread, without asserting anything:
@@ -21,8 +22,8 @@ final class RenderMeasurement {
     private RenderMeasurement() {
     }
 
-    static void run(MainView view, MainViewModel.Analysis analysis, Consumer<String> report) {
-        FigureView heatmap = view.heatmap;
+    static void run(MainView view, Analysis analysis, Consumer<String> report) {
+        FigureView heatmap = view.tab(HeatmapView.class).figure;
         double[] layout = new double[LAYOUTS];
         for (int i = 0; i < LAYOUTS; i++) {
             long start = System.nanoTime();

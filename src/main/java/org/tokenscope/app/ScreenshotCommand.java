@@ -14,6 +14,7 @@ import javafx.stage.Stage;
 import javax.imageio.ImageIO;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import org.tokenscope.service.ModelRequest;
 
 /**
  * {@code screenshot}: opens the real window, waits until the analysis is shown, saves a PNG of it
@@ -76,7 +77,7 @@ public final class ScreenshotCommand implements Callable<Integer> {
                 MainViewModel vm = new MainViewModel(inference);
                 vm.textProperty().set(text);
                 vm.compareProperty().set(compare != null);
-                vm.boundariesProperty().set(boundaries);
+                vm.figures().boundariesProperty().set(boundaries);
                 MainView view = new MainView(vm, TokenscopeApp.knownModels());
                 Stage stage = new Stage();
                 stage.setTitle("tokenscope");
@@ -117,14 +118,14 @@ public final class ScreenshotCommand implements Callable<Integer> {
                         settle.play();
                     }
                 });
-                vm.errorProperty().addListener((o, a, message) -> {
+                vm.status().errorProperty().addListener((o, a, message) -> {
                     if (message != null && !message.isEmpty() && vm.slotA().backend() == null && !vm.slotA().loadingProperty().get()) {
                         done.completeExceptionally(new IllegalStateException(message));
                     }
                 });
-                vm.loadModel(vm.slotA(), model, true, null);
+                vm.loadModel(vm.slotA(), ModelRequest.named(model));
                 if (compare != null) {
-                    vm.loadModel(vm.slotB(), compare, true, null);
+                    vm.loadModel(vm.slotB(), ModelRequest.named(compare));
                 }
             } catch (RuntimeException e) {
                 done.completeExceptionally(e);

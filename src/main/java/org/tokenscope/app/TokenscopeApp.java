@@ -9,6 +9,7 @@ import javafx.scene.Scene;
 import javafx.stage.Stage;
 import org.tokenscope.hub.CachedModel;
 import org.tokenscope.hub.HubCache;
+import org.tokenscope.service.ModelRequest;
 import org.tokenscope.service.ModelSources;
 
 /**
@@ -62,8 +63,8 @@ public final class TokenscopeApp extends Application {
         });
         String a = setting("tokenscope.modelA", "TOKENSCOPE_MODEL_A", ModelSources.DEFAULT_A);
         String b = setting("tokenscope.modelB", "TOKENSCOPE_MODEL_B", ModelSources.DEFAULT_B);
-        vm.loadModel(vm.slotA(), a, false, ModelSources.BUNDLED_SMALL);
-        vm.loadModel(vm.slotB(), b, false, ModelSources.BUNDLED_LARGE);
+        vm.loadModel(vm.slotA(), ModelRequest.byDefault(a, ModelSources.BUNDLED_SMALL));
+        vm.loadModel(vm.slotB(), ModelRequest.byDefault(b, ModelSources.BUNDLED_LARGE));
     }
 
     /**

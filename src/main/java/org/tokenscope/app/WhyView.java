@@ -14,14 +14,14 @@ import javafx.scene.layout.HBox;
 import javafx.util.StringConverter;
 import org.tokenscope.analysis.Alternative;
 import org.tokenscope.analysis.Attribution;
-import org.tokenscope.figure.AttributionFigure;
+import org.tokenscope.service.Figures;
 
 /**
  * "Why?": the selected token's attribution over the text before it, with the method picker, the
  * steps of integrated gradients and "why not" one of its top-k alternatives; the figure carries
  * its legend and exports like every other.
  */
-public final class WhyView extends BorderPane {
+public final class WhyView extends BorderPane implements TabView {
 
     private final WhyViewModel vm;
     final ChoiceBox<Attribution.Method> method = new ChoiceBox<>();
@@ -81,7 +81,7 @@ public final class WhyView extends BorderPane {
         setCenter(figure);
         vm.resultProperty().addListener((o, a, b) -> {
             if (b != null) {
-                figure.factoryProperty().set(w -> AttributionFigure.of(b, main.figureOptions(w), main.exportMetadata()));
+                figure.factoryProperty().set(w -> Figures.attribution(b, main.figureOptions(w), main.exportMetadata()));
                 figure.refresh();
             }
         });
@@ -89,5 +89,15 @@ public final class WhyView extends BorderPane {
 
     public WhyViewModel viewModel() {
         return vm;
+    }
+
+    @Override
+    public String title() {
+        return "Why";
+    }
+
+    @Override
+    public javafx.scene.Node content() {
+        return this;
     }
 }

@@ -15,7 +15,8 @@ import javafx.beans.property.SimpleObjectProperty;
 import org.tokenscope.analysis.Alternative;
 import org.tokenscope.analysis.Attribution;
 import org.tokenscope.analysis.TokenScore;
-import org.tokenscope.service.Backend;
+import org.tokenscope.backend.Backend;
+import org.tokenscope.service.Analysis;
 import org.tokenscope.service.Explanations;
 import org.tokenscope.service.UserMessages;
 
@@ -64,7 +65,7 @@ public final class WhyViewModel {
 
     /** The selected token of the analysed text (null when none is selected or nothing is analysed). */
     public TokenScore selectedToken() {
-        MainViewModel.Analysis an = main.analysisProperty().get();
+        Analysis an = main.analysisProperty().get();
         int at = main.selectedProperty().get();
         if (an == null || an.a() == null || at < 0 || at >= an.a().tokens().size()) {
             return null;
@@ -99,7 +100,7 @@ public final class WhyViewModel {
         }
         busy.set(true);
         status.set("Why " + t.text() + " (token " + t.index() + "): " + m.label() + "…");
-        pass = runner.submit((p, cancelled) -> backend.attribute(text, t.index(), contrast, m, n, cancelled), (f, s) -> { },
+        pass = runner.submit((p, cancelled) -> backend.attribute(text, t.index(), contrast < 0 ? null : Integer.toString(contrast), m, n, cancelled), (f, s) -> { },
                 a -> {
                     busy.set(false);
                     result.set(a);

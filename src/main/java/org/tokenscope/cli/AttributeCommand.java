@@ -10,8 +10,8 @@ import java.util.concurrent.Callable;
 import org.tokenscope.analysis.Attribution;
 import org.tokenscope.figure.AttributionFigure;
 import org.tokenscope.figure.FigureOptions;
-import org.tokenscope.model.LanguageModel;
 import org.tokenscope.service.Explanations;
+import org.tokenscope.service.OpenedModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -56,9 +56,8 @@ public final class AttributeCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--steps must be at least 1.");
         }
         String text = input.read();
-        try (LanguageModel model = models.open(models.model())) {
-            int contrastId = contrast == null ? -1 : Explanations.tokenId(model, contrast);
-            Attribution a = Explanations.attribute(model, text, position, contrastId, m, steps, () -> false);
+        try (OpenedModel model = models.open(models.model())) {
+            Attribution a = model.backend().attribute(text, position, contrast, m, steps, () -> false);
             PrintWriter out = spec.commandLine().getOut();
             if (output.json) {
                 out.println(WhyOutput.json(json(a)));

@@ -22,10 +22,9 @@ import org.tokenscope.generate.Generator;
 import org.tokenscope.generate.Greedy;
 import org.tokenscope.generate.LogitsSession;
 import org.tokenscope.generate.Step;
-import org.tokenscope.model.LanguageModel;
-import org.tokenscope.model.Explainer;
-import org.tokenscope.service.ScoreOptions;
-import org.tokenscope.service.TextScorer;
+import org.tokenscope.backend.ScoreOptions;
+import org.tokenscope.service.Explanations;
+import org.tokenscope.service.LocalBackend;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -94,10 +93,10 @@ public final class BenchCommand implements Callable<Integer> {
 
         long started = System.nanoTime();
         Map<String, Object> root = new LinkedHashMap<>();
-        try (LanguageModel model = models.open(models.model())) {
+        try (LocalBackend model = models.openLocal(models.model())) {
             double loadSeconds = seconds(System.nanoTime() - started);
-            err.printf(Locale.ROOT, "bench: loaded %s in %.2f s%n", model.name(), loadSeconds);
-            root.put("model", model.name());
+            err.printf(Locale.ROOT, "bench: loaded %s in %.2f s%n", model.summary().name(), loadSeconds);
+            root.put("model", model.summary().name());
             root.put("load_s", round(loadSeconds));
             root.put("rss_after_load_bytes", statusBytes("VmRSS:"));
             if (attributeSteps != null) {
@@ -112,10 +111,10 @@ public final class BenchCommand implements Callable<Integer> {
                 }
             }
             root.put("peak_rss_bytes", statusBytes("VmHWM:"));
-            root.put("parameters", model.parameterCount());
-            root.put("layers", model.config().layers());
-            root.put("width", model.config().width());
-            root.put("context", model.contextLength());
+            root.put("parameters", model.summary().parameters());
+            root.put("layers", model.summary().layers());
+            root.put("width", model.width());
+            root.put("context", model.summary().context());
             root.put("cores", Runtime.getRuntime().availableProcessors());
             root.put("java", Runtime.version().toString());
             root.put("seed", seed);
@@ -132,8 +131,8 @@ public final class BenchCommand implements Callable<Integer> {
 
     // ---- scoring ----------------------------------------------------------------------------
 
-    private Map<String, Object> score(LanguageModel model, PrintWriter err) {
-        int[] ids = randomIds(seed, tokens, model.vocabSize());
+    private Map<String, Object> score(LocalBackend model, PrintWriter err) {
+        int[] ids = randomIds(seed, tokens, model.decoder().vocabSize());
         ScoreOptions options = new ScoreOptions(bos, topK, 0);
         double[] times = new double[repeat];
         double[] cpu = new double[repeat];
@@ -144,7 +143,7 @@ public final class BenchCommand implements Callable<Integer> {
             String label = run < 0 ? "warm-up" : "run " + (run + 1) + "/" + repeat;
             double cpuStart = cpuSeconds();
             long start = System.nanoTime();
-            ScoredText result = TextScorer.scoreIds(model, ids, options, () -> false, (done, total) ->
+            ScoredText result = model.scoreIds(ids, options, () -> false, (done, total) ->
                     err.printf(Locale.ROOT, "bench: scoring %d tokens, %s: window %d/%d%n", tokens, label, done, total));
             double s = seconds(System.nanoTime() - start);
             if (run < 0) {
@@ -175,41 +174,38 @@ public final class BenchCommand implements Callable<Integer> {
     // ---- attribution ------------------------------------------------------------------------
 
     /** Integrated gradients of log p(one more pseudo-random id) over N ids, every row attributed. */
-    private Map<String, Object> attribute(LanguageModel model, int steps, PrintWriter err) {
-        int[] all = randomIds(seed, tokens + 1, model.vocabSize());
+    private Map<String, Object> attribute(LocalBackend model, int steps, PrintWriter err) {
+        int[] all = randomIds(seed, tokens + 1, model.decoder().vocabSize());
         int[] ids = Arrays.copyOf(all, tokens);
-        Explainer.Target target = Explainer.Target.of(all[tokens]);
-        Explainer explainer = new Explainer(model);
         double[] times = new double[repeat];
-        double error = 0;
+        Explanations.Integrated last = null;
         for (int run = -1; run < repeat; run++) {
             err.printf(Locale.ROOT, "bench: integrated gradients, %d steps over %d tokens, %s%n", steps, tokens,
                     run < 0 ? "warm-up" : "run " + (run + 1) + "/" + repeat);
             long start = System.nanoTime();
-            Explainer.Integrated ig = explainer.integratedGradients(ids, 0, target, steps, () -> false);
+            last = model.integratedGradients(ids, all[tokens], steps, () -> false);
             if (run >= 0) {
                 times[run] = seconds(System.nanoTime() - start);
-                error = ig.completenessError();
             }
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("tokens", tokens);
         out.put("steps", steps);
-        out.put("steps_per_pass", explainer.stepsPerPass(tokens));
+        out.put("steps_per_pass", last.stepsPerPass());
         out.put("median_s", round(median(times)));
         out.put("min_s", round(Arrays.stream(times).min().orElseThrow()));
-        out.put("completeness_error", round(error));
+        out.put("completeness_error", round(last.completenessError()));
         out.put("repeats", repeat);
         return out;
     }
 
     // ---- generation -------------------------------------------------------------------------
 
-    private Map<String, Object> generate(LanguageModel model, int count, boolean withoutCache, PrintWriter err) {
-        int[] prompt = randomIds(seed + 1, PROMPT_TOKENS, model.vocabSize());
-        if (PROMPT_TOKENS + count > model.contextLength()) {
+    private Map<String, Object> generate(LocalBackend model, int count, boolean withoutCache, PrintWriter err) {
+        int[] prompt = randomIds(seed + 1, PROMPT_TOKENS, model.decoder().vocabSize());
+        if (PROMPT_TOKENS + count > model.summary().context()) {
             throw new IllegalArgumentException("A 16-token prompt plus " + count + " new tokens exceed the model's context of "
-                    + model.contextLength() + ".");
+                    + model.summary().context() + ".");
         }
         Benchmarked timed = new Benchmarked(model, !withoutCache);
         GenerationRequest request = GenerationRequest.builder().setPrompt(prompt).setMaxNewTokens(count)
@@ -281,14 +277,14 @@ public final class BenchCommand implements Callable<Integer> {
      * the model's own session, timing each {@code append} (the forward pass and the logits' copy to
      * Java). Uncached: every step runs the whole sequence again in a fresh session.
      */
-    private record Benchmarked(LanguageModel model, boolean cached, long[] forwardNanos) implements DecoderModel {
-        Benchmarked(LanguageModel model, boolean cached) {
+    private record Benchmarked(LocalBackend model, boolean cached, long[] forwardNanos) implements DecoderModel {
+        Benchmarked(LocalBackend model, boolean cached) {
             this(model, cached, new long[1]);
         }
 
         @Override
         public LogitsSession newSession() {
-            LogitsSession session = cached ? model.newSession() : null;
+            LogitsSession session = cached ? model.decoder().newSession() : null;
             return new LogitsSession() {
                 private int[] ids = new int[0];
 
@@ -302,7 +298,7 @@ public final class BenchCommand implements Callable<Integer> {
                     if (cached) {
                         logits = session.append(more);
                     } else {
-                        try (LogitsSession fresh = model.newSession()) {
+                        try (LogitsSession fresh = model.decoder().newSession()) {
                             logits = fresh.append(all);
                         }
                     }
@@ -329,12 +325,12 @@ public final class BenchCommand implements Callable<Integer> {
 
         @Override
         public int contextLength() {
-            return model.contextLength();
+            return model.summary().context();
         }
 
         @Override
         public int vocabSize() {
-            return model.vocabSize();
+            return model.decoder().vocabSize();
         }
 
         @Override
@@ -344,7 +340,7 @@ public final class BenchCommand implements Callable<Integer> {
 
         @Override
         public byte[] tokenBytes(int id) {
-            return model.tokenBytes(id);
+            return model.decoder().tokenBytes(id);
         }
     }
 

@@ -5,54 +5,29 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.tokenscope.analysis.Alternative;
 import org.tokenscope.analysis.AttentionGrid;
 import org.tokenscope.analysis.AttentionMap;
 import org.tokenscope.analysis.Inspection;
-import org.tokenscope.analysis.LogitLens;
-import org.tokenscope.analysis.ScoredText;
-import org.tokenscope.analysis.TokenScore;
-import org.tokenscope.figure.AttentionGridFigure;
-import org.tokenscope.figure.AttentionMatrixFigure;
-import org.tokenscope.figure.AttentionTextFigure;
 import org.tokenscope.figure.CompareHeatmapFigure;
 import org.tokenscope.figure.DataExport;
 import org.tokenscope.figure.ExportMetadata;
 import org.tokenscope.figure.Exporter;
 import org.tokenscope.figure.Figure;
 import org.tokenscope.figure.FigureOptions;
-import org.tokenscope.figure.Glyphs;
-import org.tokenscope.figure.HeatmapFigure;
-import org.tokenscope.figure.LensHeatmapFigure;
-import org.tokenscope.figure.LensRankFigure;
-import org.tokenscope.figure.LensTableFigure;
 import org.tokenscope.figure.Measure;
 import org.tokenscope.figure.Palette;
 import org.tokenscope.figure.Scale;
-import org.tokenscope.figure.ScatterFigure;
-import org.tokenscope.figure.StepsFigure;
-import org.tokenscope.figure.TokenPlotFigure;
-import org.tokenscope.figure.TokensFigure;
-import org.tokenscope.figure.TopKFigure;
 import org.tokenscope.generate.BeamSearch;
-import org.tokenscope.generate.GenerationRequest;
 import org.tokenscope.generate.GenerationResult;
-import org.tokenscope.generate.Generator;
 import org.tokenscope.generate.Greedy;
 import org.tokenscope.generate.Sampling;
 import org.tokenscope.generate.Strategy;
-import org.tokenscope.model.LanguageModel;
-import org.tokenscope.model.InspectRequest;
-import org.tokenscope.model.TokenizedText;
-import org.tokenscope.service.Inspector;
-import org.tokenscope.service.ScoreOptions;
-import org.tokenscope.service.TextScorer;
+import org.tokenscope.backend.ScoreOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
@@ -60,6 +35,19 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import org.tokenscope.backend.Backend;
+import org.tokenscope.backend.InsideRequest;
+import org.tokenscope.service.Analysis;
+import org.tokenscope.service.Analyser;
+import org.tokenscope.service.Figures;
+import org.tokenscope.service.FigureKind;
+import org.tokenscope.service.OpenedModel;
+import org.tokenscope.service.Insides;
+import org.tokenscope.service.Progress;
+import java.util.function.BooleanSupplier;
+import java.io.IOException;
+import java.util.Set;
+import org.tokenscope.generate.GenerationListener;
 
 /**
  * {@code export}: a figure as SVG or PNG, or what it shows as CSV, JSON or LaTeX, without a window.
@@ -71,31 +59,15 @@ import picocli.CommandLine.Spec;
                 + "or its data as CSV, JSON or a LaTeX table.")
 public final class ExportCommand implements Callable<Integer> {
 
-    /** The figures; those from {@link #attention} on look inside one model (written with hyphens: lens-rank). */
-    enum FigureKind {
-        heatmap, compare, plot, scatter, topk, tokens, steps,
-        attention, attention_matrix, attention_grid, lens, lens_rank, lens_heatmap;
-
-        boolean inside() {
-            return ordinal() >= attention.ordinal();
-        }
-
-        @Override
-        public String toString() {
-            return name().replace('_', '-');
-        }
-    }
-
     /** A figure's name as written on the command line. */
     static final class FigureKindConverter implements ITypeConverter<FigureKind> {
         @Override
         public FigureKind convert(String value) {
-            for (FigureKind k : FigureKind.values()) {
-                if (k.toString().equalsIgnoreCase(value.trim()) || k.name().equalsIgnoreCase(value.trim())) return k;
+            try {
+                return FigureKind.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
             }
-            throw new TypeConversionException("unknown figure '" + value + "': use one of "
-                    + Arrays.stream(FigureKind.values()).map(FigureKind::toString).toList().toString()
-                    .replaceAll("[\\[\\]]", "") + ".");
         }
     }
 
@@ -194,17 +166,13 @@ public final class ExportCommand implements Callable<Integer> {
     @Option(names = {"-o", "--out"}, paramLabel = "PATH", description = "Where to write (default: standard output, except PNG).")
     Path out;
 
-    /** What one export produced: a figure and the table of what it shows. */
-    private record Result(Figure figure, DataExport.Table table) {
-    }
-
     @Override
     public Integer call() throws Exception {
         Kind kind = kind();
         FigureOptions options = FigureOptions.DEFAULT.withWidth(width).withMeasure(Measure.parse(measure))
                 .withPalette(sequential(palette)).withRange(Scale.Mode.parse(range)).withBoundaries(boundaries)
                 .withMonospace(monospace);
-        if ((figure == FigureKind.compare || figure == FigureKind.scatter) && compare == null) {
+        if (figure.needsTwo() && compare == null) {
             throw new IllegalArgumentException("--figure " + figure + " needs a second model: add --compare M2.");
         }
         if (figure.inside() && compare != null) {
@@ -216,171 +184,74 @@ public final class ExportCommand implements Callable<Integer> {
         if (topK < 1 || topK > 100) {
             throw new IllegalArgumentException("--top-k must be between 1 and 100, not " + topK + ".");
         }
+        if (figure == FigureKind.TOPK && position != null && position < 0) {
+            throw new IllegalArgumentException("--position " + position + " is outside the text: positions start at 0.");
+        }
         String text = input.read();
         if (text.isEmpty()) {
             throw new IllegalArgumentException("The text is empty: there is nothing to export.");
         }
         List<String> specs = compare == null ? List.of(models.model()) : List.of(models.model(), compare);
-        List<LanguageModel> opened = new ArrayList<>();
+        List<OpenedModel> opened = new ArrayList<>();
         try {
             for (String s : specs) opened.add(models.open(s));
-            ExportMetadata metadata = metadata(text, opened, specs, options);
-            Result result = build(text, opened, options, metadata);
-            write(kind, result, metadata);
+            ExportMetadata metadata = metadata(text, opened, options);
+            write(kind, build(text, opened, options, metadata), metadata);
         } finally {
-            for (LanguageModel m : opened) m.close();
+            for (OpenedModel m : opened) m.close();
         }
         return 0;
     }
 
-    private Result build(String text, List<LanguageModel> opened, FigureOptions options, ExportMetadata metadata)
-            throws java.io.IOException {
-        LanguageModel a = opened.get(0);
-        LanguageModel b = opened.size() > 1 ? opened.get(1) : null;
-        ScoreOptions scoring = new ScoreOptions(!noBos, Math.max(5, topK), 0);
-        return switch (figure) {
-            case heatmap -> {
-                ScoredText sa = TextScorer.score(a, text, scoring);
-                yield new Result(HeatmapFigure.of(sa, options, metadata), DataExport.tokenScores(sa, null));
-            }
-            case compare -> {
-                ScoredText sa = TextScorer.score(a, text, scoring);
-                ScoredText sb = TextScorer.score(b, text, scoring);
-                CompareHeatmapFigure.Mode mode = difference ? CompareHeatmapFigure.Mode.DIFFERENCE
-                        : CompareHeatmapFigure.Mode.STACKED;
-                yield new Result(CompareHeatmapFigure.of(sa, sb, mode, options, metadata), DataExport.tokenScores(sa, sb));
-            }
-            case plot -> {
-                ScoredText sa = TextScorer.score(a, text, scoring);
-                ScoredText sb = b == null ? null : TextScorer.score(b, text, scoring);
-                List<ScoredText> runs = sb == null ? List.of(sa) : List.of(sa, sb);
-                yield new Result(TokenPlotFigure.of(runs, options, metadata), DataExport.tokenScores(sa, sb));
-            }
-            case scatter -> {
-                ScoredText sa = TextScorer.score(a, text, scoring);
-                ScoredText sb = TextScorer.score(b, text, scoring);
-                yield new Result(ScatterFigure.of(sa, sb, options, metadata), DataExport.tokenScores(sa, sb));
-            }
-            case topk -> topK(text, opened, scoring, options, metadata);
-            case tokens -> {
-                TokenizedText tokens = a.tokenizer().encode(text);
-                List<TokenScore> list = new ArrayList<>();
-                int[] bytes = new int[tokens.size()];
-                for (int i = 0; i < tokens.size(); i++) {
-                    list.add(TokenScore.unscored(i, tokens.ids()[i], tokens.display(i), tokens.starts()[i],
-                            tokens.ends()[i], tokens.partial()[i]));
-                    bytes[i] = tokens.bytes()[i].length;
-                }
-                yield new Result(TokensFigure.of(text, list, bytes, a.name(), options, metadata),
-                        DataExport.tokens(list, bytes));
-            }
-            case attention, attention_matrix, attention_grid, lens, lens_rank, lens_heatmap ->
-                    inside(a, text, options, metadata);
-            case steps -> {
-                GenerationRequest request = GenerationRequest.builder().setPrompt(a.tokenizer().encode(text).ids())
-                        .setMaxNewTokens(maxNewTokens).optStrategy(strategy()).optTopAlternatives(5).build();
-                GenerationResult generated = new Generator(a).generate(request);
-                yield new Result(StepsFigure.of(text, a.name(), generated, options, metadata),
-                        DataExport.steps(generated.best()));
-            }
-        };
-    }
-
-    /**
-     * A figure of the model's insides: one pass without {@code <|endoftext|>} (the attention of one layer,
-     * or the logit lens), or, for the grid, a pass per few layers that keeps thumbnails only.
-     */
-    private Result inside(LanguageModel model, String text, FigureOptions options, ExportMetadata metadata)
-            throws java.io.IOException {
-        int n = model.tokenizer().encode(text).size();
-        int at = InspectCommand.checkTarget(model, n, layer, head, position, "export");
-        int layers = model.config().layers();
-        java.util.function.BooleanSupplier never = () -> false;
-        return switch (figure) {
-            case attention, attention_matrix -> {
-                Inspection in = Inspector.inspect(model, text, InspectRequest.attention(layer), never);
-                AttentionMap map = AttentionMap.of(in, layer, head);
-                Figure f = figure == FigureKind.attention ? AttentionTextFigure.of(map, at, options, metadata)
-                        : AttentionMatrixFigure.of(map, at, options, metadata);
-                yield new Result(f, DataExport.attention(map));
-            }
-            case attention_grid -> {
-                AttentionGrid grid = Inspector.grid(request -> Inspector.inspect(model, text, request, never), layers,
-                        24, never, (done, total) -> { });
-                yield new Result(AttentionGridFigure.of(grid, layer, head, options, metadata), DataExport.attentionGrid(grid));
-            }
-            default -> {
-                LogitLens lens = Inspector.inspect(model, text, new InspectRequest(java.util.Set.of(), true, topK, false),
-                        never).lens();
-                yield switch (figure) {
-                    case lens -> new Result(LensTableFigure.of(lens, at, topK, options, metadata), DataExport.lens(lens, at));
-                    case lens_rank -> new Result(LensRankFigure.of(lens, at, options, metadata), DataExport.lens(lens, at));
-                    default -> new Result(LensHeatmapFigure.of(lens, at, options, metadata), DataExport.lensRanks(lens));
-                };
-            }
-        };
-    }
-
-    /** The alternatives at {@code --position}, or for the token after the text. */
-    private Result topK(String text, List<LanguageModel> opened, ScoreOptions scoring, FigureOptions options,
-                        ExportMetadata metadata) {
-        List<TopKFigure.Panel> panels = new ArrayList<>();
-        String heading;
-        if (position == null) {
-            for (LanguageModel model : opened) {
-                panels.add(new TopKFigure.Panel(model.name(), nextToken(model, text), null));
-            }
-            String tail = text.length() > 40 ? "…" + text.substring(text.offsetByCodePoints(text.length(), -39)) : text;
-            heading = "Next token after “" + Glyphs.visible(tail) + "”";
-        } else {
-            ScoredText first = null;
-            for (LanguageModel model : opened) {
-                ScoredText scored = TextScorer.score(model, text, scoring);
-                int n = scored.tokens().size();
-                TokenScore t;
-                if (first == null) {
-                    if (position < 0 || position >= n) {
-                        throw new IllegalArgumentException("--position " + position + " is outside the text's " + n
-                                + " tokens (0 to " + (n - 1) + ").");
-                    }
-                    first = scored;
-                    t = scored.tokens().get(position);
-                } else { // the token of B that covers the same characters
-                    TokenScore ta = first.tokens().get(position);
-                    t = scored.tokens().stream().filter(x -> x.start() == ta.start() && x.end() == ta.end()).findFirst()
-                            .orElse(null);
-                }
-                if (t != null && !t.isScored()) {
-                    throw new IllegalArgumentException("Token " + position + " is not scored (the first token has no "
-                            + "context without <|endoftext|>); drop --no-bos or pick another position.");
-                }
-                panels.add(new TopKFigure.Panel(model.name(), t == null ? List.of() : top(t.top(), topK),
-                        t == null ? null : t.id()));
-            }
-            TokenScore t = first.tokens().get(position);
-            heading = "Token " + position + " ('" + Glyphs.visible(t.text()) + "'): the top " + topK + " the model expected there";
+    /** The figure and its table, from the catalogue the app's panes ask too. */
+    private Figures.Drawn build(String text, List<OpenedModel> opened, FigureOptions options, ExportMetadata metadata)
+            throws IOException {
+        Backend a = opened.get(0).backend();
+        Backend b = opened.size() > 1 ? opened.get(1).backend() : null;
+        BooleanSupplier never = () -> false;
+        if (figure.scored()) {
+            boolean both = figure == FigureKind.COMPARE || figure == FigureKind.SCATTER || figure == FigureKind.PLOT
+                    || figure == FigureKind.TOPK;
+            Analysis an = Analyser.analyse(text, a, both ? b : null, new ScoreOptions(!noBos, Math.max(5, topK), 0),
+                    never, Progress.NONE);
+            return switch (figure) {
+                case HEATMAP -> Figures.heatmap(an, options, metadata);
+                case COMPARE -> Figures.compare(an, difference ? CompareHeatmapFigure.Mode.DIFFERENCE
+                        : CompareHeatmapFigure.Mode.STACKED, options, metadata);
+                case PLOT -> Figures.plot(an, options, metadata);
+                case SCATTER -> Figures.scatter(an, null, null, options, metadata);
+                case TOPK -> Figures.topK(an, position == null ? -1 : position, topK, 1, options, metadata);
+                default -> Figures.tokens(an, options, metadata);
+            };
         }
-        return new Result(TopKFigure.of(heading, panels, options, metadata),
-                DataExport.topK(panels.get(0).alternatives(), panels.get(0).actualId()));
-    }
-
-    /** The model's top-k for the token after the whole text (after the model's start token and the text). */
-    private List<Alternative> nextToken(LanguageModel model, String text) {
-        int[] ids = model.tokenizer().encode(text).ids();
-        boolean bos = !noBos && model.startTokenId() >= 0;
-        int[] prompt = new int[ids.length + (bos ? 1 : 0)];
-        if (bos) prompt[0] = model.startTokenId();
-        System.arraycopy(ids, 0, prompt, bos ? 1 : 0, ids.length);
-        int max = model.contextLength() - 1;
-        if (prompt.length > max) prompt = Arrays.copyOfRange(prompt, prompt.length - max, prompt.length);
-        GenerationRequest request = GenerationRequest.builder().setPrompt(prompt).setMaxNewTokens(1)
-                .optTopAlternatives(topK).build();
-        GenerationResult result = new Generator(model).generate(request);
-        return result.best().steps().get(0).top();
-    }
-
-    private static List<Alternative> top(List<Alternative> all, int k) {
-        return all.size() <= k ? all : all.subList(0, k);
+        if (figure == FigureKind.STEPS) {
+            GenerationResult generated = a.generate(text, new Backend.GenerationSettings(maxNewTokens, strategy(),
+                    List.of(), 5).withBos(!noBos), GenerationListener.NONE, never);
+            return Figures.steps(text, opened.get(0).name(), generated, options, metadata);
+        }
+        if (figure == FigureKind.ATTENTION_GRID) {
+            AttentionGrid grid = Insides.grid(a, text, never, (done, total) -> { });
+            if (layer < 0 || layer >= grid.layers()) {
+                throw new IllegalArgumentException("--layer must be between 0 and " + (grid.layers() - 1) + ".");
+            }
+            if (head != null && (head < 0 || head >= grid.heads())) {
+                throw new IllegalArgumentException("--head must be between 0 and " + (grid.heads() - 1) + ".");
+            }
+            return Figures.attentionGrid(grid, layer, head, options, metadata);
+        }
+        if (figure.attention()) {
+            Inspection in = Insides.inspect(a, text, InsideRequest.attention(layer), never);
+            int at = Insides.target(in, head, position, "export");
+            return Figures.attention(AttentionMap.of(in, layer, head), at, figure == FigureKind.ATTENTION_MATRIX,
+                    options, metadata);
+        }
+        Inspection in = Insides.inspect(a, text, new InsideRequest(Set.of(), true, topK, false), never);
+        int at = Insides.target(in, head, position, "export");
+        return switch (figure) {
+            case LENS -> Figures.lens(in.lens(), at, topK, options, metadata);
+            case LENS_RANK -> Figures.lensRank(in.lens(), at, options, metadata);
+            default -> Figures.lensHeatmap(in.lens(), at, options, metadata);
+        };
     }
 
     private Strategy strategy() {
@@ -413,7 +284,7 @@ public final class ExportCommand implements Callable<Integer> {
         };
     }
 
-    private void write(Kind kind, Result result, ExportMetadata metadata) throws Exception {
+    private void write(Kind kind, Figures.Drawn result, ExportMetadata metadata) throws Exception {
         PrintWriter stdout = spec.commandLine().getOut();
         if (kind.image() != null) {
             Exporter.ImageOptions image = (dpi != null ? Exporter.ImageOptions.ofDpi(dpi) : Exporter.ImageOptions.ofScale(scale))
@@ -448,20 +319,20 @@ public final class ExportCommand implements Callable<Integer> {
                 + " pixels";
     }
 
-    private ExportMetadata metadata(String text, List<LanguageModel> opened, List<String> specs, FigureOptions options) {
+    private ExportMetadata metadata(String text, List<OpenedModel> opened, FigureOptions options) {
         List<ExportMetadata.ModelRef> refs = new ArrayList<>();
         for (int i = 0; i < opened.size(); i++) {
-            refs.add(new ExportMetadata.ModelRef(opened.get(i).name(), revision(specs.get(i), opened.get(i).folder())));
+            refs.add(new ExportMetadata.ModelRef(opened.get(i).name(), opened.get(i).revision()));
         }
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("figure", figure.toString());
         settings.put("bos", Boolean.toString(!noBos));
         switch (figure) {
-            case topk -> {
+            case TOPK -> {
                 settings.put("top_k", Integer.toString(topK));
                 settings.put("position", position == null ? "next" : position.toString());
             }
-            case steps -> {
+            case STEPS -> {
                 settings.put("strategy", strategy.name());
                 settings.put("max_new_tokens", Integer.toString(maxNewTokens));
                 if (strategy == GenerateCommand.StrategyName.sample) {
@@ -471,36 +342,26 @@ public final class ExportCommand implements Callable<Integer> {
                 }
                 if (strategy == GenerateCommand.StrategyName.beam) settings.put("beams", Integer.toString(beams));
             }
-            case attention, attention_matrix, attention_grid, lens, lens_rank, lens_heatmap -> {
+            case ATTENTION, ATTENTION_MATRIX, ATTENTION_GRID, LENS, LENS_RANK, LENS_HEATMAP -> {
                 settings.put("bos", "false"); // the insides are of the text alone, as the inspect command shows them
-                if (figure.name().startsWith("attention")) {
+                if (figure.attention()) {
                     settings.put("layer", Integer.toString(layer));
                     settings.put("head", head == null ? "mean" : head.toString());
                 } else {
                     settings.put("top_k", Integer.toString(topK));
                 }
                 settings.put("position", position == null ? "last" : position.toString());
-                if (figure == FigureKind.lens_heatmap) settings.put("palette", options.palette().toString());
+                if (figure == FigureKind.LENS_HEATMAP) settings.put("palette", options.palette().toString());
             }
             default -> {
                 settings.put("measure", options.measure().toString());
                 settings.put("palette", options.palette().toString());
                 settings.put("range", options.range().toString());
-                if (figure == FigureKind.compare) settings.put("difference", Boolean.toString(difference));
+                if (figure == FigureKind.COMPARE) settings.put("difference", Boolean.toString(difference));
                 if (boundaries) settings.put("boundaries", "true");
             }
         }
         return ExportMetadata.of(Version.current(), text, refs).withSettings(settings);
-    }
-
-    /** A Hub snapshot's commit (its folder's name under {@code snapshots/}), the asked revision, or "local". */
-    private String revision(String spec, Path folder) {
-        if (Files.isDirectory(Path.of(spec))) return "local";
-        Path parent = folder.getParent();
-        if (parent != null && parent.getFileName() != null && parent.getFileName().toString().equals("snapshots")) {
-            return folder.getFileName().toString();
-        }
-        return models.revision;
     }
 
     private static Palette sequential(String name) {

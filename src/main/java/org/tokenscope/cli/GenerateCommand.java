@@ -19,12 +19,13 @@ import org.tokenscope.generate.Sampling;
 import org.tokenscope.generate.Sequence;
 import org.tokenscope.generate.Step;
 import org.tokenscope.generate.Strategy;
-import org.tokenscope.service.Backend;
+import org.tokenscope.backend.Backend;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import org.tokenscope.service.OpenedModel;
 
 /** {@code generate}: greedy, beam search or sampling, with every step's score. */
 @Command(name = "generate", mixinStandardHelpOptions = true,
@@ -39,8 +40,8 @@ public final class GenerateCommand implements Callable<Integer> {
     @Mixin
     ModelOptions models;
 
-    @Option(names = "--prompt", paramLabel = "P", description = "The text to continue, fed as the model's tokenizer "
-            + "encodes it (GPT-2: no <|endoftext|> before it; Llama 3.1, Gemma: after their BOS).")
+    @Option(names = "--prompt", paramLabel = "P", description = "The text to continue, after the model's start token "
+            + "as a text is scored (GPT-2's <|endoftext|>, Llama 3.1's and Gemma's BOS; Qwen has none); --no-bos feeds it alone.")
     String prompt;
 
     @Option(names = "--chat", paramLabel = "MESSAGE", description = "A user's message, put through the model's chat "
@@ -83,6 +84,10 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--alternatives", defaultValue = "5", paramLabel = "K", description = "Top alternatives kept per step.")
     int alternatives;
 
+    @Option(names = "--no-bos", description = "Feed the prompt alone, as transformers' generate() does for GPT-2, instead of "
+            + "after the model's start token (GPT-2's <|endoftext|>, Llama's BOS) as every text is scored.")
+    boolean noBos;
+
     @Option(names = "--json", description = "Print JSON instead of the stream and a table.")
     boolean json;
 
@@ -98,7 +103,8 @@ public final class GenerateCommand implements Callable<Integer> {
         }
         Strategy chosen = strategy();
         PrintWriter out = spec.commandLine().getOut();
-        try (Backend model = models.openBackend(models.model())) {
+        try (OpenedModel opened = models.open(models.model())) {
+            Backend model = opened.backend();
             GenerationListener listener = json ? GenerationListener.NONE : new GenerationListener() {
                 @Override
                 public void onText(String text) {
@@ -111,7 +117,8 @@ public final class GenerateCommand implements Callable<Integer> {
                 out.flush();
             }
             GenerationResult result = model.generate(prompt,
-                    new Backend.GenerationSettings(maxNewTokens, chosen, stops, alternatives, chat), listener, () -> false);
+                    new Backend.GenerationSettings(maxNewTokens, chosen, stops, alternatives, chat).withBos(!noBos),
+                    listener, () -> false);
             if (json) {
                 out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
                         .writeValueAsString(toJson(prompt, result.promptIds(), settings(), result)));
@@ -156,6 +163,7 @@ public final class GenerateCommand implements Callable<Integer> {
         }
         s.put("stop", stops);
         s.put("chat", chatMessage != null);
+        s.put("bos", !noBos);
         return s;
     }
 

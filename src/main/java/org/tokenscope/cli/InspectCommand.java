@@ -9,10 +9,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.tokenscope.model.LanguageModel;
-import org.tokenscope.model.InspectRequest;
-import org.tokenscope.model.Internals;
-import org.tokenscope.model.TokenizedText;
+import java.util.Set;
+import org.tokenscope.analysis.Alternative;
+import org.tokenscope.analysis.Inspection;
+import org.tokenscope.analysis.LogitLens;
+import org.tokenscope.analysis.TokenScore;
+import org.tokenscope.backend.InsideRequest;
+import org.tokenscope.service.Insides;
+import org.tokenscope.service.OpenedModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -54,33 +58,19 @@ public final class InspectCommand implements Callable<Integer> {
         if (text.isEmpty()) {
             throw new IllegalArgumentException("The text is empty: there is nothing to inspect.");
         }
-        try (LanguageModel model = models.open(models.model())) {
-            TokenizedText encoded = model.tokenizer().encode(text);
-            // fed as the tokenizer encodes it: its own BOS first where it adds one (then token 0, counted by --position)
-            int bos = model.tokenizer().bosId();
-            int lead = bos >= 0 ? 1 : 0;
-            int n = encoded.size() + lead;
-            int[] ids = new int[n];
-            String[] texts = new String[n];
-            if (lead == 1) {
-                ids[0] = bos;
-                texts[0] = model.tokenizer().pieceText(bos);
-            }
-            for (int i = lead; i < n; i++) {
-                ids[i] = encoded.ids()[i - lead];
-                texts[i] = encoded.display(i - lead);
-            }
-            int layers = model.config().layers();
-            int at = checkTarget(model, n, layer, head, position, "inspect");
-            Internals in = model.inspect(ids,
-                    new InspectRequest(java.util.Set.of(layer), true, topK, false), () -> false);
+        try (OpenedModel model = models.open(models.model())) {
+            Inspection in = Insides.inspect(model.backend(), text, new InsideRequest(Set.of(layer), true, topK, false),
+                    () -> false);
+            int at = Insides.target(in, head, position, "inspect");
+            List<TokenScore> tokens = in.tokens();
+            int n = tokens.size();
             float[][] weights = weights(in.attention().get(layer), head);
             Map<String, Object> root = new LinkedHashMap<>();
             List<Object> tokenList = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
+            for (TokenScore token : tokens) {
                 Map<String, Object> t = new LinkedHashMap<>();
-                t.put("id", ids[i]);
-                t.put("text", texts[i]);
+                t.put("id", token.id());
+                t.put("text", token.text());
                 tokenList.add(t);
             }
             root.put("tokens", tokenList);
@@ -92,20 +82,20 @@ public final class InspectCommand implements Callable<Integer> {
             Map<String, Object> lens = new LinkedHashMap<>();
             lens.put("position", at);
             List<Object> levels = new ArrayList<>();
-            for (int l = 0; l < layers; l++) {
+            LogitLens read = in.lens();
+            for (int l = 0; l + 1 < read.levels(); l++) {
                 Map<String, Object> level = new LinkedHashMap<>();
                 level.put("layer", l);
                 List<Object> top = new ArrayList<>();
-                for (int k = 0; k < in.lensTopIds()[l + 1][at].length; k++) {
-                    int id = in.lensTopIds()[l + 1][at][k];
+                for (Alternative a : read.top()[l + 1][at]) {
                     Map<String, Object> alt = new LinkedHashMap<>();
-                    alt.put("id", id);
-                    alt.put("text", model.tokenizer().pieceText(id));
-                    alt.put("logprob", (double) in.lensTopLogprobs()[l + 1][at][k]);
+                    alt.put("id", a.id());
+                    alt.put("text", a.text());
+                    alt.put("logprob", a.logprob());
                     top.add(alt);
                 }
                 level.put("top", top);
-                level.put("next_rank", at + 1 < n ? in.lensRank()[l + 1][at] : null);
+                level.put("next_rank", at + 1 < n ? read.rank()[l + 1][at] : null);
                 levels.add(level);
             }
             lens.put("layers", levels);
@@ -114,35 +104,11 @@ public final class InspectCommand implements Callable<Integer> {
             if (json) {
                 out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root));
             } else {
-                print(out, texts, weights, at, levels, head);
+                print(out, tokens, weights, at, levels, head);
             }
             out.flush();
         }
         return 0;
-    }
-
-    /**
-     * Checks that a text of {@code n} tokens fits the model and that layer, head and position exist;
-     * returns the position (default: the last token). Shared by {@code inspect} and {@code export}.
-     */
-    static int checkTarget(LanguageModel model, int n, int layer, Integer head, Integer position, String verb) {
-        if (n > model.contextLength()) {
-            throw new IllegalArgumentException("The text has " + n + " tokens, more than the model's context of "
-                    + model.contextLength() + "; " + verb + " a shorter text.");
-        }
-        int layers = model.config().layers();
-        if (layer < 0 || layer >= layers) {
-            throw new IllegalArgumentException("--layer must be between 0 and " + (layers - 1) + ".");
-        }
-        if (head != null && (head < 0 || head >= model.config().heads())) {
-            throw new IllegalArgumentException("--head must be between 0 and " + (model.config().heads() - 1) + ".");
-        }
-        int at = position == null ? n - 1 : position;
-        if (at < 0 || at >= n) {
-            throw new IllegalArgumentException("--position " + at + " is outside the text's " + n + " tokens (0 to "
-                    + (n - 1) + ").");
-        }
-        return at;
     }
 
     /** One head's weights, or the mean over heads: [query][key]. */
@@ -163,15 +129,15 @@ public final class InspectCommand implements Callable<Integer> {
     }
 
     @SuppressWarnings("unchecked")
-    private void print(PrintWriter out, String[] texts, float[][] weights, int at, List<Object> levels, Integer h) {
+    private void print(PrintWriter out, List<TokenScore> tokens, float[][] weights, int at, List<Object> levels, Integer h) {
         out.printf(Locale.ROOT, "attention of layer %d, %s: what token %d (%s) attends to%n", layer,
-                h == null ? "mean over heads" : "head " + h, at, Tokens.visible(texts[at], false, 20));
+                h == null ? "mean over heads" : "head " + h, at, Tokens.visible(tokens.get(at).text(), false, 20));
         for (int k = 0; k <= at; k++) {
             float w = weights[at][k];
-            out.printf(Locale.ROOT, "  %4d %-20s %6.3f %s%n", k, Tokens.visible(texts[k], false, 20), w,
+            out.printf(Locale.ROOT, "  %4d %-20s %6.3f %s%n", k, Tokens.visible(tokens.get(k).text(), false, 20), w,
                     "█".repeat(Math.round(w * 40)));
         }
-        out.printf(Locale.ROOT, "%nlogit lens at position %d (%s):%n", at, Tokens.visible(texts[at], false, 20));
+        out.printf(Locale.ROOT, "%nlogit lens at position %d (%s):%n", at, Tokens.visible(tokens.get(at).text(), false, 20));
         for (Object o : levels) {
             Map<String, Object> level = (Map<String, Object>) o;
             StringBuilder sb = new StringBuilder();

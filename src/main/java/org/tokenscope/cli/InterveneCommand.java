@@ -10,8 +10,7 @@ import java.util.concurrent.Callable;
 import org.tokenscope.analysis.Ablation;
 import org.tokenscope.figure.AblationFigure;
 import org.tokenscope.figure.FigureOptions;
-import org.tokenscope.model.LanguageModel;
-import org.tokenscope.service.Explanations;
+import org.tokenscope.service.OpenedModel;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -64,8 +63,8 @@ public final class InterveneCommand implements Callable<Integer> {
             head = Integer.parseInt(parts[1]);
         }
         String text = input.read();
-        try (LanguageModel model = models.open(models.model())) {
-            Ablation a = Explanations.intervene(model, text, layer, head, () -> false);
+        try (OpenedModel model = models.open(models.model())) {
+            Ablation a = model.backend().intervene(text, layer, head, () -> false);
             PrintWriter out = spec.commandLine().getOut();
             if (output.json) {
                 out.println(WhyOutput.json(json(a)));

@@ -1,12 +1,15 @@
 package org.tokenscope.cli;
 
-import org.tokenscope.model.LanguageModel;
-import org.tokenscope.remote.ApiKey;
-import org.tokenscope.remote.RemoteBackend;
+import java.io.IOException;
+import java.io.PrintWriter;
+import org.tokenscope.remote.KeySource;
 import org.tokenscope.remote.RemoteSpec;
-import org.tokenscope.service.Backend;
 import org.tokenscope.service.LocalBackend;
+import org.tokenscope.service.ModelRequest;
 import org.tokenscope.service.ModelSources;
+import org.tokenscope.service.Models;
+import org.tokenscope.service.OpenedModel;
+import org.tokenscope.service.Progress;
 import picocli.CommandLine.Option;
 
 /** {@code --model M}: a model folder, a Hugging Face Hub id, or a remote server's URL. */
@@ -35,30 +38,40 @@ public final class ModelOptions {
             description = "Remote models: the environment variable that holds the server's API key (sent as a bearer token, never printed).")
     String apiKeyEnv;
 
-    /** Finds (downloading if needed and allowed) and loads a local GPT-2. */
-    LanguageModel open(String spec) throws Exception {
-        if (RemoteSpec.isRemote(spec)) {
-            throw new IllegalArgumentException("A remote model (" + RemoteSpec.parse(spec).baseUri()
-                    + ") does not expose its internals (attention, logit lens); use a local model folder or Hub id.");
+
+    /**
+     * Opens {@code spec} (see {@link Models#open}): downloading with a progress bar on stderr unless
+     * {@code --offline}; only the default model has a bundled stand-in, and a note on stderr says when it stands in.
+     */
+    OpenedModel open(String spec) throws IOException {
+        if (RemoteSpec.isRemote(spec) && offline) {
+            throw new IllegalArgumentException("--offline: the remote model " + spec + " needs the network.");
         }
-        // only the default has a stand-in: a model the user named is that model or an error
-        String standIn = model == null && spec.equals(ModelSources.DEFAULT_A) ? ModelSources.BUNDLED_SMALL : null;
-        ModelSources.Resolved found = ModelLocator.locate(spec, revision, offline, standIn);
-        return LanguageModel.load(found.folder(), found.name());
+        PrintWriter err = new PrintWriter(System.err, true);
+        OpenedModel opened = Models.open(request(spec), Progress.NONE, new PullCommand.ProgressBar(err, System::nanoTime),
+                () -> false);
+        note(err, opened.note());
+        return opened;
     }
 
-    /** Opens a model as a {@link Backend}: a local GPT-2 (folder or Hub id), or a model on a remote server (URL). */
-    Backend openBackend(String spec) throws Exception {
-        if (RemoteSpec.isRemote(spec)) {
-            if (offline) {
-                throw new IllegalArgumentException("--offline: the remote model " + spec + " needs the network.");
-            }
-            RemoteBackend.Builder remote = RemoteBackend.builder().setSpec(RemoteSpec.parse(spec));
-            if (apiKeyEnv != null) {
-                remote.optApiKey(ApiKey.fromEnvironment(apiKeyEnv));
-            }
-            return remote.connect();
+    /** Opens {@code spec} as our own model on the local engine (for what times or trains the engine itself). */
+    LocalBackend openLocal(String spec) throws IOException {
+        PrintWriter err = new PrintWriter(System.err, true);
+        Models.Local opened = Models.openLocal(request(spec), Progress.NONE,
+                new PullCommand.ProgressBar(err, System::nanoTime), () -> false);
+        note(err, opened.note());
+        return opened.backend();
+    }
+
+    private ModelRequest request(String spec) {
+        return new ModelRequest(spec, revision, !offline,
+                model == null && spec.equals(ModelSources.DEFAULT_A) ? ModelSources.BUNDLED_SMALL : null,
+                apiKeyEnv == null ? KeySource.NONE : KeySource.env(apiKeyEnv), false);
+    }
+
+    private static void note(PrintWriter err, String note) {
+        if (note != null) {
+            err.println("Note: " + note + " Give --model to choose another.");
         }
-        return new LocalBackend(open(spec));
     }
 }

@@ -8,8 +8,7 @@ import java.util.concurrent.Callable;
 import org.tokenscope.analysis.PatchGrid;
 import org.tokenscope.figure.FigureOptions;
 import org.tokenscope.figure.PatchFigure;
-import org.tokenscope.model.LanguageModel;
-import org.tokenscope.service.Explanations;
+import org.tokenscope.service.OpenedModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -48,10 +47,8 @@ public final class PatchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (LanguageModel model = models.open(models.model())) {
-            int t = Explanations.tokenId(model, target);
-            int c = contrast == null ? -1 : Explanations.tokenId(model, contrast);
-            PatchGrid g = Explanations.patch(model, clean, corrupted, position, t, c, () -> false);
+        try (OpenedModel model = models.open(models.model())) {
+            PatchGrid g = model.backend().patch(clean, corrupted, position, target, contrast, () -> false);
             PrintWriter out = spec.commandLine().getOut();
             if (output.json) {
                 Map<String, Object> root = new LinkedHashMap<>();

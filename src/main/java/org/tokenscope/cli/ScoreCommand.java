@@ -13,13 +13,14 @@ import org.tokenscope.analysis.Comparison;
 import org.tokenscope.analysis.ScoredText;
 import org.tokenscope.analysis.SpanAlignment;
 import org.tokenscope.analysis.TokenScore;
-import org.tokenscope.service.Backend;
-import org.tokenscope.service.ScoreOptions;
+import org.tokenscope.backend.ScoreOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import org.tokenscope.backend.ScoreProgress;
+import org.tokenscope.service.OpenedModel;
 
 /** {@code score}: every token's log-probability, rank and entropy under one model or two. */
 @Command(name = "score", mixinStandardHelpOptions = true,
@@ -57,8 +58,9 @@ public final class ScoreCommand implements Callable<Integer> {
         ScoreOptions options = new ScoreOptions(!noBos, topK, stride);
         List<ScoredText> runs = new ArrayList<>();
         for (String spec : compare == null ? List.of(models.model()) : List.of(models.model(), compare)) {
-            try (Backend model = models.openBackend(spec)) {
-                runs.add(model.score(text, options, () -> false, (done, total) -> { }));
+            try (OpenedModel model = models.open(spec)) {
+                runs.add(model.backend().score(text, options, () -> false,
+                        ScoreProgress.NONE));
             }
         }
         SpanAlignment alignment = runs.size() == 2 ? SpanAlignment.of(runs.get(0).tokens(), runs.get(1).tokens()) : null;

@@ -15,11 +15,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
-import org.tokenscope.model.Gpt2Config;
-import org.tokenscope.model.Tokenizer;
-import org.tokenscope.model.Gpt2Trainer;
 import org.tokenscope.service.ModelSources;
-import org.tokenscope.model.LearningRateSchedule;
+import org.tokenscope.figure.ExportMetadata;
+import org.tokenscope.figure.Exporter;
+import org.tokenscope.figure.Figure;
+import org.tokenscope.figure.FigureOptions;
+import org.tokenscope.figure.LossCurveFigure;
+import org.tokenscope.service.Training;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -112,18 +114,16 @@ public final class TrainCommand implements Callable<Integer> {
         double loadAtStart = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
 
         String text = Files.readString(corpus, StandardCharsets.UTF_8);
-        TrainingCorpus data;
-        int vocab;
-        int endOfText;
-        try (Tokenizer words = Tokenizer.loadFile(tokenizerFile)) {
-            if (words.endOfTextId() < 0) {
+        int[] vocabulary = new int[2]; // its size and <|endoftext|>'s id
+        TrainingCorpus data = Training.withVocabulary(tokenizerFile, words -> {
+            if (words.endOfText() < 0) {
                 throw new ParameterException(spec.commandLine(), tokenizerFile + " has no <|endoftext|> token.");
             }
             err.printf(Locale.ROOT, "Tokenizing %s (%,d bytes)...%n", corpus.getFileName(), Files.size(corpus));
-            data = TrainingCorpus.of(text, s -> words.encode(s).ids(), words.endOfTextId());
-            vocab = words.vocabSize();
-            endOfText = words.endOfTextId();
-        }
+            vocabulary[0] = words.size();
+            vocabulary[1] = words.endOfText();
+            return TrainingCorpus.of(text, words.encode(), words.endOfText());
+        });
         if (data.train().length < 2 || data.heldOut().length < 2) {
             throw new ParameterException(spec.commandLine(), corpus + " is too short to train on: "
                     + data.tokens() + " tokens.");
@@ -131,17 +131,17 @@ public final class TrainCommand implements Callable<Integer> {
         err.printf(Locale.ROOT, "%,d documents, %,d tokens: %,d to train on, %,d held out.%n", data.documents(),
                 data.tokens(), data.train().length, data.heldOut().length);
 
-        Gpt2Config config = new Gpt2Config(layers, headCount, width, 4 * width, context, vocab, 1e-5f, endOfText);
-        LearningRateSchedule schedule = new LearningRateSchedule(learningRate, round(learningRate / 10, 12), warmupSteps);
+        double floor = round(learningRate / 10, 12);
         Random random = new Random(seed);
         List<int[]> curveWindows = data.heldOutWindows(context, Long.MAX_VALUE, CURVE_WINDOWS);
         List<Float> losses = new ArrayList<>();
-        List<LossChart.Point> heldOutCurve = new ArrayList<>();
+        List<LossCurveFigure.HeldOut> heldOutCurve = new ArrayList<>();
         long tokensSeen = 0;
         long start = System.nanoTime();
         double elapsedMinutes;
-        try (Gpt2Trainer trainer = Gpt2Trainer.builder().setConfig(config).setTokenizer(tokenizerFile)
-                .optName(out.getFileName().toString()).optSeed(seed).optWeightDecay(weightDecay).build()) {
+        try (Training trainer = Training.start(new Training.Shape(layers, headCount, width, context), vocabulary[0],
+                vocabulary[1], tokenizerFile,
+                out.getFileName().toString(), seed, weightDecay)) {
             err.printf(Locale.ROOT, "Model: %d layers × %d, %d heads, context %d, %,d parameters.%n", layers, width,
                     headCount, context, trainer.parameterCount());
             ProgressLine bar = new ProgressLine(err);
@@ -152,7 +152,8 @@ public final class TrainCommand implements Callable<Integer> {
                     break;
                 }
                 List<int[]> sequences = data.sample(random, batch, context);
-                float loss = trainer.step(sequences, schedule.rate(trainer.steps(), progress));
+                float loss = trainer.step(sequences, Training.learningRate(learningRate, floor, warmupSteps, trainer.steps(),
+                        progress));
                 losses.add(loss);
                 for (int[] s : sequences) {
                     tokensSeen += s.length - 1;
@@ -160,7 +161,7 @@ public final class TrainCommand implements Callable<Integer> {
                 long now = System.nanoTime();
                 progress = progress(trainer.steps(), maxSteps, now - start, budgetMinutes);
                 if (progress >= (double) nextCurvePoint / CURVE_POINTS) {
-                    heldOutCurve.add(new LossChart.Point(trainer.steps(), trainer.evaluate(curveWindows)));
+                    heldOutCurve.add(new LossCurveFigure.HeldOut(trainer.steps(), trainer.evaluate(curveWindows)));
                     nextCurvePoint = (int) Math.floor(progress * CURVE_POINTS) + 1;
                 }
                 bar.draw(trainer.steps(), maxSteps, loss, tokensSeen, now - start, progress);
@@ -179,9 +180,10 @@ public final class TrainCommand implements Callable<Integer> {
             }
             double finalLoss = tail(curve, Math.max(1, Math.min(50, curve.length / 10)));
             String name = out.getFileName().toString();
-            LossChart.write(out.resolve("loss.png"), String.format(Locale.ROOT,
+            Figure loss = LossCurveFigure.of(String.format(Locale.ROOT,
                     "%s: %d layers × %d, %,d steps, held-out perplexity %.1f", name, layers, width, curve.length,
-                    Math.exp(heldOutLoss)), curve, heldOutCurve);
+                    Math.exp(heldOutLoss)), curve, heldOutCurve, FigureOptions.DEFAULT.withWidth(900), ExportMetadata.NONE);
+            Exporter.exportFigure(loss, Exporter.Format.PNG, Exporter.ImageOptions.ofScale(1), out.resolve("loss.png"));
 
             Map<String, Object> summary = new LinkedHashMap<>();
             summary.put("model", name);
@@ -204,13 +206,13 @@ public final class TrainCommand implements Callable<Integer> {
             architecture.put("width", width);
             architecture.put("heads", headCount);
             architecture.put("context", context);
-            architecture.put("vocab", config.vocab());
+            architecture.put("vocab", trainer.vocabulary());
             architecture.put("parameters", trainer.parameterCount());
             summary.put("architecture", architecture);
             Map<String, Object> settings = new LinkedHashMap<>();
             settings.put("batch", batch);
             settings.put("learning_rate", learningRate);
-            settings.put("min_learning_rate", schedule.floor());
+            settings.put("min_learning_rate", floor);
             settings.put("warmup_steps", warmupSteps);
             settings.put("weight_decay", weightDecay);
             settings.put("clip_norm", 1.0);

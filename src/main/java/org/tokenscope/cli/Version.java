@@ -1,13 +1,13 @@
 package org.tokenscope.cli;
 
+import org.tokenscope.service.AppVersion;
 import picocli.CommandLine;
 
 /** The version from the jar's manifest (set by Maven), or "dev" when run from classes. */
 public final class Version implements CommandLine.IVersionProvider {
 
     public static String current() {
-        String v = Version.class.getPackage().getImplementationVersion();
-        return v == null ? "dev" : v;
+        return AppVersion.current();
     }
 
     @Override

@@ -31,6 +31,7 @@ import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import org.tokenscope.net.RetryPolicy;
 
 /**
  * Downloads models from the Hugging Face Hub into the shared cache, speaking the protocol of

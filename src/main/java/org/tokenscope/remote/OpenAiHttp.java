@@ -24,6 +24,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
+import org.tokenscope.net.RetryPolicy;
 
 /**
  * JSON over HTTP to an OpenAI-compatible server: requests with the bearer key, retries of what the
@@ -49,12 +50,12 @@ final class OpenAiHttp implements AutoCloseable {
     private final RemoteSpec spec;
     private final ApiKey key;
     private final Timeouts timeouts;
-    private final Retry retry;
+    private final RetryPolicy retry;
     private final HttpClient http;
     private String model;        // for messages, once known
     private Integer maxModelLen; // for messages, once known
 
-    OpenAiHttp(RemoteSpec spec, ApiKey key, Timeouts timeouts, Retry retry) {
+    OpenAiHttp(RemoteSpec spec, ApiKey key, Timeouts timeouts, RetryPolicy retry) {
         this.spec = spec;
         this.key = key;
         this.timeouts = timeouts;
@@ -101,7 +102,7 @@ final class OpenAiHttp implements AutoCloseable {
             if (!retryable(response.statusCode()) || attempt >= retry.maxAttempts()) {
                 throw error(path, response.statusCode(), text, attempt);
             }
-            sleep(retry.delay(attempt, retryAfter(response)), cancel);
+            sleep(retry.delayAfter(attempt, retryAfter(response)), cancel);
         }
     }
 
@@ -130,7 +131,7 @@ final class OpenAiHttp implements AutoCloseable {
             if (!retryable(response.statusCode()) || attempt >= retry.maxAttempts()) {
                 throw error(path, response.statusCode(), response.body(), attempt);
             }
-            sleep(retry.delay(attempt, retryAfter(response)), cancel);
+            sleep(retry.delayAfter(attempt, retryAfter(response)), cancel);
         }
     }
 

@@ -16,9 +16,13 @@ import org.tokenscope.analysis.TokenScore;
 import org.tokenscope.analysis.Windows;
 import org.tokenscope.generate.GenerationListener;
 import org.tokenscope.generate.GenerationResult;
-import org.tokenscope.service.Backend;
-import org.tokenscope.service.ScoreOptions;
-import org.tokenscope.service.TextScorer;
+import org.tokenscope.generate.Greedy;
+import org.tokenscope.backend.Backend;
+import org.tokenscope.backend.Capabilities;
+import org.tokenscope.backend.ScoredPass;
+import org.tokenscope.backend.ScoreOptions;
+import org.tokenscope.backend.ScoreProgress;
+import org.tokenscope.net.RetryPolicy;
 
 /**
  * A model on an OpenAI-compatible inference server (vLLM, llama-cpp-python, a hosted API) as a
@@ -55,6 +59,8 @@ import org.tokenscope.service.TextScorer;
 public final class RemoteBackend implements Backend {
 
     static final int POLL_MS = 20;
+    /** The most alternatives asked of a server: vLLM refuses more than its --max-logprobs, 20 by default. */
+    public static final int MAX_TOP_K = 20;
 
     private final OpenAiHttp http;
     private final ServerInfo info;
@@ -88,8 +94,32 @@ public final class RemoteBackend implements Backend {
         return new ModelSummary(info.model(), 0, 0, info.maxModelLen() == null ? 0 : info.maxModelLen());
     }
 
+    /** A server's top-k is bounded by its {@code --max-logprobs} (20 by default); no internals, beam search or entropy. */
     @Override
-    public ScoredText score(String text, ScoreOptions options, BooleanSupplier cancel, TextScorer.Progress progress)
+    public Capabilities capabilities() {
+        return new Capabilities(MAX_TOP_K, false, false, false, "remote server");
+    }
+
+    /**
+     * As every backend's, except that a text as long as the server's context leaves no position to
+     * predict: then there are no tokens after it.
+     */
+    @Override
+    public ScoredPass scoreWithNext(String text, ScoreOptions options, BooleanSupplier cancel,
+                                    ScoreProgress progress) throws IOException {
+        ScoredText scored = score(text, options, cancel, progress);
+        try {
+            GenerationResult one = generate(text, new GenerationSettings(1, new Greedy(), List.of(), options.topK())
+                    .withBos(options.bos()), GenerationListener.NONE, cancel);
+            return new ScoredPass(scored, one.best().steps().isEmpty() ? List.of() : one.best().steps().get(0).top());
+        } catch (RemoteException e) {
+            if (e.kind() != RemoteException.Kind.CONTEXT_EXCEEDED) throw e;
+            return new ScoredPass(scored, List.of());
+        }
+    }
+
+    @Override
+    public ScoredText score(String text, ScoreOptions options, BooleanSupplier cancel, ScoreProgress progress)
             throws IOException {
         if (text == null || text.isEmpty()) {
             throw new IllegalArgumentException("The text is empty: there is nothing to score.");
@@ -264,7 +294,7 @@ public final class RemoteBackend implements Backend {
         private ApiKey key;
         private boolean chat;
         private OpenAiHttp.Timeouts timeouts = OpenAiHttp.Timeouts.defaults();
-        private Retry retry = Retry.defaults();
+        private RetryPolicy retry = RetryPolicy.servers();
 
         private Builder() {
         }
@@ -301,7 +331,12 @@ public final class RemoteBackend implements Backend {
          * (default 4 tries, 1 s to 30 s).
          */
         public Builder optRetry(int maxAttempts, Duration firstDelay, Duration maxDelay) {
-            this.retry = new Retry(maxAttempts, firstDelay, maxDelay);
+            return optRetryPolicy(new RetryPolicy(maxAttempts, firstDelay, maxDelay));
+        }
+
+        /** The retry policy every network client shares (default {@link RetryPolicy#servers()}). */
+        public Builder optRetryPolicy(RetryPolicy value) {
+            this.retry = Objects.requireNonNull(value);
             return this;
         }
 

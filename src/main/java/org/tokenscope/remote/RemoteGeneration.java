@@ -14,7 +14,7 @@ import org.tokenscope.generate.GenerationResult;
 import org.tokenscope.generate.Sequence;
 import org.tokenscope.generate.Step;
 import org.tokenscope.generate.StopReason;
-import org.tokenscope.service.Backend.GenerationSettings;
+import org.tokenscope.backend.Backend.GenerationSettings;
 
 /**
  * One streamed generation: the request, then each server-sent event turned into

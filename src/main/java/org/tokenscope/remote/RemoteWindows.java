@@ -12,8 +12,9 @@ import org.tokenscope.analysis.ScoredText;
 import org.tokenscope.analysis.TokenScore;
 import org.tokenscope.analysis.Window;
 import org.tokenscope.analysis.WindowPlan;
-import org.tokenscope.service.ScoreOptions;
+import org.tokenscope.backend.ScoreOptions;
 import org.tokenscope.service.TextScorer;
+import org.tokenscope.backend.ScoreProgress;
 
 /**
  * Scores a text longer than a remote model's context in overlapping windows of text, as the local
@@ -51,7 +52,7 @@ final class RemoteWindows {
     }
 
     static ScoredText score(String text, ScoreOptions options, RemoteException refusal, Integer maxModelLen,
-                            ModelSummary summary, Scorer scorer, BooleanSupplier cancel, TextScorer.Progress progress)
+                            ModelSummary summary, Scorer scorer, BooleanSupplier cancel, ScoreProgress progress)
             throws IOException {
         Integer context = maxModelLen != null ? maxModelLen : number(MAXIMUM, refusal.getMessage());
         Integer requested = number(REQUESTED, refusal.getMessage());

@@ -8,12 +8,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
 import org.tokenscope.analysis.Alternative;
 import org.tokenscope.analysis.AttentionGrid;
 import org.tokenscope.analysis.Inspection;
 import org.tokenscope.analysis.LogitLens;
 import org.tokenscope.analysis.TokenScore;
+import org.tokenscope.backend.InsideRequest;
 import org.tokenscope.model.LanguageModel;
 import org.tokenscope.model.InspectRequest;
 import org.tokenscope.model.Internals;
@@ -32,7 +34,7 @@ public final class Inspector {
     /** A look inside, given a request (a {@link Backend}'s inspect, bound to a text and a cancel flag). */
     @FunctionalInterface
     public interface Inspect {
-        Inspection run(InspectRequest request) throws IOException;
+        Inspection run(InsideRequest request) throws IOException;
     }
 
     /** Layers done of all. */
@@ -52,7 +54,7 @@ public final class Inspector {
      * @throws IllegalArgumentException for an empty text, with a sentence for the user
      * @throws java.util.concurrent.CancellationException when {@code cancel} says so
      */
-    public static Inspection inspect(LanguageModel model, String text, InspectRequest request, BooleanSupplier cancel) {
+    public static Inspection inspect(LanguageModel model, String text, InsideRequest request, BooleanSupplier cancel) {
         if (text == null || text.isEmpty()) {
             throw new IllegalArgumentException("The text is empty: there is nothing to look inside.");
         }
@@ -77,7 +79,8 @@ public final class Inspector {
             tokens.add(TokenScore.unscored(t, all.ids()[i], all.display(i), all.starts()[i], all.ends()[i],
                     all.partial()[i]));
         }
-        Internals in = model.inspect(ids, request, cancel);
+        Internals in = model.inspect(ids, new InspectRequest(request.attentionLayers(), request.lens(),
+                request.lensTopK(), request.norms()), cancel);
         LogitLens lens = in.hasLens() ? lens(model, text, tokens, in) : null;
         return new Inspection(TextScorer.summary(model), model.config().heads(), text, tokens, all.size(),
                 in.attention(), lens);
@@ -112,7 +115,7 @@ public final class Inspector {
         if (layers <= 0) {
             throw new IllegalArgumentException("A model without layers has no attention to show.");
         }
-        Inspection first = inspect.run(InspectRequest.attention(0));
+        Inspection first = inspect.run(InsideRequest.attention(0));
         int heads = first.heads();
         int n = first.tokens().size();
         long perLayer = Math.max(1, (long) heads * n * n * Float.BYTES);
@@ -122,11 +125,11 @@ public final class Inspector {
         progress.layersDone(1, layers);
         for (int from = 1; from < layers; from += group) {
             if (cancel.getAsBoolean()) {
-                throw new java.util.concurrent.CancellationException("Cancelled.");
+                throw new CancellationException("Cancelled.");
             }
             Set<Integer> wanted = new TreeSet<>();
             for (int l = from; l < Math.min(layers, from + group); l++) wanted.add(l);
-            Inspection pass = inspect.run(new InspectRequest(wanted, false, 0, false));
+            Inspection pass = inspect.run(new InsideRequest(wanted, false, 0, false));
             for (int l : wanted) add(cells, pass.attention().get(l), size);
             progress.layersDone(Math.min(layers, from + group), layers);
         }

@@ -5,17 +5,24 @@ import java.util.function.BooleanSupplier;
 import org.tokenscope.analysis.Ablation;
 import org.tokenscope.analysis.Attribution;
 import org.tokenscope.analysis.Inspection;
+import org.tokenscope.analysis.PatchGrid;
 import org.tokenscope.analysis.ModelSummary;
 import org.tokenscope.analysis.ScoredText;
+import org.tokenscope.generate.DecoderModel;
 import org.tokenscope.generate.GenerationListener;
 import org.tokenscope.generate.GenerationRequest;
 import org.tokenscope.generate.GenerationResult;
 import org.tokenscope.generate.Generator;
+import org.tokenscope.backend.Backend;
+import org.tokenscope.backend.Capabilities;
+import org.tokenscope.backend.InsideRequest;
+import org.tokenscope.backend.ScoreOptions;
+import org.tokenscope.backend.ScoreProgress;
+import org.tokenscope.backend.ScoredPass;
 import org.tokenscope.model.ChatTemplate;
 import org.tokenscope.model.LanguageModel;
-import org.tokenscope.model.InspectRequest;
 
-/** Our own GPT-2 on the local DJL engine. Owns (and closes) the model. */
+/** Our own decoder on the local DJL engine. Owns (and closes) the model. */
 public final class LocalBackend implements Backend {
 
     private final LanguageModel model;
@@ -24,18 +31,40 @@ public final class LocalBackend implements Backend {
         this.model = model;
     }
 
-    public LanguageModel model() {
-        return model;
-    }
-
     @Override
     public ModelSummary summary() {
         return TextScorer.summary(model);
     }
 
     @Override
-    public ScoredText score(String text, ScoreOptions options, BooleanSupplier cancel, TextScorer.Progress progress) {
+    public Capabilities capabilities() {
+        return Capabilities.local(model.vocabSize());
+    }
+
+    /** The width of the residual stream (for benchmarks' records). */
+    public int width() {
+        return model.config().width();
+    }
+
+    /** The model as the generation loop drives it (for benchmarks that time its steps). */
+    public DecoderModel decoder() {
+        return model;
+    }
+
+    @Override
+    public ScoredText score(String text, ScoreOptions options, BooleanSupplier cancel, ScoreProgress progress) {
         return TextScorer.score(model, text, options, cancel, progress);
+    }
+
+    @Override
+    public ScoredPass scoreWithNext(String text, ScoreOptions options, BooleanSupplier cancel,
+                                    ScoreProgress progress) {
+        return TextScorer.scoreWithNext(model, text, options, cancel, progress);
+    }
+
+    /** Scores token ids that come without a text (see {@link TextScorer#scoreIds}). */
+    public ScoredText scoreIds(int[] ids, ScoreOptions options, BooleanSupplier cancel, ScoreProgress progress) {
+        return TextScorer.scoreIds(model, ids, options, cancel, progress);
     }
 
     /** Exact for every token, split characters included: the vocabulary's own bytes. */
@@ -54,7 +83,8 @@ public final class LocalBackend implements Backend {
                 // the template writes the BOS and the turn markers itself; they are read as special tokens
                 ? model.tokenizer().encode(ChatTemplate.render(model.tokenizer().chatFiles(),
                         List.of(new ChatTemplate.Message("user", prompt)), model.name())).ids()
-                : model.tokenizer().encodeWithSpecialTokens(prompt); // the BOS its tokenizer adds included
+                // the start-of-text rule of scoring: after the model's start token when asked
+                : StartOfText.prepend(StartOfText.token(model, settings.bos()), model.tokenizer().encode(prompt).ids());
         GenerationRequest request = GenerationRequest.builder().setPrompt(ids)
                 .setMaxNewTokens(settings.maxNewTokens()).optStrategy(settings.strategy())
                 .optStopStrings(settings.stopStrings()).optTopAlternatives(settings.topAlternatives()).build();
@@ -62,19 +92,32 @@ public final class LocalBackend implements Backend {
     }
 
     @Override
-    public Inspection inspect(String text, InspectRequest request, BooleanSupplier cancel) {
+    public Inspection inspect(String text, InsideRequest request, BooleanSupplier cancel) {
         return Inspector.inspect(model, text, request, cancel);
     }
 
     @Override
-    public Attribution attribute(String text, int position, int contrast, Attribution.Method method, int steps,
+    public Attribution attribute(String text, int position, String contrast, Attribution.Method method, int steps,
                                  BooleanSupplier cancel) {
-        return Explanations.attribute(model, text, position, contrast, method, steps, cancel);
+        return Explanations.attribute(model, text, position, Explanations.optionalTokenId(model, contrast), method, steps,
+                cancel);
     }
 
     @Override
     public Ablation intervene(String text, int layer, int head, BooleanSupplier cancel) {
         return Explanations.intervene(model, text, layer, head, cancel);
+    }
+
+    @Override
+    public PatchGrid patch(String clean, String corrupted, int position, String target, String contrast,
+                           BooleanSupplier cancel) {
+        return Explanations.patch(model, clean, corrupted, position, Explanations.tokenId(model, target),
+                Explanations.optionalTokenId(model, contrast), cancel);
+    }
+
+    /** Integrated gradients over bare ids (for benchmarks; see {@link Explanations#integratedGradients}). */
+    public Explanations.Integrated integratedGradients(int[] ids, int target, int steps, BooleanSupplier cancel) {
+        return Explanations.integratedGradients(model, ids, target, steps, cancel);
     }
 
     @Override

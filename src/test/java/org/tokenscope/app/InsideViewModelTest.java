@@ -15,12 +15,15 @@ import org.tokenscope.analysis.ScoredText;
 import org.tokenscope.generate.GenerationListener;
 import org.tokenscope.generate.GenerationResult;
 import org.tokenscope.model.LanguageModel;
-import org.tokenscope.service.Backend;
+import org.tokenscope.backend.Backend;
 import org.tokenscope.service.LocalBackend;
-import org.tokenscope.service.ScoreOptions;
+import org.tokenscope.backend.ScoreOptions;
 import org.tokenscope.service.TextScorer;
 import org.tokenscope.testing.CheckpointWriter;
 import org.tokenscope.testing.TinyGpt2;
+import org.tokenscope.backend.ScoreProgress;
+import org.tokenscope.backend.Capabilities;
+import org.tokenscope.service.ModelRequest;
 
 /** The Inside tab's view-model on a same-thread runner that counts the passes, with a real tiny checkpoint. */
 class InsideViewModelTest {
@@ -63,7 +66,7 @@ class InsideViewModelTest {
     private void analysed(String text) {
         main.compareProperty().set(false);
         main.textProperty().set(text);
-        main.loadModel(main.slotA(), tiny.toString(), false, null);
+        main.loadModel(main.slotA(), ModelRequest.named(tiny.toString()));
         assertThat(main.analysisProperty().get()).isNotNull();
     }
 
@@ -141,7 +144,12 @@ class InsideViewModelTest {
             }
 
             @Override
-            public ScoredText score(String text, ScoreOptions options, BooleanSupplier cancel, TextScorer.Progress p) {
+            public Capabilities capabilities() {
+                return new Capabilities(20, false, false, false, "remote server");
+            }
+
+            @Override
+            public ScoredText score(String text, ScoreOptions options, BooleanSupplier cancel, ScoreProgress p) {
                 return local.score(text, options, cancel, p);
             }
 
@@ -160,7 +168,7 @@ class InsideViewModelTest {
         old.close();
         main.analyse();
         inside.activeProperty().set(true);
-        assertThat(inside.statusProperty().get()).contains("not available for remote models");
+        assertThat(inside.statusProperty().get()).contains("does not expose its internals");
         assertThat(inside.lensProperty().get()).isNull();
         assertThat(inside.busyProperty().get()).isFalse();
     }

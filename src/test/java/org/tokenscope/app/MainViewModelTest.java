@@ -10,6 +10,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tokenscope.testing.CheckpointWriter;
 import org.tokenscope.testing.TinyGpt2;
+import org.tokenscope.service.Analysis;
+import org.tokenscope.service.ModelRequest;
 
 /** The view-model with a same-thread runner and real tiny checkpoints. */
 class MainViewModelTest {
@@ -35,22 +37,22 @@ class MainViewModelTest {
     @Test
     void loadingBothModelsScoresTheTextWithBoth() {
         vm.textProperty().set("Hello world, this is a test.");
-        vm.loadModel(vm.slotA(), small.toString(), false, null);
-        vm.loadModel(vm.slotB(), large.toString(), false, null);
-        MainViewModel.Analysis an = vm.analysisProperty().get();
+        vm.loadModel(vm.slotA(), ModelRequest.named(small.toString()));
+        vm.loadModel(vm.slotB(), ModelRequest.named(large.toString()));
+        Analysis an = vm.analysisProperty().get();
         assertThat(an).isNotNull();
         assertThat(an.a().tokens()).hasSize(8);
         assertThat(an.b()).isNotNull();
         assertThat(an.comparison().pearson().n()).isEqualTo(8);
         assertThat(vm.slotA().nameProperty().get()).isEqualTo("small");
-        assertThat(vm.statusProperty().get()).contains("8 tokens scored");
-        assertThat(vm.busyProperty().get()).isFalse();
+        assertThat(vm.status().statusProperty().get()).contains("8 tokens scored");
+        assertThat(vm.status().busyProperty().get()).isFalse();
     }
 
     @Test
     void switchingBOffScoresWithAOnly() {
-        vm.loadModel(vm.slotA(), small.toString(), false, null);
-        vm.loadModel(vm.slotB(), large.toString(), false, null);
+        vm.loadModel(vm.slotA(), ModelRequest.named(small.toString()));
+        vm.loadModel(vm.slotB(), ModelRequest.named(large.toString()));
         vm.compareProperty().set(false);
         vm.analyse();
         assertThat(vm.analysisProperty().get().b()).isNull();
@@ -58,11 +60,11 @@ class MainViewModelTest {
 
     @Test
     void emptyTextSaysSoAndKeepsGoing() {
-        vm.loadModel(vm.slotA(), small.toString(), false, null);
+        vm.loadModel(vm.slotA(), ModelRequest.named(small.toString()));
         vm.textProperty().set("");
         vm.analyse();
         assertThat(vm.analysisProperty().get()).isNull();
-        assertThat(vm.statusProperty().get()).contains("empty");
+        assertThat(vm.status().statusProperty().get()).contains("empty");
         vm.textProperty().set("Back again 😀");
         vm.analyse();
         assertThat(vm.analysisProperty().get().a().tokens()).isNotEmpty();
@@ -70,10 +72,10 @@ class MainViewModelTest {
 
     @Test
     void aFolderThatIsNotAModelGivesAClearMessageAndTheOldModelStays() throws Exception {
-        vm.loadModel(vm.slotA(), small.toString(), false, null);
+        vm.loadModel(vm.slotA(), ModelRequest.named(small.toString()));
         Path bad = Files.createDirectories(dir.resolve("not-a-model"));
-        vm.loadModel(vm.slotA(), bad.toString(), false, null);
-        assertThat(vm.errorProperty().get()).contains("config.json");
+        vm.loadModel(vm.slotA(), ModelRequest.named(bad.toString()));
+        assertThat(vm.status().errorProperty().get()).contains("config.json");
         assertThat(vm.slotA().nameProperty().get()).isEqualTo("small");
         vm.analyse();
         assertThat(vm.analysisProperty().get()).isNotNull();
@@ -81,13 +83,16 @@ class MainViewModelTest {
 
     @Test
     void generationStreamsAndRecordsSteps() {
-        vm.loadModel(vm.slotA(), small.toString(), false, null);
-        vm.promptProperty().set("Hello");
-        vm.generationProperty().set(new GenerationForm("greedy", 5, 2, 1, 0, 1, 1, 0));
-        vm.generate();
-        assertThat(vm.generationResultProperty().get().best().steps()).hasSizeBetween(1, 5);
-        assertThat(vm.generatedTextProperty().get()).startsWith("Hello");
-        assertThat(vm.generatingProperty().get()).isFalse();
+        vm.loadModel(vm.slotA(), ModelRequest.named(small.toString()));
+        GenerateViewModel generate = new GenerateViewModel(vm);
+        generate.promptProperty().set("Hello");
+        generate.formProperty().set(new GenerationForm("greedy", 5, 2, 1, 0, 1, 1, 0));
+        generate.generate();
+        assertThat(generate.resultProperty().get().best().steps()).hasSizeBetween(1, 5);
+        assertThat(generate.generatedTextProperty().get()).startsWith("Hello");
+        assertThat(generate.generatingProperty().get()).isFalse();
+        assertThat(generate.stepsProperty().get().apply(600).table().rows()).hasSize(
+                generate.resultProperty().get().best().steps().size());
     }
 
     /**
@@ -103,8 +108,8 @@ class MainViewModelTest {
             var connection = new org.tokenscope.remote.Connection(vllm.spec(), org.tokenscope.remote.KeySource.env("HOME"));
             vm.connections().add(connection);
             vm.textProperty().set("Hello there");
-            vm.loadModel(vm.slotA(), small.toString(), false, null);
-            vm.loadModel(vm.slotB(), vllm.spec(), false, null);
+            vm.loadModel(vm.slotA(), ModelRequest.named(small.toString()));
+            vm.loadModel(vm.slotB(), ModelRequest.named(vllm.spec()));
             assertThat(vm.slotB().nameProperty().get()).isEqualTo(org.tokenscope.remote.FakeVllm.MODEL);
             assertThat(vllm.server().requests()).isNotEmpty()
                     .allSatisfy(r -> assertThat(r.authorization()).isEqualTo("Bearer " + secret.strip()));

@@ -21,6 +21,7 @@ import org.tokenscope.analysis.TokenScore;
 import org.tokenscope.figure.Figure;
 import org.tokenscope.testing.CheckpointWriter;
 import org.tokenscope.testing.TinyGpt2;
+import org.tokenscope.service.ModelRequest;
 
 /** The real window, headless (Monocle), with the real inference thread and tiny checkpoints. */
 @ExtendWith(ApplicationExtension.class)
@@ -52,8 +53,8 @@ class MainWindowTest {
         view = new MainView(vm, List.of("gpt2"));
         stage.setScene(new Scene(view, 1100, 760));
         stage.show();
-        vm.loadModel(vm.slotA(), small.toString(), false, null);
-        vm.loadModel(vm.slotB(), large.toString(), false, null);
+        vm.loadModel(vm.slotA(), ModelRequest.named(small.toString()));
+        vm.loadModel(vm.slotB(), ModelRequest.named(large.toString()));
     }
 
     private void waitFor(java.util.concurrent.Callable<Boolean> condition) throws Exception {
@@ -63,15 +64,15 @@ class MainWindowTest {
 
     private void analysed() throws Exception {
         waitFor(() -> vm.analysisProperty().get() != null && vm.analysisProperty().get().b() != null
-                && !vm.busyProperty().get());
+                && !vm.status().busyProperty().get());
     }
 
     @Test
     void typingATextShowsOneHeatmapItemPerTokenWithTooltips(FxRobot robot) throws Exception {
         analysed();
         robot.interact(() -> vm.textProperty().set("Hello world 😀"));
-        waitFor(() -> vm.analysisProperty().get().text().equals("Hello world 😀") && !vm.busyProperty().get());
-        Figure heatmap = view.heatmap.getFigure();
+        waitFor(() -> vm.analysisProperty().get().text().equals("Hello world 😀") && !vm.status().busyProperty().get());
+        Figure heatmap = view.tab(HeatmapView.class).figure.getFigure();
         int tokens = vm.analysisProperty().get().a().tokens().size();
         List<Figure.Item> items = heatmap.items().stream().filter(i -> i.kind().startsWith("token")).toList();
         assertThat(items.get(1).index()).isEqualTo(1);
@@ -80,83 +81,83 @@ class MainWindowTest {
         String logprob = String.format(java.util.Locale.ROOT, "%.3f", vm.analysisProperty().get().a().tokens().get(1).logprob())
                 .replace('-', '\u2212');
         assertThat(items.get(1).tooltip()).contains("world");
-        Point2D center = view.heatmap.lookup("Canvas") == null ? null
-                : view.heatmap.lookup("Canvas").localToScreen(items.get(1).x() + 2, items.get(1).y() + 2);
+        Point2D center = view.tab(HeatmapView.class).figure.lookup("Canvas") == null ? null
+                : view.tab(HeatmapView.class).figure.lookup("Canvas").localToScreen(items.get(1).x() + 2, items.get(1).y() + 2);
         robot.moveTo(center);
         WaitForAsyncUtils.waitForFxEvents();
-        assertThat(view.heatmap.tooltipText()).contains("world");
+        assertThat(view.tab(HeatmapView.class).figure.tooltipText()).contains("world");
         assertThat(items.get(1).tooltip()).contains("log p " + logprob, "rank", "entropy", "top");
     }
 
     @Test
     void clickingATokenSelectsItAndTheTopKFollows(FxRobot robot) throws Exception {
         analysed();
-        Figure.Item second = view.heatmap.getFigure().items().stream().filter(i -> i.kind().startsWith("token"))
+        Figure.Item second = view.tab(HeatmapView.class).figure.getFigure().items().stream().filter(i -> i.kind().startsWith("token"))
                 .skip(1).findFirst().orElseThrow();
-        Point2D at = view.heatmap.lookup("Canvas").localToScreen(second.x() + 2, second.y() + 2);
+        Point2D at = view.tab(HeatmapView.class).figure.lookup("Canvas").localToScreen(second.x() + 2, second.y() + 2);
         robot.clickOn(at);
         WaitForAsyncUtils.waitForFxEvents();
         assertThat(vm.selectedProperty().get()).isEqualTo(second.index());
-        assertThat(view.topK.getFigure().title()).isNotBlank();
-        assertThat(view.topK.getFigure().items()).isNotEmpty();
+        assertThat(view.tab(TopKView.class).figure.getFigure().title()).isNotBlank();
+        assertThat(view.tab(TopKView.class).figure.getFigure().items()).isNotEmpty();
     }
 
     @Test
     void theSelectionIsMarkedInEveryFigureAndClickingAScatterPointSelectsIt(FxRobot robot) throws Exception {
         analysed();
         robot.interact(() -> view.tabs.getSelectionModel().select(1)); // Compare: lay the scatter out
-        waitFor(() -> view.scatter.getFigure() != null);
-        Figure.Item point = view.scatter.getFigure().items().stream().filter(i -> i.kind().equals("point"))
+        waitFor(() -> view.tab(CompareView.class).scatter.getFigure() != null);
+        Figure.Item point = view.tab(CompareView.class).scatter.getFigure().items().stream().filter(i -> i.kind().equals("point"))
                 .skip(2).findFirst().orElseThrow();
-        Point2D at = view.scatter.lookup("Canvas").localToScreen(point.x() + point.width() / 2,
+        Point2D at = view.tab(CompareView.class).scatter.lookup("Canvas").localToScreen(point.x() + point.width() / 2,
                 point.y() + point.height() / 2);
         robot.clickOn(at);
         WaitForAsyncUtils.waitForFxEvents();
         assertThat(vm.selectedProperty().get()).isEqualTo(point.index());
         // the point is ringed where it is drawn, and the same token is marked in the other figures
-        assertThat(view.scatter.selectionMarks()).hasSize(1);
-        var ring = view.scatter.selectionMarks().get(0).getBoundsInParent();
+        assertThat(view.tab(CompareView.class).scatter.selectionMarks()).hasSize(1);
+        var ring = view.tab(CompareView.class).scatter.selectionMarks().get(0).getBoundsInParent();
         assertThat(ring.getCenterX()).isCloseTo(point.x() + point.width() / 2, org.assertj.core.api.Assertions.within(0.5));
         assertThat(ring.getCenterY()).isCloseTo(point.y() + point.height() / 2, org.assertj.core.api.Assertions.within(0.5));
-        assertThat(view.heatmap.selectionMarks()).hasSize(2); // stacked heatmaps: A's box and B's box
+        assertThat(view.tab(HeatmapView.class).figure.selectionMarks()).hasSize(2); // stacked heatmaps: A's box and B's box
         robot.interact(() -> vm.selectedProperty().set(point.index() + 1));
-        var moved = view.scatter.getFigure().items().stream()
+        var moved = view.tab(CompareView.class).scatter.getFigure().items().stream()
                 .filter(i -> i.kind().equals("point") && i.index() == point.index() + 1).findFirst().orElseThrow();
-        assertThat(view.scatter.selectionMarks().get(0).getBoundsInParent().getCenterX())
+        assertThat(view.tab(CompareView.class).scatter.selectionMarks().get(0).getBoundsInParent().getCenterX())
                 .isCloseTo(moved.x() + moved.width() / 2, org.assertj.core.api.Assertions.within(0.5));
         robot.interact(() -> vm.selectedProperty().set(-1));
-        assertThat(view.scatter.selectionMarks()).isEmpty();
+        assertThat(view.tab(CompareView.class).scatter.selectionMarks()).isEmpty();
     }
 
     @Test
     void theScatterZoomsWithTheWheelPansByDraggingAndResetsOnDoubleClick(FxRobot robot) throws Exception {
         analysed();
         robot.interact(() -> view.tabs.getSelectionModel().select(1));
-        waitFor(() -> view.scatter.getFigure() != null);
-        var before = (org.tokenscope.figure.ScatterFigure) view.scatter.getFigure();
+        waitFor(() -> view.tab(CompareView.class).scatter.getFigure() != null);
+        var before = (org.tokenscope.figure.ScatterFigure) view.tab(CompareView.class).scatter.getFigure();
         double width = before.range().max() - before.range().min();
-        javafx.scene.Node canvas = view.scatter.lookup("Canvas");
+        javafx.scene.Node canvas = view.tab(CompareView.class).scatter.lookup("Canvas");
         // the wheel, over the middle of the plot area: closer, around the pointer
         double midX = 70 + before.plotSide() / 2;
         Point2D at = canvas.localToScene(midX, 120 + before.plotSide() / 2);
-        robot.interact(() -> javafx.event.Event.fireEvent(view.scatter, new javafx.scene.input.ScrollEvent(
+        robot.interact(() -> javafx.event.Event.fireEvent(view.tab(CompareView.class).scatter, new javafx.scene.input.ScrollEvent(
                 javafx.scene.input.ScrollEvent.SCROLL, at.getX(), at.getY(), at.getX(), at.getY(), false, false, false,
                 false, false, false, 0, 40, 0, 40, javafx.scene.input.ScrollEvent.HorizontalTextScrollUnits.NONE, 0,
                 javafx.scene.input.ScrollEvent.VerticalTextScrollUnits.NONE, 0, 0, null)));
-        var zoomed = (org.tokenscope.figure.ScatterFigure) view.scatter.getFigure();
+        var zoomed = (org.tokenscope.figure.ScatterFigure) view.tab(CompareView.class).scatter.getFigure();
         assertThat(zoomed.range().max() - zoomed.range().min()).isCloseTo(width * 0.85, org.assertj.core.api.Assertions.within(1e-9));
         assertThat(zoomed.range().contains(before.valueAtX(canvas.sceneToLocal(at).getX()))).isTrue();
         // a drag to the right shows what lies to the left
         Point2D screen = canvas.localToScreen(canvas.sceneToLocal(at));
         robot.drag(screen, javafx.scene.input.MouseButton.PRIMARY).moveBy(60, 0).drop();
         WaitForAsyncUtils.waitForFxEvents();
-        var panned = (org.tokenscope.figure.ScatterFigure) view.scatter.getFigure();
+        var panned = (org.tokenscope.figure.ScatterFigure) view.tab(CompareView.class).scatter.getFigure();
         assertThat(panned.range().min()).isLessThan(zoomed.range().min());
         assertThat(panned.range().max() - panned.range().min())
                 .isCloseTo(zoomed.range().max() - zoomed.range().min(), org.assertj.core.api.Assertions.within(1e-9));
         robot.doubleClickOn(screen);
         WaitForAsyncUtils.waitForFxEvents();
-        var reset = (org.tokenscope.figure.ScatterFigure) view.scatter.getFigure();
+        var reset = (org.tokenscope.figure.ScatterFigure) view.tab(CompareView.class).scatter.getFigure();
         assertThat(reset.range()).isEqualTo(before.range());
         assertThat(reset.comparison().pearson().value()).isEqualTo(before.comparison().pearson().value());
     }
@@ -172,14 +173,14 @@ class MainWindowTest {
         robot.interact(() -> {
             vm.compareProperty().set(false);
             // min-max spreads the tiny random models' probabilities over the whole palette
-            vm.rangeProperty().set(org.tokenscope.figure.Scale.Mode.MIN_MAX);
+            vm.figures().rangeProperty().set(org.tokenscope.figure.Scale.Mode.MIN_MAX);
         });
-        waitFor(() -> vm.analysisProperty().get().b() == null && !vm.busyProperty().get());
+        waitFor(() -> vm.analysisProperty().get().b() == null && !vm.status().busyProperty().get());
         var an = vm.analysisProperty().get();
         javafx.scene.image.WritableImage[] shot = new javafx.scene.image.WritableImage[1];
-        robot.interact(() -> shot[0] = view.heatmap.lookup("Canvas").snapshot(null, null));
+        robot.interact(() -> shot[0] = view.tab(HeatmapView.class).figure.lookup("Canvas").snapshot(null, null));
         java.util.Map<Integer, Double> light = new java.util.HashMap<>();
-        for (Figure.Item box : view.heatmap.getFigure().items()) {
+        for (Figure.Item box : view.tab(HeatmapView.class).figure.getFigure().items()) {
             if (box.kind().equals("token") && an.a().tokens().get(box.index()).isScored()) {
                 var c = shot[0].getPixelReader().getColor((int) box.x() + 2, (int) box.y() + 1);
                 light.putIfAbsent(box.index(), 0.2126 * c.getRed() + 0.7152 * c.getGreen() + 0.0722 * c.getBlue());
@@ -198,9 +199,9 @@ class MainWindowTest {
         assertThat(spread).as("the most and least probable tokens look different").isGreaterThan(0.5);
         // the scatter, with B again
         robot.interact(() -> vm.compareProperty().set(true));
-        waitFor(() -> vm.analysisProperty().get().b() != null && !vm.busyProperty().get());
+        waitFor(() -> vm.analysisProperty().get().b() != null && !vm.status().busyProperty().get());
         robot.interact(() -> view.tabs.getSelectionModel().select(1));
-        waitFor(() -> view.scatter.getFigure() != null);
+        waitFor(() -> view.tab(CompareView.class).scatter.getFigure() != null);
         var both = vm.analysisProperty().get();
         double[] x = both.a().tokens().stream().filter(TokenScore::isScored).mapToDouble(TokenScore::logprob).toArray();
         double[] y = both.b().tokens().stream().filter(TokenScore::isScored).mapToDouble(TokenScore::logprob).toArray();
@@ -213,7 +214,7 @@ class MainWindowTest {
             syy += (y[i] - my) * (y[i] - my);
         }
         double r = sxy / Math.sqrt(sxx * syy);
-        var scatter = (org.tokenscope.figure.ScatterFigure) view.scatter.getFigure();
+        var scatter = (org.tokenscope.figure.ScatterFigure) view.tab(CompareView.class).scatter.getFigure();
         assertThat(scatter.comparison().pearson().value()).isCloseTo(r, org.assertj.core.api.Assertions.within(1e-9));
         assertThat(scatter.items().stream().filter(i -> i.kind().equals("point")).count()).isEqualTo(x.length);
     }
@@ -223,11 +224,11 @@ class MainWindowTest {
         analysed();
         robot.interact(() -> vm.selectedProperty().set(1));
         double before = topBarProbability();
-        robot.interact(() -> view.temperature.setValue(0.5));
+        robot.interact(() -> view.tab(TopKView.class).temperature.setValue(0.5));
         double sharper = topBarProbability();
-        robot.interact(() -> view.temperature.setValue(2.5));
+        robot.interact(() -> view.tab(TopKView.class).temperature.setValue(2.5));
         double flatter = topBarProbability();
-        assertThat(view.topK.getFigure().title()).contains("temperature 2.50");
+        assertThat(view.tab(TopKView.class).figure.getFigure().title()).contains("temperature 2.50");
         assertThat(sharper).isGreaterThan(flatter);
         // the kept alternatives at T = 0.5, renormalised: the top one's share, computed here from the analysis
         var kept = vm.analysisProperty().get().a().tokens().get(1).top();
@@ -236,12 +237,12 @@ class MainWindowTest {
         assertThat(sharper).isCloseTo(expected, org.assertj.core.api.Assertions.within(Math.max(6e-5, expected / 100)));
         double raw = Math.exp(kept.get(0).logprob());
         assertThat(before).isCloseTo(raw, org.assertj.core.api.Assertions.within(Math.max(6e-5, raw / 100)));
-        robot.interact(() -> view.temperature.setValue(1));
+        robot.interact(() -> view.tab(TopKView.class).temperature.setValue(1));
     }
 
     /** The probability the top-k pane's first bar shows, read from its tooltip ("p 12.3%" or "p 0.0123"). */
     private double topBarProbability() {
-        String tip = view.topK.getFigure().items().stream().filter(i -> i.kind().equals("bar")).findFirst()
+        String tip = view.tab(TopKView.class).figure.getFigure().items().stream().filter(i -> i.kind().equals("bar")).findFirst()
                 .orElseThrow().tooltip();
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\np ([0-9.]+(?:e[\u2212+-]?[0-9]+)?)").matcher(tip);
         assertThat(m.find()).as(tip).isTrue();
@@ -252,7 +253,7 @@ class MainWindowTest {
     void theTokensPaneShowsEachTokensBytesAndTheCounts(FxRobot robot) throws Exception {
         analysed();
         robot.interact(() -> vm.textProperty().set("naïve 😀"));
-        waitFor(() -> vm.analysisProperty().get().text().equals("naïve 😀") && !vm.busyProperty().get());
+        waitFor(() -> vm.analysisProperty().get().text().equals("naïve 😀") && !vm.status().busyProperty().get());
         var an = vm.analysisProperty().get();
         int[] bytes = an.bytesA();
         assertThat(bytes).hasSize(an.a().tokens().size());
@@ -261,7 +262,7 @@ class MainWindowTest {
         int bos = an.a().tokens().get(0).id() == 50256 ? bytes[0] : 0;
         assertThat(java.util.Arrays.stream(bytes).sum() - bos).isEqualTo(textBytes);
         assertThat(an.a().tokens().stream().anyMatch(TokenScore::partial)).as("the emoji is split").isTrue();
-        Figure tokensFigure = view.tokens.getFigure();
+        Figure tokensFigure = view.tab(TokensView.class).figure.getFigure();
         var chips = tokensFigure.items().stream().filter(i -> i.kind().equals("chip")).toList();
         assertThat(chips).hasSize(bytes.length);
         for (int i = 0; i < chips.size(); i++) {
@@ -275,9 +276,9 @@ class MainWindowTest {
         Settings settings = Settings.in(dir.resolve("settings"));
         robot.interact(() -> {
             view.split.setDividerPositions(0.4);
-            view.compareSplit.setDividerPositions(0.62);
+            view.tab(CompareView.class).split.setDividerPositions(0.62);
             view.tabs.getSelectionModel().select(3);
-            vm.measureProperty().set(org.tokenscope.figure.Measure.values()[2]);
+            vm.figures().measureProperty().set(org.tokenscope.figure.Measure.values()[2]);
             view.remember(settings);
         });
         settings.save();
@@ -286,7 +287,7 @@ class MainWindowTest {
             MainView next = new MainView(new MainViewModel(new DirectRunner()), List.of());
             next.restore(read);
             assertThat(next.split.getDividerPositions()[0]).isCloseTo(0.4, org.assertj.core.api.Assertions.within(1e-9));
-            assertThat(next.compareSplit.getDividerPositions()[0]).isCloseTo(0.62, org.assertj.core.api.Assertions.within(1e-9));
+            assertThat(next.tab(CompareView.class).split.getDividerPositions()[0]).isCloseTo(0.62, org.assertj.core.api.Assertions.within(1e-9));
             assertThat(next.tabs.getSelectionModel().getSelectedIndex()).isEqualTo(3);
         });
         assertThat(read.get("figure.measure", "")).isEqualTo(org.tokenscope.figure.Measure.values()[2].name());
@@ -310,10 +311,10 @@ class MainWindowTest {
             assertThat(d.connection()).isEqualTo(new org.tokenscope.remote.Connection(
                     "http://gpu-box:8000/v1#meta-llama/Llama-3.1-70B", org.tokenscope.remote.KeySource.env("VLLM_API_KEY")));
             // saved, it is listed in both pickers above "Open folder…"
-            view.addConnection(d.connection());
-            assertThat(view.modelA.getItems()).contains("http://gpu-box:8000/v1#meta-llama/Llama-3.1-70B");
-            assertThat(view.modelB.getItems().indexOf("http://gpu-box:8000/v1#meta-llama/Llama-3.1-70B"))
-                    .isEqualTo(view.modelB.getItems().indexOf(MainView.OPEN_FOLDER) - 1);
+            view.toolbar.addConnection(d.connection());
+            assertThat(view.toolbar.modelA.getItems()).contains("http://gpu-box:8000/v1#meta-llama/Llama-3.1-70B");
+            assertThat(view.toolbar.modelB.getItems().indexOf("http://gpu-box:8000/v1#meta-llama/Llama-3.1-70B"))
+                    .isEqualTo(view.toolbar.modelB.getItems().indexOf(MainViewModel.OPEN_FOLDER) - 1);
         });
     }
 
@@ -321,24 +322,24 @@ class MainWindowTest {
     void switchingBOffLeavesOneHeatmap(FxRobot robot) throws Exception {
         analysed();
         robot.clickOn("#compare");
-        waitFor(() -> vm.analysisProperty().get().b() == null && !vm.busyProperty().get());
+        waitFor(() -> vm.analysisProperty().get().b() == null && !vm.status().busyProperty().get());
         int tokens = vm.analysisProperty().get().a().tokens().size();
-        assertThat(view.heatmap.getFigure().items().stream().filter(i -> i.kind().startsWith("token"))
+        assertThat(view.tab(HeatmapView.class).figure.getFigure().items().stream().filter(i -> i.kind().startsWith("token"))
                 .mapToInt(Figure.Item::index).distinct().count()).isEqualTo(tokens);
-        assertThat(view.heatmap.getFigure().items().stream().filter(i -> i.kind().startsWith("token")).count())
+        assertThat(view.tab(HeatmapView.class).figure.getFigure().items().stream().filter(i -> i.kind().startsWith("token")).count())
                 .isLessThan(2L * tokens);
-        assertThat(view.modelB.isDisabled()).isTrue();
+        assertThat(view.toolbar.modelB.isDisabled()).isTrue();
     }
 
     @Test
     void aBadFolderShowsAClearMessageAndTheWindowGoesOn(FxRobot robot) throws Exception {
         analysed();
         Path bad = Files.createDirectories(dir.resolve("bad"));
-        robot.interact(() -> vm.loadModel(vm.slotA(), bad.toString(), false, null));
-        waitFor(() -> !vm.errorProperty().get().isEmpty());
-        assertThat(view.status.getText()).contains("config.json");
+        robot.interact(() -> vm.loadModel(vm.slotA(), ModelRequest.named(bad.toString())));
+        waitFor(() -> !vm.status().errorProperty().get().isEmpty());
+        assertThat(view.statusBar.status.getText()).contains("config.json");
         robot.interact(() -> vm.textProperty().set("Still here"));
-        waitFor(() -> vm.analysisProperty().get().text().equals("Still here") && !vm.busyProperty().get());
+        waitFor(() -> vm.analysisProperty().get().text().equals("Still here") && !vm.status().busyProperty().get());
         assertThat(vm.analysisProperty().get().a().model().name()).isEqualTo("small");
     }
 
@@ -349,8 +350,8 @@ class MainWindowTest {
         Path csv = dir.resolve("heatmap.csv");
         robot.interact(() -> {
             try {
-                view.heatmap.export(svg);
-                view.heatmap.export(csv);
+                view.tab(HeatmapView.class).figure.export(svg);
+                view.tab(HeatmapView.class).figure.export(csv);
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }

@@ -151,7 +151,7 @@ class ExportCommandTest {
     }
 
     @Test
-    void badRequestsGetOneClearSentence() {
+    void badRequestsGetOneClearSentence() throws Exception {
         CliRun png = CliRun.of("export", "--model", small.toString(), "--text", "hi", "--format", "png");
         assertThat(png.exitCode()).isNotZero();
         assertThat(png.err()).contains("--out");
@@ -172,6 +172,13 @@ class ExportCommandTest {
         CliRun stdout = CliRun.of("export", "--model", small.toString(), "--text", "hi there");
         assertThat(stdout.exitCode()).as(stdout.err()).isZero();
         assertThat(stdout.out()).startsWith("<?xml").contains("<svg");
-        assertThat(new ByteArrayInputStream(stdout.out().getBytes(StandardCharsets.UTF_8))).isNotNull();
+        // what goes to standard output is the very SVG a file gets: well-formed, with the text's tokens in it
+        Document printed = DocumentBuilderFactory.newNSInstance().newDocumentBuilder()
+                .parse(new ByteArrayInputStream(stdout.out().getBytes(StandardCharsets.UTF_8)));
+        assertThat(svgText(printed)).contains("hi", "there");
+        Path file = dir.resolve("stdout-twin.svg");
+        assertThat(CliRun.of("export", "--model", small.toString(), "--text", "hi there", "--out", file.toString())
+                .exitCode()).isZero();
+        assertThat(stdout.out()).isEqualTo(Files.readString(file));
     }
 }

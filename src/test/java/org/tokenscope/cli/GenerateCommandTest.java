@@ -29,7 +29,12 @@ class GenerateCommandTest {
         assertThat(run.exitCode()).as(run.err()).isZero();
         JsonNode root = new ObjectMapper().readTree(run.out());
         assertThat(root.get("prompt").asText()).isEqualTo("Hello world");
-        assertThat(root.get("prompt_ids").toString()).isEqualTo("[15496,995]");
+        // the prompt follows <|endoftext|>, as a text is scored; --no-bos feeds it alone, as transformers does
+        assertThat(root.get("prompt_ids").toString()).isEqualTo("[50256,15496,995]");
+        assertThat(root.get("strategy").get("bos").asBoolean()).isTrue();
+        CliRun alone = CliRun.of("generate", "--model", model.toString(), "--prompt", "Hello world",
+                "--max-new-tokens", "1", "--no-bos", "--json");
+        assertThat(new ObjectMapper().readTree(alone.out()).get("prompt_ids").toString()).isEqualTo("[15496,995]");
         assertThat(root.get("strategy").get("name").asText()).isEqualTo("greedy");
         JsonNode seq = root.get("sequences").get(0);
         assertThat(seq.get("steps").size()).isBetween(1, 5);

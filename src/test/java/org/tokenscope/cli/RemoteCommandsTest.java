@@ -138,4 +138,44 @@ class RemoteCommandsTest {
         assertThat(run.exitCode()).isNotZero();
         assertThat(run.err()).contains("does not expose its internals");
     }
+
+    /** {@code export} opens a remote model as every command does, and its figures carry the server's own scores. */
+    @Test
+    void exportDrawsARemoteModelsFiguresWithTheScoresItGave() throws Exception {
+        CliRun data = CliRun.of("export", "--model", vllm.spec(), "--text", TEXT, "--figure", "heatmap", "--format", "json");
+        assertThat(data.exitCode()).as(data.err()).isZero();
+        JsonNode exported = new ObjectMapper().readTree(data.out());
+        assertThat(exported.get("metadata").get("model.A").asText()).isEqualTo(FakeVllm.MODEL);
+        CliRun score = CliRun.of("score", "--model", vllm.spec(), "--text", TEXT, "--json");
+        JsonNode tokens = new ObjectMapper().readTree(score.out()).get("runs").get(0).get("tokens");
+        JsonNode rows = exported.get("rows");
+        assertThat(rows).hasSize(tokens.size());
+        for (int i = 0; i < tokens.size(); i++) {
+            assertThat(rows.get(i).get("token").asText()).isEqualTo(tokens.get(i).get("text").asText());
+            assertThat(rows.get(i).get("logprob").asDouble()).isEqualTo(tokens.get(i).get("logprob").asDouble());
+            assertThat(rows.get(i).get("entropy").isNull()).isTrue(); // a server's top-k does not give it
+        }
+
+        CliRun topK = CliRun.of("export", "--model", vllm.spec(), "--text", TEXT, "--figure", "topk", "--top-k", "3",
+                "--format", "json");
+        assertThat(topK.exitCode()).as(topK.err()).isZero();
+        CliRun first = CliRun.of("generate", "--model", vllm.spec(), "--prompt", TEXT, "--max-new-tokens", "1",
+                "--alternatives", "3", "--json");
+        JsonNode expected = new ObjectMapper().readTree(first.out()).get("sequences").get(0).get("steps").get(0).get("top");
+        JsonNode bars = new ObjectMapper().readTree(topK.out()).get("rows");
+        assertThat(bars).hasSize(expected.size());
+        for (int r = 0; r < bars.size(); r++) {
+            assertThat(bars.get(r).get("token").asText()).isEqualTo(expected.get(r).get("text").asText());
+            assertThat(bars.get(r).get("logprob").asDouble()).isEqualTo(expected.get(r).get("logprob").asDouble());
+        }
+
+        CliRun scatter = CliRun.of("export", "--model", small.toString(), "--compare", vllm.spec(), "--text", TEXT,
+                "--figure", "scatter");
+        assertThat(scatter.exitCode()).as(scatter.err()).isZero();
+        assertThat(scatter.out()).startsWith("<?xml").contains(FakeVllm.MODEL);
+
+        CliRun lens = CliRun.of("export", "--model", vllm.spec(), "--text", TEXT, "--figure", "lens");
+        assertThat(lens.exitCode()).isNotZero();
+        assertThat(lens.err()).contains("does not expose its internals").doesNotContain("Exception");
+    }
 }

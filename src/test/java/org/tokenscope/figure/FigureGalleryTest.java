@@ -1,21 +1,37 @@
 package org.tokenscope.figure;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Assumptions;
+import javax.imageio.ImageIO;
+import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.w3c.dom.Element;
 
 /**
- * Writes every figure as PNG and SVG into the folder named by {@code -Dtokenscope.gallery=DIR}, to be
- * looked at; skipped without it.
+ * Writes every figure as PNG and SVG, and checks each file: the SVG parses and says the figure's size, the
+ * PNG decodes at the figure's size times the scale. Into {@code -Dtokenscope.gallery=DIR} when it is given,
+ * to be looked at; else into a temporary folder.
  */
 class FigureGalleryTest {
 
-    @Test
-    void writeGallery() throws Exception {
+    @TempDir
+    Path temporary;
+
+    /** The gallery's folder: {@code -Dtokenscope.gallery}, else {@code fallback}. */
+    static Path folder(Path fallback) throws IOException {
         String dir = System.getProperty("tokenscope.gallery");
-        Assumptions.assumeTrue(dir != null, "no -Dtokenscope.gallery");
-        Path out = Files.createDirectories(Path.of(dir));
+        return Files.createDirectories(dir == null ? fallback : Path.of(dir));
+    }
+
+    @Test
+    void everyFigureWritesAValidSvgAndPngOfItsSize() throws Exception {
+        Path out = folder(temporary);
         var a = Samples.scored(Samples.PARAGRAPH, "gpt2", 1, true);
         var b = Samples.scored(Samples.PARAGRAPH, "gpt2-large", 2, true);
         FigureOptions o = FigureOptions.DEFAULT.withWidth(640);
@@ -48,14 +64,32 @@ class FigureGalleryTest {
             if (!e.getKey().contains(" ") || e.getKey().endsWith("prob fixed") || e.getKey().startsWith("scatter")) write(out, "one-" + e.getKey().replace(' ', '-'), e.getValue());
         }
         write(out, "heatmap-2x", HeatmapFigure.of(a, o, ExportMetadata.NONE), 2);
+        float[] train = new float[300];
+        java.util.Random noise = new java.util.Random(1);
+        for (int i = 0; i < train.length; i++) train[i] = (float) (4 + 7 * Math.exp(-i / 40.0) + noise.nextGaussian() * 0.3);
+        write(out, "loss", LossCurveFigure.of("tiny: 2 layers × 64, 300 steps, held-out perplexity 71.3", train,
+                java.util.List.of(new LossCurveFigure.HeldOut(30, 8.1), new LossCurveFigure.HeldOut(150, 4.9),
+                        new LossCurveFigure.HeldOut(300, 4.27)), o.withWidth(900), ExportMetadata.NONE));
     }
 
     static void write(Path dir, String name, Figure f, double scale) throws Exception {
-        Exporter.exportFigure(f, Exporter.Format.PNG, Exporter.ImageOptions.ofScale(scale), dir.resolve(name + ".png"));
+        Path png = dir.resolve(name + ".png");
+        Exporter.exportFigure(f, Exporter.Format.PNG, Exporter.ImageOptions.ofScale(scale), png);
+        BufferedImage image = ImageIO.read(png.toFile());
+        assertThat(image).as(name + ".png decodes").isNotNull();
+        assertThat(image.getWidth()).as(name + ".png width").isEqualTo((int) Math.ceil(f.width() * scale - 1e-9));
+        assertThat(image.getHeight()).as(name + ".png height").isEqualTo((int) Math.ceil(f.height() * scale - 1e-9));
     }
 
     static void write(Path dir, String name, Figure f) throws Exception {
-        Exporter.exportFigure(f, Exporter.Format.PNG, Exporter.ImageOptions.ofScale(1), dir.resolve(name + ".png"));
-        Exporter.exportFigure(f, Exporter.Format.SVG, Exporter.ImageOptions.DEFAULT, dir.resolve(name + ".svg"));
+        write(dir, name, f, 1);
+        Path svg = dir.resolve(name + ".svg");
+        Exporter.exportFigure(f, Exporter.Format.SVG, Exporter.ImageOptions.DEFAULT, svg);
+        Element root = DocumentBuilderFactory.newNSInstance().newDocumentBuilder().parse(svg.toFile()).getDocumentElement();
+        assertThat(root.getLocalName()).as(name + ".svg").isEqualTo("svg");
+        assertThat(Double.parseDouble(root.getAttribute("width").replace("px", ""))).as(name + ".svg width")
+                .isCloseTo(f.width(), within(1.0));
+        assertThat(Double.parseDouble(root.getAttribute("height").replace("px", ""))).as(name + ".svg height")
+                .isCloseTo(f.height(), within(1.0));
     }
 }

@@ -1,18 +1,21 @@
 package org.tokenscope.figure;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** Writes the figures of the model's insides into {@code -Dtokenscope.gallery=DIR}, to be looked at; skipped without it. */
+/**
+ * Writes the figures of the model's insides as SVG and PNG and checks each (see {@link FigureGalleryTest}):
+ * into {@code -Dtokenscope.gallery=DIR} to be looked at, else a temporary folder.
+ */
 class InsideGalleryTest {
 
+    @TempDir
+    Path temporary;
+
     @Test
-    void writeGallery() throws Exception {
-        String dir = System.getProperty("tokenscope.gallery");
-        Assumptions.assumeTrue(dir != null, "no -Dtokenscope.gallery");
-        Path out = Files.createDirectories(Path.of(dir));
+    void everyInsideFigureWritesAValidSvgAndPngOfItsSize() throws Exception {
+        Path out = FigureGalleryTest.folder(temporary);
         var a = Samples.scored(Samples.PARAGRAPH, "gpt2", 1, true);
         var longText = Samples.scored("The quick brown fox jumps over the lazy dog. ".repeat(30), "gpt2-large", 1, true);
         FigureOptions o = FigureOptions.DEFAULT.withWidth(760);

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tokenscope.model.ModelConfig;
+import org.tokenscope.net.RetryPolicy;
 
 /**
  * Today's families from a Hub on 127.0.0.1: the chat template and generation config come along,

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tokenscope.net.RetryPolicy;
 
 /** The environment read as huggingface_hub's constants.py reads it. */
 class HubSettingsTest {

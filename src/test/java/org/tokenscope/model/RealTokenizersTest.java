@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.tokenscope.analysis.ScoredText;
 import org.tokenscope.analysis.TokenScore;
-import org.tokenscope.service.ScoreOptions;
+import org.tokenscope.backend.ScoreOptions;
 import org.tokenscope.service.TextScorer;
 import org.tokenscope.testing.DType;
 import org.tokenscope.testing.NpmTokenizers;

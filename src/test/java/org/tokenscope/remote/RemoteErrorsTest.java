@@ -8,7 +8,7 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
-import org.tokenscope.service.ScoreOptions;
+import org.tokenscope.backend.ScoreOptions;
 
 /** Connection, HTTP errors and the API key: one sentence each, and the key never in one. */
 class RemoteErrorsTest {

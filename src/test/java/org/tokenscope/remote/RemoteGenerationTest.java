@@ -17,7 +17,7 @@ import org.tokenscope.generate.Sampling;
 import org.tokenscope.generate.Sequence;
 import org.tokenscope.generate.Step;
 import org.tokenscope.generate.StopReason;
-import org.tokenscope.service.Backend.GenerationSettings;
+import org.tokenscope.backend.Backend.GenerationSettings;
 
 /** Streamed generation from fake servers: steps in order, cancellation, strategies, chat. */
 class RemoteGenerationTest {

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.tokenscope.analysis.Alternative;
 import org.tokenscope.analysis.ScoredText;
 import org.tokenscope.analysis.TokenScore;
-import org.tokenscope.service.ScoreOptions;
+import org.tokenscope.backend.ScoreOptions;
 
 /** Scoring through fake servers: the scores shown are the numbers the server sent. */
 class RemoteScoringTest {

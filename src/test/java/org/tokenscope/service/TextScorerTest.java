@@ -12,6 +12,7 @@ import org.tokenscope.analysis.TokenScore;
 import org.tokenscope.model.LanguageModel;
 import org.tokenscope.testing.CheckpointWriter;
 import org.tokenscope.testing.TinyGpt2;
+import org.tokenscope.backend.ScoreOptions;
 
 /** {@link TextScorer#scoreIds} scores ids exactly as {@link TextScorer#score} scores a text's tokens. */
 class TextScorerTest {

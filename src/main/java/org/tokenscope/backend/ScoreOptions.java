@@ -1,4 +1,4 @@
-package org.tokenscope.service;
+package org.tokenscope.backend;
 
 /**
  * How to score a text.

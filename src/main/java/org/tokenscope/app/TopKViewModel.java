@@ -1,0 +1,77 @@
+package org.tokenscope.app;
+
+import java.util.function.DoubleFunction;
+import javafx.beans.property.DoubleProperty;
+import javafx.beans.property.IntegerProperty;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.SimpleDoubleProperty;
+import javafx.beans.property.SimpleIntegerProperty;
+import org.tokenscope.generate.Step;
+import org.tokenscope.service.Analysis;
+import org.tokenscope.service.Figures;
+
+/**
+ * The Top-k tab's state: what the models expected at the selected token, after the text when none is
+ * selected, or at a generation step picked in the Generate tab; {@code k} bars, rescaled to a temperature.
+ */
+public final class TopKViewModel {
+
+    private final MainViewModel main;
+    private final IntegerProperty k = new SimpleIntegerProperty(10);
+    private final DoubleProperty temperature = new SimpleDoubleProperty(1);
+    private final ReadOnlyObjectWrapper<DoubleFunction<Figures.Drawn>> figure = new ReadOnlyObjectWrapper<>();
+
+    public TopKViewModel(MainViewModel main) {
+        this.main = main;
+        main.whenFiguresChange(this::update);
+        main.selectedProperty().addListener((o, a, b) -> {
+            main.stepProperty().set(null); // a token picked: its alternatives, not the step's
+            update();
+        });
+        main.stepProperty().addListener((o, a, b) -> update());
+        k.addListener((o, a, b) -> update());
+        temperature.addListener((o, a, b) -> update());
+        update();
+    }
+
+    /** How many bars (5 to {@link org.tokenscope.service.Analyser#TOP_K}). */
+    public IntegerProperty kProperty() {
+        return k;
+    }
+
+    /** Rescales the distribution: softmax(log p / T) over the alternatives kept. */
+    public DoubleProperty temperatureProperty() {
+        return temperature;
+    }
+
+    /** The bars at a width, or null before an analysis. */
+    public ReadOnlyObjectProperty<DoubleFunction<Figures.Drawn>> figureProperty() {
+        return figure.getReadOnlyProperty();
+    }
+
+    public MainViewModel main() {
+        return main;
+    }
+
+    /** Shows the alternatives after the text. */
+    public void afterText() {
+        main.selectedProperty().set(-1);
+    }
+
+    private void update() {
+        Analysis an = main.analysisProperty().get();
+        Step step = main.stepProperty().get();
+        var meta = main.exportMetadata();
+        int shown = k.get();
+        if (step != null) {
+            String model = main.slotA().nameProperty().get();
+            figure.set(w -> Figures.step(model, step, shown, main.figureOptions(w), meta));
+            return;
+        }
+        int position = main.selectedProperty().get();
+        double t = Math.round(temperature.get() * 100) / 100.0;
+        figure.set(an == null ? null : w -> Figures.topK(an, position < an.a().tokens().size() ? position : -1, shown, t,
+                main.figureOptions(w), meta));
+    }
+}
