@@ -11,6 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.tokenscope.analysis.Ablation;
 import org.tokenscope.analysis.Attribution;
 import org.tokenscope.analysis.TokenScore;
+import org.tokenscope.service.ModelRequest;
 import org.tokenscope.testing.CheckpointWriter;
 import org.tokenscope.testing.ReferenceEdit;
 import org.tokenscope.testing.TinyGpt2;
@@ -42,7 +43,7 @@ class WhyViewModelTest {
     private void analysed(String text) {
         main.compareProperty().set(false);
         main.textProperty().set(text);
-        main.loadModel(main.slotA(), tiny.toString(), false, null);
+        main.loadModel(main.slotA(), ModelRequest.named(tiny.toString()));
         assertThat(main.analysisProperty().get()).isNotNull();
     }
 
