@@ -118,6 +118,24 @@ class Gpt2:
     def logits(self, hidden):  # [T, E] -> [T, V]
         return hidden @ self.wte.T
 
+    def forward_rows(self, rows):
+        """Hidden states after ln_f from token embedding rows as looked up, a batch of texts: [B, T, E] -> [B, T, E]."""
+        bsz, t, _ = rows.shape
+        x = rows + self.wpe[:t]                                                      # [B, T, E]
+        mask = torch.ones(t, t, dtype=torch.bool).tril()                             # [T, T]
+        for b in self.blocks:
+            h = F.layer_norm(x, (self.width,), b["ln_1.weight"], b["ln_1.bias"], self.eps)
+            qkv = h @ b["attn.c_attn.weight"] + b["attn.c_attn.bias"]                 # [B, T, 3E]
+            q, k, v = (z.view(bsz, t, self.heads, self.head_dim).transpose(1, 2) for z in qkv.split(self.width, -1))
+            a = torch.matmul(q, k.transpose(-1, -2)) / math.sqrt(self.head_dim)      # [B, H, T, T]
+            a = torch.softmax(torch.where(mask, a, torch.tensor(torch.finfo(a.dtype).min)), -1)
+            y = torch.matmul(a, v).transpose(1, 2).reshape(bsz, t, self.width)       # [B, T, E]
+            x = x + y @ b["attn.c_proj.weight"] + b["attn.c_proj.bias"]
+            h = F.layer_norm(x, (self.width,), b["ln_2.weight"], b["ln_2.bias"], self.eps)
+            m = F.gelu(h @ b["mlp.c_fc.weight"] + b["mlp.c_fc.bias"], approximate="tanh")
+            x = x + m @ b["mlp.c_proj.weight"] + b["mlp.c_proj.bias"]
+        return F.layer_norm(x, (self.width,), self.ln_f[0], self.ln_f[1], self.eps)
+
 
 def rms_norm(x, weight, eps):  # [T, E] -> [T, E]: LlamaRMSNorm
     return weight * (x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + eps))
@@ -297,6 +315,25 @@ def score(model, ids, top_k, logprobs_out=None):
     return logprob.numpy(), rank.numpy(), entropy.numpy(), top_ids.numpy(), top_lp.numpy(), len(plan)
 
 
+def integrated_gradients(model, ids, target, steps, batch):
+    """Integrated gradients of log p(target) after ids from zero rows (positions kept), the midpoint rule
+    over `steps`, `batch` steps a pass, as Captum's IntegratedGradients(internal_batch_size=batch) does:
+    returns the attributions [T] and the completeness error."""
+    rows = model.wte[ids]                                                            # [T, E]
+    total = torch.zeros(ids.shape[0], dtype=torch.float64)
+    alphas = (torch.arange(steps, dtype=torch.float32) + 0.5) / steps
+    for chunk in alphas.split(batch):
+        x = (chunk[:, None, None] * rows[None]).requires_grad_(True)                 # [B, T, E]
+        f = torch.log_softmax(model.forward_rows(x)[:, -1] @ model.wte.T, -1)[:, target].sum()
+        grad, = torch.autograd.grad(f, x)
+        total += (grad.sum(0) * rows).sum(-1).double()
+    scores = total / steps
+    with torch.no_grad():
+        ends = torch.stack((rows, torch.zeros_like(rows)))                            # x and the baseline
+        f = torch.log_softmax(model.forward_rows(ends)[:, -1] @ model.wte.T, -1)[:, target]
+    return scores, abs(scores.sum().item() - (f[0] - f[1]).item())
+
+
 def step_record(logits, top_k):
     """What tokenscope records per step: the greedy token, its log-prob, the entropy, the top-k."""
     logp = torch.log_softmax(logits, -1)                                  # [V]
@@ -394,7 +431,12 @@ def main():
     p.add_argument("--transformers", action="store_true", help="use transformers' GPT2LMHeadModel")
     p.add_argument("--json", action="store_true")
     p.add_argument("--logprobs", metavar="FILE", help="write each scored position's log-probability (warm-up run)")
+    p.add_argument("--attribute", type=int, default=None, metavar="STEPS",
+                   help="instead of scoring and generating: integrated gradients with STEPS steps for one target after N ids")
+    p.add_argument("--attribute-batch", type=int, default=None, help="steps a pass (default: all at once, Captum's default)")
     a = p.parse_args()
+    if a.attribute is not None:
+        return attribute_main(a)
     uncached_count = a.new_tokens if a.uncached_new_tokens is None else a.uncached_new_tokens
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
@@ -474,6 +516,33 @@ def main():
                 print(f"{key:17s} {g['median_s']:8.3f} s median for {g['new_tokens']} tokens, "
                       f"{g['tokens_per_s']:.2f} tokens/s, first token {g['first_token_ms']:.1f} ms")
         print(f"peak RSS          {root['peak_rss_bytes'] / 1048576:8.1f} MiB")
+
+
+def attribute_main(a):
+    torch.set_num_threads(a.threads)
+    model = Gpt2(a.model)
+    load_s = time.perf_counter() - STARTED
+    log(f"loaded {a.model} in {load_s:.2f} s")
+    rng = np.random.default_rng(a.seed)
+    every = torch.from_numpy(rng.integers(0, model.vocab, a.tokens + 1)).long()
+    ids, target = every[:a.tokens], int(every[a.tokens])
+    batch = a.attribute_batch or a.attribute
+    times = []
+    error = 0.0
+    for run in range(-1, a.repeat):
+        log(f"integrated gradients, {a.attribute} steps over {a.tokens} tokens, {'warm-up' if run < 0 else f'run {run + 1}/{a.repeat}'}")
+        t0 = time.perf_counter()
+        _, error = integrated_gradients(model, ids, target, a.attribute, batch)
+        if run >= 0:
+            times.append(time.perf_counter() - t0)
+    root = {"model": os.path.basename(os.path.normpath(a.model)), "load_s": round(load_s, 4),
+            "attribute": {"tokens": a.tokens, "steps": a.attribute, "steps_per_pass": batch,
+                          "median_s": round(statistics.median(times), 4), "min_s": round(min(times), 4),
+                          "completeness_error": round(error, 6), "repeats": a.repeat},
+            "peak_rss_bytes": status_bytes("VmHWM:"), "layers": model.layers, "width": model.width,
+            "cores": os.cpu_count(), "engine": f"torch {torch.__version__} eager autograd, {torch.get_num_threads()} threads",
+            "seed": a.seed}
+    print(json.dumps(root, indent=2))
 
 
 if __name__ == "__main__":

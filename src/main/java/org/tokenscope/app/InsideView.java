@@ -60,7 +60,8 @@ public final class InsideView extends BorderPane implements TabView {
         lens.setOrientation(Orientation.HORIZONTAL);
         lens.setDividerPositions(0.55);
         views.getTabs().addAll(attentionTab, tab("Matrix", matrix), gridTab, tab("Logit lens", lens),
-                tab("Lens heatmap", lensHeatmap));
+                tab("Lens heatmap", lensHeatmap),
+                tab("Interventions", new InterventionsView(new InterventionsViewModel(main, main.runner()), main)));
         views.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         vm.gridWantedProperty().bind(views.getSelectionModel().selectedItemProperty().isEqualTo(gridTab));
         setTop(toolbar());

@@ -19,7 +19,8 @@ final class Tabs {
             main -> new PairsView(new PairsViewModel(main, main.runner())),
             main -> new WhatIfView(new WhatIfViewModel(main, main.runner()), main),
             main -> new DetectView(new DetectViewModel(main, main.runner()), main),
-            main -> new CorpusView(new CorpusViewModel(main, main.runner()), main));
+            main -> new CorpusView(new CorpusViewModel(main, main.runner()), main),
+            main -> new WhyView(new WhyViewModel(main, main.runner()), main));
 
     private Tabs() {
     }

@@ -5,7 +5,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import org.tokenscope.analysis.Alternative;
+import org.tokenscope.analysis.Ablation;
+import org.tokenscope.analysis.Attribution;
 import org.tokenscope.analysis.Inspection;
+import org.tokenscope.analysis.PatchGrid;
 import org.tokenscope.analysis.ModelSummary;
 import org.tokenscope.analysis.ScoredText;
 import org.tokenscope.analysis.TokenScore;
@@ -77,6 +80,32 @@ public interface Backend extends AutoCloseable {
 
     /** Why a backend without branches has none. */
     String NO_BRANCHES = "What-if branches need a local model: they are scored from the whole next-token distribution, which a remote server does not send.";
+
+    /**
+     * Why token {@code position} of {@code text} (see {@code Explanations.attribute}), rather than
+     * {@code contrast} (a token id or one token's text; null for none).
+     */
+    default Attribution attribute(String text, int position, String contrast, Attribution.Method method, int steps,
+                                  BooleanSupplier cancel) throws IOException {
+        throw new UnsupportedOperationException("Attributions need the model's gradients and insides: they are not "
+                + "available for remote models.");
+    }
+
+    /** Every token's log-probability with a head (or, for head < 0, an MLP) zeroed (see {@code Explanations.intervene}). */
+    default Ablation intervene(String text, int layer, int head, BooleanSupplier cancel) throws IOException {
+        throw new UnsupportedOperationException("Interventions need the model's insides: they are not available for "
+                + "remote models.");
+    }
+
+    /**
+     * Activation patching from {@code clean} into {@code corrupted} (see {@code Explanations.patch}); target and
+     * contrast are token ids or one token's text, contrast null for none.
+     */
+    default PatchGrid patch(String clean, String corrupted, int position, String target, String contrast,
+                            BooleanSupplier cancel) throws IOException {
+        throw new UnsupportedOperationException("Activation patching needs the model's insides: it is not available "
+                + "for remote models.");
+    }
 
     /**
      * Each token's length in UTF-8 bytes. By default the bytes of the characters it spans, and -1

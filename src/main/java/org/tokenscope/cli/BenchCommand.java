@@ -25,6 +25,7 @@ import org.tokenscope.generate.Step;
 import org.tokenscope.backend.ScoreOptions;
 import org.tokenscope.service.IncrementalScorer;
 import org.tokenscope.model.KernelBenchmark;
+import org.tokenscope.service.Explanations;
 import org.tokenscope.service.LocalBackend;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -91,6 +92,11 @@ public final class BenchCommand implements Callable<Integer> {
             + "the forward pass can take (no model needed).")
     boolean kernels;
 
+    @Option(names = "--attribute", paramLabel = "STEPS",
+            description = "Instead of scoring and generating: integrated gradients with STEPS steps for one target "
+                    + "after N ids (time and peak memory; see BENCHMARKS.md).")
+    Integer attributeSteps;
+
     @Override
     public Integer call() throws Exception {
         if (tokens < 2) throw new IllegalArgumentException("--tokens must be at least 2, got " + tokens + ".");
@@ -114,15 +120,19 @@ public final class BenchCommand implements Callable<Integer> {
             root.put("kernel", KernelBenchmark.kernel());
             root.put("load_s", round(loadSeconds));
             root.put("rss_after_load_bytes", statusBytes("VmRSS:"));
-            root.put("score", score(model, err));
-            if (edit) {
-                root.put("edit", edit(model, err));
-            }
-            if (newTokens > 0) {
-                root.put("generate", generate(model, newTokens, false, err));
-            }
-            if (uncached > 0) {
-                root.put("generate_uncached", generate(model, uncached, true, err));
+            if (attributeSteps != null) {
+                root.put("attribute", attribute(model, attributeSteps, err));
+            } else {
+                root.put("score", score(model, err));
+                if (edit) {
+                    root.put("edit", edit(model, err));
+                }
+                if (newTokens > 0) {
+                    root.put("generate", generate(model, newTokens, false, err));
+                }
+                if (uncached > 0) {
+                    root.put("generate_uncached", generate(model, uncached, true, err));
+                }
             }
             root.put("peak_rss_bytes", statusBytes("VmHWM:"));
             root.put("parameters", model.summary().parameters());
@@ -274,6 +284,34 @@ public final class BenchCommand implements Callable<Integer> {
         out.put("append_word_ms", round(median(append)));
         out.put("middle_edit_ms", round(median(mid)));
         out.put("full_ms", round(median(full)));
+        return out;
+    }
+
+    // ---- attribution ------------------------------------------------------------------------
+
+    /** Integrated gradients of log p(one more pseudo-random id) over N ids, every row attributed. */
+    private Map<String, Object> attribute(LocalBackend model, int steps, PrintWriter err) {
+        int[] all = randomIds(seed, tokens + 1, model.decoder().vocabSize());
+        int[] ids = Arrays.copyOf(all, tokens);
+        double[] times = new double[repeat];
+        Explanations.Integrated last = null;
+        for (int run = -1; run < repeat; run++) {
+            err.printf(Locale.ROOT, "bench: integrated gradients, %d steps over %d tokens, %s%n", steps, tokens,
+                    run < 0 ? "warm-up" : "run " + (run + 1) + "/" + repeat);
+            long start = System.nanoTime();
+            last = model.integratedGradients(ids, all[tokens], steps, () -> false);
+            if (run >= 0) {
+                times[run] = seconds(System.nanoTime() - start);
+            }
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("tokens", tokens);
+        out.put("steps", steps);
+        out.put("steps_per_pass", last.stepsPerPass());
+        out.put("median_s", round(median(times)));
+        out.put("min_s", round(Arrays.stream(times).min().orElseThrow()));
+        out.put("completeness_error", round(last.completenessError()));
+        out.put("repeats", repeat);
         return out;
     }
 
@@ -483,6 +521,14 @@ public final class BenchCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "weights           %8s, %.1f MiB of matrices (%s)%n", root.get("weights"),
                 (Long) root.get("weight_bytes") / 1048576.0, root.get("kernel"));
         out.printf(Locale.ROOT, "load              %8.2f s%n", (Double) root.get("load_s"));
+        Map<String, Object> ig = (Map<String, Object>) root.get("attribute");
+        if (ig != null) {
+            out.printf(Locale.ROOT, "integrated gradients, %d steps over %d tokens: %.3f s median (%d steps a pass), "
+                    + "completeness error %.4f%n", ig.get("steps"), ig.get("tokens"), ig.get("median_s"),
+                    ig.get("steps_per_pass"), ig.get("completeness_error"));
+            out.printf(Locale.ROOT, "peak RSS          %8.1f MiB%n", ((Long) root.get("peak_rss_bytes")) / 1048576.0);
+            return;
+        }
         Map<String, Object> s = (Map<String, Object>) root.get("score");
         out.printf(Locale.ROOT, "score %5d tokens %8.3f s median, %.3f s min, %.1f tokens/s (%d window%s, first run %.3f s)%n",
                 s.get("tokens"), s.get("median_s"), s.get("min_s"), s.get("tokens_per_s"), s.get("windows"),

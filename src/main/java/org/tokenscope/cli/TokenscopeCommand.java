@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 /** The root of the command line: {@code java -jar tokenscope.jar SUBCOMMAND ...}. */
 @Command(name = "tokenscope", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "What a language model thinks of a text, token by token.",
-        subcommands = {ScoreCommand.class, CorpusCommand.class, GenerateCommand.class, ClassifyCommand.class, BranchCommand.class, BenchCommand.class, ExportCommand.class, InspectCommand.class, PullCommand.class, ModelsCommand.class, TrainCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ScoreCommand.class, CorpusCommand.class, GenerateCommand.class, ClassifyCommand.class, BranchCommand.class, BenchCommand.class, ExportCommand.class, InspectCommand.class, AttributeCommand.class, InterveneCommand.class, PatchCommand.class, PullCommand.class, ModelsCommand.class, TrainCommand.class, CommandLine.HelpCommand.class})
 public final class TokenscopeCommand implements Runnable {
 
     @CommandLine.Spec

@@ -222,6 +222,26 @@ public final class DataExport {
      * One layer's attention (one head, or the mean of heads: head null): layer, head, query, query_token, key,
      * key_token and weight, for every key up to each query (the weights above the diagonal are all zero).
      */
+    /** An attribution: one row per token before the target (index, id, token, score). */
+    public static Table attribution(org.tokenscope.analysis.Attribution a) {
+        List<List<Object>> rows = new ArrayList<>();
+        for (int i = 0; i < a.scores().length; i++) {
+            TokenScore t = a.tokens().get(i);
+            rows.add(Arrays.asList(i, t.id(), t.text(), a.scores()[i]));
+        }
+        return new Table("attribution", List.of("index", "id", "token", "score"), rows);
+    }
+
+    /** An ablation: every token's log-probability whole and ablated. */
+    public static Table ablation(org.tokenscope.analysis.Ablation a) {
+        List<List<Object>> rows = new ArrayList<>();
+        for (int i = 0; i < a.tokens().size(); i++) {
+            TokenScore t = a.tokens().get(i);
+            rows.add(Arrays.asList(i, t.id(), t.text(), a.logprob()[i], a.logprobAblated()[i]));
+        }
+        return new Table("ablation", List.of("index", "id", "token", "logprob", "logprob_ablated"), rows);
+    }
+
     public static Table attention(AttentionMap map) {
         List<List<Object>> rows = new ArrayList<>();
         for (int q = 0; q < map.size(); q++) {

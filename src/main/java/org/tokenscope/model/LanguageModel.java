@@ -56,6 +56,8 @@ public final class LanguageModel implements DecoderModel, AutoCloseable {
      * and scalar operands are arrays of the pass (see {@link #scaled}).
      */
     private final boolean training;
+    /** This model with {@link #training} set, sharing everything (see {@link #withGradients}); made when first asked for. */
+    private LanguageModel gradientTwin;
 
     private LanguageModel(String name, Path folder, ModelConfig config, Tokenizer tokenizer, NDManager manager,
                           Weights weights, int[] generationEos, boolean training) {
@@ -79,6 +81,26 @@ public final class LanguageModel implements DecoderModel, AutoCloseable {
     static LanguageModel training(String name, ModelConfig config, Tokenizer tokenizer, NDManager manager,
                                   Weights weights) {
         return new LanguageModel(name, null, config, tokenizer, manager, weights, new int[0], true);
+    }
+
+    /**
+     * This model (the same weights, tokenizer and manager) with a forward pass that gradients can
+     * flow through, for attributions ({@link Explainer}): the weights take no gradients, an input
+     * that asks for them does. Owned by this model; never closed by itself.
+     */
+    LanguageModel withGradients() {
+        if (training) {
+            return this;
+        }
+        if (gradientTwin == null) {
+            gradientTwin = new LanguageModel(name, folder, config, tokenizer, manager, weights, new int[0], true);
+        }
+        return gradientTwin;
+    }
+
+    /** A manager for one request's arrays, under the model's own. */
+    NDManager newScratch() {
+        return manager.newSubManager();
     }
 
     /**
@@ -496,18 +518,43 @@ public final class LanguageModel implements DecoderModel, AutoCloseable {
 
     /**
      * What every block of one pass shares: where the new positions start, the rotary tables of those
-     * positions, and the masks of a block of queries (see {@link Masks}).
+     * positions, the masks of a block of queries (see {@link Masks}), what watches it and what changes it.
      */
     private record Pass(int past, int t, NDArray cosGlobal, NDArray sinGlobal, NDArray cosLocal, NDArray sinLocal,
-                        Masks masks, Probe probe) {
+                        Masks masks, Probe probe, Intervention edit) {
     }
 
     private NDArray forward(NDManager scratch, int[] ids, KvCache cache, java.util.function.BooleanSupplier cancel,
                             Probe probe) {
-        int past = cache == null ? 0 : cache.length;
-        int t = ids.length;
+        return forward(scratch, embeddingRows(scratch, ids), cache, cancel, probe, null);
+    }
+
+    /** The token embedding rows of {@code ids} as looked up (before any scaling or positions): [T, E], a copy. */
+    NDArray embeddingRows(NDManager scratch, int[] ids) {
+        checkIds(ids, 0);
         long[] longIds = Arrays.stream(ids).asLongStream().toArray();
-        NDArray x = weights.embedding.rows(scratch, longIds);                                   // [T, E], a copy
+        return weights.embedding.rows(scratch, longIds);                                        // [T, E], a copy
+    }
+
+    /**
+     * The pass from embedding rows as looked up ({@link #embeddingRows}, or rows made from them: an
+     * attribution's scaled inputs) to the hidden states after the final norm, changed from inside by
+     * {@code edit}: [T, E], or [B, T, E] for B texts of one length at once (without a cache) -> the same shape.
+     */
+    NDArray hiddenStates(NDManager scratch, NDArray rows, Intervention edit, java.util.function.BooleanSupplier cancel) {
+        int t = (int) rows.getShape().get(rows.getShape().dimension() - 2);
+        if (t > config.context()) {
+            throw new IllegalArgumentException("The sequence would be " + t + " tokens, past the model's context of "
+                    + config.context() + ".");
+        }
+        return forward(scratch, rows, null, cancel, null, edit);
+    }
+
+    private NDArray forward(NDManager scratch, NDArray rows, KvCache cache, java.util.function.BooleanSupplier cancel,
+                            Probe probe, Intervention edit) {
+        int past = cache == null ? 0 : cache.length;
+        int t = (int) rows.getShape().get(rows.getShape().dimension() - 2);
+        NDArray x = rows;                                                                       // [(B,) T, E]
         if (config.embedScale() != 1f) {
             // Gemma multiplies by √E in the weights' dtype: for F32 weights that is the float √E
             x = scaled(x, config.embedScale());
@@ -519,7 +566,7 @@ public final class LanguageModel implements DecoderModel, AutoCloseable {
                 positions.close();
             }
         }
-        Pass pass = pass(scratch, past, t, probe);
+        Pass pass = pass(scratch, past, t, probe, edit);
         if (probe != null) {
             probe.residual(-1, x);
         }
@@ -542,12 +589,12 @@ public final class LanguageModel implements DecoderModel, AutoCloseable {
         return norm(x, weights.finalNorm);
     }
 
-    private Pass pass(NDManager scratch, int past, int t, Probe probe) {
+    private Pass pass(NDManager scratch, int past, int t, Probe probe, Intervention edit) {
         // one block of queries when everything must be seen at once (training, inside views) or is small
         int block = training || probe != null || t <= ATTENTION_BLOCK ? t : ATTENTION_BLOCK;
         Masks masks = new Masks(scratch, block, config.slidingWindow());
         if (config.learnedPositions()) {
-            return new Pass(past, t, null, null, null, null, masks, probe);
+            return new Pass(past, t, null, null, null, null, masks, probe, edit);
         }
         NDArray[] global = globalRope.table(scratch, past, t);                                  // 2 × [T, D]
         boolean anyLocal = false;
@@ -556,7 +603,7 @@ public final class LanguageModel implements DecoderModel, AutoCloseable {
         }
         NDArray[] local = anyLocal && config.localRopeTheta() != config.ropeTheta()
                 ? localRope.table(scratch, past, t) : global;
-        return new Pass(past, t, global[0], global[1], local[0], local[1], masks, probe);
+        return new Pass(past, t, global[0], global[1], local[0], local[1], masks, probe, edit);
     }
 
     /**
@@ -577,7 +624,13 @@ public final class LanguageModel implements DecoderModel, AutoCloseable {
         if (b.mlpOutNorm() != null) {
             mlpOut = norm(mlpOut, b.mlpOutNorm());
         }
+        if (pass.edit() != null) {
+            mlpOut = pass.edit().mlp(layer, mlpOut);
+        }
         x = accumulate(x, mlpOut);
+        if (pass.edit() != null) {
+            x = pass.edit().residual(layer, x);
+        }
         if (pass.probe() != null) {
             pass.probe().contributions(layer, attended, mlpOut);
             pass.probe().residual(layer, x);
@@ -648,21 +701,22 @@ public final class LanguageModel implements DecoderModel, AutoCloseable {
      * h ÷ (heads ÷ kvHeads), as transformers' repeat_kv does, without copying keys or values.
      */
     private NDArray attention(NDArray x, Weights.Block b, int layer, KvCache cache, Pass pass) {
-        int t = (int) x.getShape().get(0);
+        int t = pass.t();
+        int batch = (int) (x.size() / ((long) t * config.width())); // B texts of one length, heads of all in one axis
         NDArray q;
         NDArray k;
         NDArray v;
         NDArray qkv = null;
         if (b.qkv() != null) { // GPT-2: one fused projection
             qkv = linear(x, b.qkv());                                                   // [T, 3E]
-            NDList parts = qkv.split(3, 1);                                             // 3 × [T, E], views
-            q = splitHeads(parts.get(0), t, config.heads());                            // [H, T, D]
-            k = splitHeads(parts.get(1), t, config.kvHeads());                          // [KV, T, D]
-            v = splitHeads(parts.get(2), t, config.kvHeads());                          // [KV, T, D]
+            NDList parts = qkv.split(3, qkv.getShape().dimension() - 1);                // 3 × [(B,) T, E], views
+            q = splitHeads(parts.get(0), batch, t, config.heads());                            // [H, T, D]
+            k = splitHeads(parts.get(1), batch, t, config.kvHeads());                          // [KV, T, D]
+            v = splitHeads(parts.get(2), batch, t, config.kvHeads());                          // [KV, T, D]
         } else {
-            q = splitHeads(linear(x, b.q()), t, config.heads());                        // [H, T, D]
-            k = splitHeads(linear(x, b.k()), t, config.kvHeads());                      // [KV, T, D]
-            v = splitHeads(linear(x, b.v()), t, config.kvHeads());                      // [KV, T, D]
+            q = splitHeads(linear(x, b.q()), batch, t, config.heads());                        // [H, T, D]
+            k = splitHeads(linear(x, b.k()), batch, t, config.kvHeads());                      // [KV, T, D]
+            v = splitHeads(linear(x, b.v()), batch, t, config.kvHeads());                      // [KV, T, D]
         }
         if (b.qNorm() != null) { // Qwen3, Gemma 3: RMSNorm of each head's query and key
             q = rmsNorm(q, b.qNorm());
@@ -680,11 +734,17 @@ public final class LanguageModel implements DecoderModel, AutoCloseable {
             k = cache.append(layer, 0, k, pass.past());                                 // [KV, S, D]
             v = cache.append(layer, 1, v, pass.past());                                 // [KV, S, D]
         }
-        NDArray mixed = attend(q, k, v, layer, pass);                                   // [H, T, D]
+        NDArray mixed = attend(q, k, v, batch, layer, pass);                            // [B·H, T, D]
         if (qkv != null) {
             release(qkv);
         }
-        NDArray merged = mixed.transpose(1, 0, 2).reshape(t, (long) config.heads() * config.headDim()); // [T, H·D]
+        if (pass.edit() != null) {
+            mixed = pass.edit().heads(layer, mixed);
+        }
+        long width = (long) config.heads() * config.headDim();
+        NDArray merged = batch == 1 ? mixed.transpose(1, 0, 2).reshape(t, width)      // [T, H·D]
+                : mixed.reshape(batch, config.heads(), t, config.headDim()).transpose(0, 2, 1, 3)
+                        .reshape(batch, t, width);                                      // [B, T, H·D]
         release(mixed);
         return linear(merged, b.o());                                                   // [T, E]
     }
@@ -692,15 +752,16 @@ public final class LanguageModel implements DecoderModel, AutoCloseable {
     /**
      * softmax(q·kᵀ + mask)·v a block of queries at a time, each block over only the keys it may see
      * (its causal prefix, or its sliding window): no array larger than [H, block, S], and for
-     * T = 1,024 about half the products of the full square. q is already scaled.
+     * T = 1,024 about half the products of the full square. q is already scaled; a batch of B texts
+     * comes as B·H query heads and B·KV key/value heads.
      * [H, T, D], [KV, S, D], [KV, S, D] -> [H, T, D]
      */
-    private NDArray attend(NDArray q, NDArray k, NDArray v, int layer, Pass pass) {
+    private NDArray attend(NDArray q, NDArray k, NDArray v, int batch, int layer, Pass pass) {
         int t = pass.t();
         int past = pass.past();
-        int heads = config.heads();
-        int kvHeads = config.kvHeads();
-        int group = heads / kvHeads;
+        int heads = batch * config.heads();
+        int kvHeads = batch * config.kvHeads();
+        int group = config.heads() / config.kvHeads();
         int d = config.headDim();
         boolean sliding = config.sliding(layer);
         int block = pass.masks().block();
@@ -741,8 +802,12 @@ public final class LanguageModel implements DecoderModel, AutoCloseable {
         return mixed;
     }
 
-    private NDArray splitHeads(NDArray x, int t, int heads) { // [T, heads·D] -> [heads, T, D]
-        return x.reshape(t, heads, config.headDim()).transpose(1, 0, 2);
+    private NDArray splitHeads(NDArray x, int batch, int t, int heads) { // [(B,) T, heads·D] -> [B·heads, T, D]
+        if (batch == 1) {
+            return x.reshape(t, heads, config.headDim()).transpose(1, 0, 2);                // [heads, T, D]
+        }
+        return x.reshape(batch, t, heads, config.headDim()).transpose(0, 2, 1, 3)
+                .reshape((long) batch * heads, t, config.headDim());                       // [B·heads, T, D]
     }
 
     /** GPT-2: down(act(up x)); gated (SwiGLU, GeGLU): down(act(gate x) · up x). [T, E] -> [T, E] */

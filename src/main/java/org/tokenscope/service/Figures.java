@@ -50,6 +50,16 @@ public final class Figures {
     }
 
     /** Model A's tokens coloured by the measure. */
+    /** Why a token: the text shaded by each earlier token's attribution. */
+    public static Drawn attribution(org.tokenscope.analysis.Attribution a, FigureOptions o, ExportMetadata m) {
+        return new Drawn(org.tokenscope.figure.AttributionFigure.of(a, o, m), DataExport.attribution(a));
+    }
+
+    /** What zeroing a head or an MLP does to every token's log-probability. */
+    public static Drawn ablation(org.tokenscope.analysis.Ablation a, FigureOptions o, ExportMetadata m) {
+        return new Drawn(org.tokenscope.figure.AblationFigure.of(a, o, m), DataExport.ablation(a));
+    }
+
     public static Drawn heatmap(Analysis an, FigureOptions o, ExportMetadata m) {
         return new Drawn(HeatmapFigure.of(an.a(), o, m), DataExport.tokenScores(an.a(), null));
     }

@@ -3,7 +3,10 @@ package org.tokenscope.service;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import org.tokenscope.analysis.Ablation;
+import org.tokenscope.analysis.Attribution;
 import org.tokenscope.analysis.Inspection;
+import org.tokenscope.analysis.PatchGrid;
 import org.tokenscope.analysis.ModelSummary;
 import org.tokenscope.analysis.ScoredText;
 import org.tokenscope.generate.DecoderModel;
@@ -147,6 +150,30 @@ public final class LocalBackend implements Backend {
     @Override
     public java.util.Optional<LanguageModel> localModel() {
         return java.util.Optional.of(model);
+    }
+
+    @Override
+    public Attribution attribute(String text, int position, String contrast, Attribution.Method method, int steps,
+                                 BooleanSupplier cancel) {
+        return Explanations.attribute(model, text, position, Explanations.optionalTokenId(model, contrast), method, steps,
+                cancel);
+    }
+
+    @Override
+    public Ablation intervene(String text, int layer, int head, BooleanSupplier cancel) {
+        return Explanations.intervene(model, text, layer, head, cancel);
+    }
+
+    @Override
+    public PatchGrid patch(String clean, String corrupted, int position, String target, String contrast,
+                           BooleanSupplier cancel) {
+        return Explanations.patch(model, clean, corrupted, position, Explanations.tokenId(model, target),
+                Explanations.optionalTokenId(model, contrast), cancel);
+    }
+
+    /** Integrated gradients over bare ids (for benchmarks; see {@link Explanations#integratedGradients}). */
+    public Explanations.Integrated integratedGradients(int[] ids, int target, int steps, BooleanSupplier cancel) {
+        return Explanations.integratedGradients(model, ids, target, steps, cancel);
     }
 
     @Override

@@ -285,17 +285,22 @@ public final class TinyDecoder {
 
     /** Logits at every position: [T][V]. */
     public double[][] referenceLogits(int[] ids) {
-        return run(ids, null);
+        return run(ids, null, ReferenceEdit.NONE);
+    }
+
+    /** Logits at every position of a pass changed by {@code edit}: [T][V]. */
+    public double[][] referenceLogits(int[] ids, ReferenceEdit edit) {
+        return run(ids, null, edit);
     }
 
     /** Attention weights of every layer: [layer][head][query][key] (zero where a key is masked). */
     public double[][][][] referenceAttention(int[] ids) {
         double[][][][] out = new double[spec.layers][][][];
-        run(ids, out);
+        run(ids, out, ReferenceEdit.NONE);
         return out;
     }
 
-    private double[][] run(int[] ids, double[][][][] attentionOut) {
+    private double[][] run(int[] ids, double[][][][] attentionOut, ReferenceEdit edit) {
         Spec s = spec;
         int n = ids.length;
         double embedScale = s.gemma() ? (double) (float) Math.sqrt(s.width) : 1;
@@ -303,13 +308,13 @@ public final class TinyDecoder {
         float[] embed = tensors.get("model.embed_tokens.weight");
         for (int t = 0; t < n; t++) {
             for (int e = 0; e < s.width; e++) {
-                x[t][e] = embed[ids[t] * s.width + e] * embedScale;
+                x[t][e] = embed[ids[t] * s.width + e] * edit.scale(t) * embedScale;
             }
         }
         for (int l = 0; l < s.layers; l++) {
             String p = "model.layers." + l + ".";
             double[][] h = rmsNorm(x, tensors.get(p + "input_layernorm.weight"));
-            double[][] a = attention(h, l, attentionOut);
+            double[][] a = attention(h, l, attentionOut, edit);
             if (s.gemma()) {
                 a = rmsNorm(a, tensors.get(p + "post_attention_layernorm.weight"));
             }
@@ -331,7 +336,9 @@ public final class TinyDecoder {
             if (s.gemma()) {
                 m = rmsNorm(m, tensors.get(p + "post_feedforward_layernorm.weight"));
             }
-            add(x, m);
+            if (edit.mlpLayer() != l) {
+                add(x, m);
+            }
         }
         double[][] normed = rmsNorm(x, tensors.get("model.norm.weight"));
         float[] head = tensors.get(s.tied ? "model.embed_tokens.weight" : "lm_head.weight");
@@ -348,7 +355,7 @@ public final class TinyDecoder {
         return logits;
     }
 
-    private double[][] attention(double[][] h, int layer, double[][][][] attentionOut) {
+    private double[][] attention(double[][] h, int layer, double[][][][] attentionOut, ReferenceEdit edit) {
         Spec s = spec;
         int n = h.length;
         String a = "model.layers." + layer + ".self_attn.";
@@ -397,6 +404,9 @@ public final class TinyDecoder {
                     double w = scores[j] / sum;
                     if (attentionOut != null) {
                         attentionOut[layer][head][i][j] = w;
+                    }
+                    if (edit.zeroes(layer, head)) {
+                        continue; // this head's output stays zero
                     }
                     for (int d = 0; d < s.headDim; d++) {
                         out[i][head * s.headDim + d] += w * v[j][kvHead * s.headDim + d];

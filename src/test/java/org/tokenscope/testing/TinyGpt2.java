@@ -161,7 +161,12 @@ public final class TinyGpt2 {
 
     /** Logits for every position: [ids.length, vocab]. */
     public double[][] referenceLogits(int[] ids) {
-        return referenceLogits(ids, null);
+        return referenceLogits(ids, null, ReferenceEdit.NONE);
+    }
+
+    /** Logits for every position of a pass changed by {@code edit}: [ids.length, vocab]. */
+    public double[][] referenceLogits(int[] ids, ReferenceEdit edit) {
+        return referenceLogits(ids, null, edit);
     }
 
     /**
@@ -173,7 +178,7 @@ public final class TinyGpt2 {
 
     public Trace referenceTrace(int[] ids) {
         Trace trace = new Trace(new double[layers + 1][][], new double[layers][heads][ids.length][ids.length]);
-        referenceLogits(ids, trace);
+        referenceLogits(ids, trace, ReferenceEdit.NONE);
         return trace;
     }
 
@@ -192,7 +197,7 @@ public final class TinyGpt2 {
         return logits;
     }
 
-    private double[][] referenceLogits(int[] ids, Trace trace) {
+    private double[][] referenceLogits(int[] ids, Trace trace, ReferenceEdit edit) {
         int n = ids.length;
         if (n < 1 || n > positions) {
             throw new IllegalArgumentException("need 1.." + positions + " tokens, got " + n);
@@ -205,7 +210,7 @@ public final class TinyGpt2 {
                 throw new IllegalArgumentException("token id out of range: " + ids[t]);
             }
             for (int e = 0; e < embd; e++) {
-                x[t][e] = wte[ids[t] * embd + e] + (double) wpe[t * embd + e];
+                x[t][e] = wte[ids[t] * embd + e] * edit.scale(t) + (double) wpe[t * embd + e];
             }
         }
         if (trace != null) {
@@ -213,8 +218,11 @@ public final class TinyGpt2 {
         }
         for (int i = 0; i < layers; i++) {
             String h = "h." + i + ".";
-            x = add(x, attention(layerNorm(x, h + "ln_1"), h + "attn", trace == null ? null : trace.attention()[i])); // x + attn(ln_1(x))
-            x = add(x, mlp(layerNorm(x, h + "ln_2"), h + "mlp"));        // x + mlp(ln_2(x))
+            x = add(x, attention(layerNorm(x, h + "ln_1"), h + "attn", trace == null ? null : trace.attention()[i],
+                    i, edit)); // x + attn(ln_1(x))
+            if (edit.mlpLayer() != i) {
+                x = add(x, mlp(layerNorm(x, h + "ln_2"), h + "mlp"));    // x + mlp(ln_2(x))
+            }
             if (trace != null) {
                 trace.residuals()[i + 1] = x;
             }
@@ -315,13 +323,16 @@ public final class TinyGpt2 {
     }
 
     // [n, embd] -> [n, embd]: causal self-attention, per head softmax(q·kᵀ/√d)·v, then c_proj
-    private double[][] attention(double[][] x, String prefix, double[][][] weights) { // weights: [heads][n][n] or null
+    private double[][] attention(double[][] x, String prefix, double[][][] weights, int layer, ReferenceEdit edit) { // weights: [heads][n][n] or null
         int n = x.length;
         int d = headDim();
         double[][] qkv = linear(x, prefix + ".c_attn"); // [n, 3*embd] = q | k | v, each [n, heads*d]
         double[][] merged = new double[n][embd];        // [n, heads*d]
         double scale = 1 / Math.sqrt(d);
         for (int h = 0; h < heads; h++) {
+            if (edit.zeroes(layer, h)) {
+                continue; // this head's output stays zero
+            }
             int q0 = h * d;
             int k0 = embd + h * d;
             int v0 = 2 * embd + h * d;
