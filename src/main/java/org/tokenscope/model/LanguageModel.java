@@ -138,7 +138,7 @@ public final class LanguageModel implements DecoderModel, AutoCloseable {
                     + " tokens but config.json says vocab_size is " + config.vocab() + ".");
         }
         NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch");
-        try (SafetensorsBundle bundle = SafetensorsBundle.open(folder)) {
+        try (TensorSource bundle = TensorSource.open(folder)) { // safetensors, or PyTorch's .bin read safely
             Weights weights = Weights.load(bundle, config, manager, format,
                     (tensor, done, total) -> progress.loaded(done, total));
             return new LanguageModel(name, folder, config, tokenizer, manager, weights, generationEos, false);

@@ -288,16 +288,16 @@ final class Weights {
      * ({@code transformer.} for GPT-2, {@code model.} for the others); ignores buffers; ties the head
      * to the embedding when {@code lm_head.weight} is absent or identical.
      */
-    static Weights load(SafetensorsBundle bundle, ModelConfig config, NDManager manager) throws ModelFormatException {
+    static Weights load(TensorSource bundle, ModelConfig config, NDManager manager) throws ModelFormatException {
         return load(bundle, config, manager, WeightFormat.F32, LoadProgress.NONE);
     }
 
     /**
-     * Loads as {@link #load(SafetensorsBundle, ModelConfig, NDManager)} does, holding the 2-D weights
+     * Loads as {@link #load(TensorSource, ModelConfig, NDManager)} does, holding the 2-D weights
      * in {@code format}: bf16 and q8 read each matrix from the mapped file a row at a time and keep
      * only their own copy (no float32 array of it is ever made). {@code progress} hears of each tensor.
      */
-    static Weights load(SafetensorsBundle bundle, ModelConfig config, NDManager manager, WeightFormat format,
+    static Weights load(TensorSource bundle, ModelConfig config, NDManager manager, WeightFormat format,
                         LoadProgress progress) throws ModelFormatException {
         Map<String, long[]> expected = expectedShapes(config);
         String prefix = prefix(config);
@@ -370,7 +370,7 @@ final class Weights {
     }
 
     /** One matrix in bf16 or q8, read a row at a time from the file: [out, in] (GPT-2's Conv1D transposed). */
-    private static LinearWeights pack(SafetensorsBundle bundle, TensorInfo info, WeightFormat format, boolean storedInOut,
+    private static LinearWeights pack(TensorSource bundle, TensorInfo info, WeightFormat format, boolean storedInOut,
                                       LinearWeights.Scratch scratch) throws ModelFormatException {
         if (info.dtype() != DType.F32 && info.dtype() != DType.F16 && info.dtype() != DType.BF16) {
             throw new ModelFormatException(bundle.file(info.name()) + ": tensor '" + info.name()
@@ -393,7 +393,7 @@ final class Weights {
         void loaded(String name, long done, long total);
     }
 
-    private static void checkShape(SafetensorsBundle bundle, TensorInfo info, long[] want)
+    private static void checkShape(TensorSource bundle, TensorInfo info, long[] want)
             throws ModelFormatException {
         if (!Arrays.equals(info.shape(), want)) {
             throw new ModelFormatException(bundle.file(info.name()) + ": tensor '" + info.name() + "' has shape "
@@ -401,9 +401,9 @@ final class Weights {
         }
     }
 
-    private static NDArray toArray(SafetensorsBundle bundle, TensorInfo info, NDManager manager,
+    private static NDArray toArray(TensorSource bundle, TensorInfo info, NDManager manager,
                                    List<ByteBuffer> pinned) throws ModelFormatException {
-        FiniteCheck.requireFinite(bundle, info.name());
+        FiniteCheck.requireFinite(String.valueOf(bundle.file(info.name())), info, bundle.data(info.name()));
         Shape shape = new Shape(info.shape());
         ByteBuffer data = bundle.data(info.name()).order(ByteOrder.LITTLE_ENDIAN);
         DataType type = switch (info.dtype()) {

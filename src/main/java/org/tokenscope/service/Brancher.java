@@ -143,9 +143,10 @@ public final class Brancher {
         return new Choice(id, ByteText.display(model.tokenBytes(id)), d.logProb(id));
     }
 
-    /** The text of {@code ids}, an end-of-text token left out (as a generated sequence's text). */
+    /** The text of {@code ids}, an end-of-text token left out, decoded as a generated sequence's text is (never \xNN). */
     private static String text(LanguageModel model, int[] ids) {
-        return ByteText.display(bytes(model, Arrays.stream(ids).filter(id -> !isStop(model, id)).toArray()));
+        byte[] bytes = bytes(model, Arrays.stream(ids).filter(id -> !isStop(model, id)).toArray());
+        return ByteText.decode(bytes, 0, bytes.length);
     }
 
     private static boolean isStop(LanguageModel model, int id) {

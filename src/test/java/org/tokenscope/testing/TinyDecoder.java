@@ -109,6 +109,11 @@ public final class TinyDecoder {
         return tensors;
     }
 
+    /** Each tensor's shape, by the same names. */
+    public Map<String, long[]> shapes() {
+        return shapes;
+    }
+
     /** Same seed and spec, same weights. Scaled so that predictions are far from uniform. */
     public static TinyDecoder random(long seed, Spec s) {
         Random random = new Random(seed);

@@ -28,10 +28,15 @@ public final class FiniteCheck {
      * @throws ModelFormatException one sentence naming the file, the tensor and the first bad element
      */
     public static void requireFinite(SafetensorsBundle bundle, String name) throws ModelFormatException {
-        TensorInfo info = bundle.tensor(name);
-        long at = firstNonFinite(bundle.data(name), info.dtype());
+        requireFinite(String.valueOf(bundle.file(name)), bundle.tensor(name), bundle.data(name));
+    }
+
+    /** The same for a tensor of any weight file (safetensors or PyTorch's .bin): its file, description and bytes. */
+    public static void requireFinite(String file, TensorInfo info, java.nio.ByteBuffer data) throws ModelFormatException {
+        String name = info.name();
+        long at = firstNonFinite(data, info.dtype());
         if (at >= 0) {
-            throw new ModelFormatException(bundle.file(name) + ": tensor '" + name + "' holds a NaN or infinite value"
+            throw new ModelFormatException(file + ": tensor '" + name + "' holds a NaN or infinite value"
                     + " (element " + at + " of " + info.elementCount() + "), so the weights are damaged;"
                     + " download or convert them again.");
         }
