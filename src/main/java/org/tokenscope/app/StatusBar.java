@@ -43,6 +43,11 @@ final class StatusBar extends HBox {
         status.setMaxWidth(Double.MAX_VALUE);
         HBox.setHgrow(status, Priority.ALWAYS);
         models.maxWidthProperty().bind(widthProperty().multiply(0.45));
+        // at least a third of the bar, so the models' line wraps by words, not a character a line
+        models.minWidthProperty().bind(Bindings.min(widthProperty().multiply(0.34), 460));
+        // the bar and Cancel take no room while nothing runs
+        bar.managedProperty().bind(bar.visibleProperty());
+        cancel.managedProperty().bind(cancel.visibleProperty());
         models.setStyle("-fx-text-fill: #555;");
         getChildren().addAll(status, models, bar, cancel);
         setAlignment(Pos.CENTER_LEFT);
