@@ -51,7 +51,8 @@ public final class KernelBenchmark {
                 Q8Matrix q8 = Q8Matrix.quantize(out, in, (r, dst) -> System.arraycopy(w, r * in, dst, 0, in));
                 Bf16Matrix bf16 = Bf16Matrix.round(out, in, (r, dst) -> System.arraycopy(w, r * in, dst, 0, in));
                 LinearWeights[] layers = {new LinearWeights.F32(weight, bias),
-                        new LinearWeights.Bf16(bf16, bias, scratch), new LinearWeights.Q8(q8, bias, scratch)};
+                        new LinearWeights.Packed(WeightFormat.BF16, bf16, bias, scratch),
+                        new LinearWeights.Packed(WeightFormat.Q8, q8, bias, scratch)};
                 float[] xs = new float[in];
                 for (int i = 0; i < in; i++) xs[i] = (float) random.nextGaussian();
                 float[] y = new float[out];
@@ -62,7 +63,7 @@ public final class KernelBenchmark {
                     for (int i = 0; i < input.length; i++) input[i] = (float) random.nextGaussian();
                     for (LinearWeights layer : layers) {
                         String format = layer.format().label();
-                        if (layer instanceof LinearWeights.Stored stored) { // both paths, to place the crossover
+                        if (layer instanceof LinearWeights.Packed stored) { // both paths, to place the crossover
                             if (positions <= 64) {
                                 results.add(time(in, out, format, "java", positions, layer.bytes(), repeats,
                                         () -> call(manager, input, positions, in, x -> stored.applyRows(x, positions))));

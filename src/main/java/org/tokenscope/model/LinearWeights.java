@@ -8,8 +8,8 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 import org.tokenscope.model.quant.Bf16Matrix;
+import org.tokenscope.model.quant.PackedMatrix;
 import org.tokenscope.model.quant.Q8Matrix;
 import org.tokenscope.model.quant.TensorRows;
 
@@ -24,7 +24,7 @@ import org.tokenscope.model.quant.TensorRows;
  * <p>Not thread-safe: the scratch buffer is shared by every layer of one model, whose single
  * inference thread runs one layer at a time.
  */
-sealed interface LinearWeights permits LinearWeights.F32, LinearWeights.Stored {
+sealed interface LinearWeights permits LinearWeights.F32, LinearWeights.Packed {
 
     /**
      * Positions up to which the Java kernel multiplies (each weight row read once for all of them)
@@ -58,10 +58,11 @@ sealed interface LinearWeights permits LinearWeights.F32, LinearWeights.Stored {
     static LinearWeights of(WeightFormat format, TensorRows tensor, NDArray f32OutIn, NDArray bias, Scratch scratch) {
         return switch (format) {
             case F32 -> new F32(f32OutIn, bias);
-            case BF16 -> new Bf16(tensor.dtype() == org.tokenscope.model.safetensors.DType.BF16 && !tensor.transposedAtLoad()
+            case BF16 -> new Packed(WeightFormat.BF16, tensor.dtype() == org.tokenscope.model.safetensors.DType.BF16
+                    && !tensor.transposedAtLoad()
                     ? Bf16Matrix.copyOf(tensor.out(), tensor.in(), tensor.rawOutIn())
                     : Bf16Matrix.round(tensor.out(), tensor.in(), tensor), bias, scratch);
-            case Q8 -> new Q8(Q8Matrix.quantize(tensor.out(), tensor.in(), tensor), bias, scratch);
+            case Q8 -> new Packed(WeightFormat.Q8, Q8Matrix.quantize(tensor.out(), tensor.in(), tensor), bias, scratch);
         };
     }
 
@@ -140,29 +141,53 @@ sealed interface LinearWeights permits LinearWeights.F32, LinearWeights.Stored {
         }
     }
 
-    /** What bf16 and q8 share: the Java kernel for a few positions, widened blocks and a GEMM for more. */
-    abstract sealed class Stored implements LinearWeights permits Bf16, Q8 {
+    /**
+     * bf16 or q8 weights ({@link PackedMatrix}): the Java kernel for a few positions, widened blocks
+     * and a GEMM for more.
+     */
+    final class Packed implements LinearWeights {
+        private final WeightFormat format;
+        private final PackedMatrix matrix;
         private final NDArray bias;      // [out] or null
         private final float[] biasValues; // the same, for the Java path
         private final Scratch scratch;
 
-        Stored(NDArray bias, Scratch scratch) {
+        Packed(WeightFormat format, PackedMatrix matrix, NDArray bias, Scratch scratch) {
+            this.format = format;
+            this.matrix = matrix;
             this.bias = bias;
             this.biasValues = bias == null ? null : bias.toFloatArray();
             this.scratch = scratch;
         }
 
-        Scratch scratch() {
-            return scratch;
+        PackedMatrix matrix() {
+            return matrix;
         }
 
-        abstract void matvec(float[] x, float[] y);
+        @Override
+        public LinearWeights withBias(NDArray bias) {
+            return new Packed(format, matrix, bias, scratch);
+        }
 
-        abstract void matmul(float[] x, int t, float[] y);
+        @Override
+        public WeightFormat format() {
+            return format;
+        }
 
-        abstract void widenRows(int from, int to, FloatBuffer dst);
+        @Override
+        public int in() {
+            return matrix.cols();
+        }
 
-        abstract void widenRow(int r, float[] dst, int offset);
+        @Override
+        public int out() {
+            return matrix.rows();
+        }
+
+        @Override
+        public long bytes() {
+            return matrix.bytes();
+        }
 
         @Override
         public NDArray apply(NDArray x) { // [T, in] -> [T, out]
@@ -175,9 +200,9 @@ sealed interface LinearWeights permits LinearWeights.F32, LinearWeights.Stored {
             float[] in = x.toFloatArray();                                   // [T·in]
             float[] y = new float[t * out()];                                // [T·out]
             if (t == 1) {
-                matvec(in, y);
+                matrix.matvec(in, y);
             } else {
-                matmul(in, t, y);
+                matrix.matmul(in, t, y);
             }
             if (biasValues != null) {
                 for (int p = 0; p < t; p++) {
@@ -209,7 +234,7 @@ sealed interface LinearWeights permits LinearWeights.F32, LinearWeights.Stored {
 
         private NDArray gemm(NDArray x, int from, int to, NDArray blockBias) {
             ByteBuffer bytes = scratch.bytes((long) (to - from) * in());
-            widenRows(from, to, bytes.asFloatBuffer());
+            matrix.dequantizeRows(from, to, bytes.asFloatBuffer());
             NDArray w = x.getManager().create(bytes, new Shape(to - from, in()), DataType.FLOAT32); // [b, in], reads the scratch
             NDArray y = ai.djl.nn.core.Linear.linear(x, w, blockBias).singletonOrThrow();          // [T, b]
             w.close(); // before the scratch is written again
@@ -220,121 +245,9 @@ sealed interface LinearWeights permits LinearWeights.F32, LinearWeights.Stored {
         public NDArray rows(NDManager manager, long[] ids) {
             float[] out = new float[ids.length * in()];
             for (int i = 0; i < ids.length; i++) {
-                widenRow(Math.toIntExact(ids[i]), out, i * in());
+                matrix.dequantizeRow(Math.toIntExact(ids[i]), out, i * in());
             }
             return manager.create(out, new Shape(ids.length, in()));       // [n, in]
-        }
-    }
-
-    final class Bf16 extends Stored {
-        private final Bf16Matrix matrix;
-
-        Bf16(Bf16Matrix matrix, NDArray bias, Scratch scratch) {
-            super(bias, scratch);
-            this.matrix = matrix;
-        }
-
-        @Override
-        public LinearWeights withBias(NDArray bias) {
-            return new Bf16(matrix, bias, scratch());
-        }
-
-        @Override
-        public WeightFormat format() {
-            return WeightFormat.BF16;
-        }
-
-        @Override
-        public int in() {
-            return matrix.cols();
-        }
-
-        @Override
-        public int out() {
-            return matrix.rows();
-        }
-
-        @Override
-        public long bytes() {
-            return matrix.bytes();
-        }
-
-        @Override
-        void matvec(float[] x, float[] y) {
-            matrix.matvec(x, y);
-        }
-
-        @Override
-        void matmul(float[] x, int t, float[] y) {
-            matrix.matmul(x, t, y);
-        }
-
-        @Override
-        void widenRows(int from, int to, FloatBuffer dst) {
-            matrix.dequantizeRows(from, to, dst);
-        }
-
-        @Override
-        void widenRow(int r, float[] dst, int offset) {
-            matrix.dequantizeRow(r, dst, offset);
-        }
-    }
-
-    final class Q8 extends Stored {
-        private final Q8Matrix matrix;
-
-        Q8(Q8Matrix matrix, NDArray bias, Scratch scratch) {
-            super(bias, scratch);
-            this.matrix = matrix;
-        }
-
-        @Override
-        public LinearWeights withBias(NDArray bias) {
-            return new Q8(matrix, bias, scratch());
-        }
-
-        Q8Matrix matrix() {
-            return matrix;
-        }
-
-        @Override
-        public WeightFormat format() {
-            return WeightFormat.Q8;
-        }
-
-        @Override
-        public int in() {
-            return matrix.cols();
-        }
-
-        @Override
-        public int out() {
-            return matrix.rows();
-        }
-
-        @Override
-        public long bytes() {
-            return matrix.bytes();
-        }
-
-        @Override
-        void matvec(float[] x, float[] y) {
-            matrix.matvec(x, y);
-        }
-
-        @Override
-        void matmul(float[] x, int t, float[] y) {
-            matrix.matmul(x, t, y);
-        }
-
-        @Override
-        void widenRows(int from, int to, FloatBuffer dst) {
-            matrix.dequantizeRows(from, to, dst);
-        }
-
-        @Override
-        void widenRow(int r, float[] dst, int offset) {
-            matrix.dequantizeRow(r, dst, offset);
         }
     }
 }

@@ -2,7 +2,6 @@ package org.tokenscope.model.quant;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 
 /**
  * A weight matrix [rows = out, cols = in] kept as bfloat16 (the high 16 bits of a float32), half
@@ -10,18 +9,13 @@ import java.nio.FloatBuffer;
  * the nearest bfloat16 (ties to even, as torch's {@code .to(torch.bfloat16)} does). Immutable once
  * made, on the Java heap.
  */
-public final class Bf16Matrix {
+public final class Bf16Matrix extends PackedMatrix {
 
-    private final int rows;
-    private final int cols;
     private final short[] values; // [rows, cols] bfloat16 bits
-    private final Kernels kernels;
 
     private Bf16Matrix(int rows, int cols, short[] values) {
-        this.rows = rows;
-        this.cols = cols;
+        super(rows, cols);
         this.values = values;
-        this.kernels = Kernels.best();
     }
 
     /** Rounds a [rows, cols] matrix read row by row to bfloat16. */
@@ -69,14 +63,7 @@ public final class Bf16Matrix {
         return Float.intBitsToFloat((bf16 & 0xFFFF) << 16);
     }
 
-    public int rows() {
-        return rows;
-    }
-
-    public int cols() {
-        return cols;
-    }
-
+    @Override
     public long bytes() {
         return 2L * values.length;
     }
@@ -85,7 +72,7 @@ public final class Bf16Matrix {
         return toFloat(values[r * cols + c]);
     }
 
-    /** Row {@code r} widened to float32 into {@code dst} from {@code offset}. */
+    @Override
     public void dequantizeRow(int r, float[] dst, int offset) {
         int base = r * cols;
         for (int c = 0; c < cols; c++) {
@@ -93,51 +80,8 @@ public final class Bf16Matrix {
         }
     }
 
-    /** Rows {@code from..to} widened to float32 into {@code dst} ([to − from, cols] from index 0). */
-    public void dequantizeRows(int from, int to, FloatBuffer dst) {
-        Rows.split(to - from, cols, (a, b) -> {
-            float[] row = new float[cols];
-            for (int r = a; r < b; r++) {
-                dequantizeRow(from + r, row, 0);
-                dst.put(r * cols, row, 0, cols);
-            }
-        });
-    }
-
-    /**
-     * Y = X·Wᵀ for a few positions: X [t, cols] -> Y [t, rows], both row-major. Each row of W is
-     * read from memory once and multiplied by every position while it sits in the L1 cache, where
-     * {@link #matvec} per position would stream the whole matrix t times.
-     */
-    public void matmul(float[] x, int t, float[] y) {
-        if (x.length != t * cols || y.length != t * rows) {
-            throw new IllegalArgumentException("matmul of [" + rows + ", " + cols + "] with " + x.length
-                    + " inputs into " + y.length + " outputs for " + t + " positions");
-        }
-        float[][] positions = new float[t][];
-        for (int p = 0; p < t; p++) {
-            positions[p] = java.util.Arrays.copyOfRange(x, p * cols, (p + 1) * cols);
-        }
-        Rows.split(rows, cols, (from, to) -> {
-            for (int r = from; r < to; r++) {
-                for (int p = 0; p < t; p++) {
-                    float[] xp = positions[p];
-                    y[p * rows + r] = kernels.dotBf16(values, r * cols, xp, cols);
-                }
-            }
-        });
-    }
-
-    /** y = W·x: [rows, cols] × [cols] -> [rows]. */
-    public void matvec(float[] x, float[] y) {
-        if (x.length != cols || y.length != rows) {
-            throw new IllegalArgumentException("matvec of [" + rows + ", " + cols + "] with " + x.length
-                    + " inputs into " + y.length + " outputs");
-        }
-        Rows.split(rows, cols, (from, to) -> {
-            for (int r = from; r < to; r++) {
-                y[r] = kernels.dotBf16(values, r * cols, x, cols);
-            }
-        });
+    @Override
+    float dotRow(int r, float[] x) {
+        return kernels.dotBf16(values, r * cols, x, cols);
     }
 }

@@ -1,6 +1,5 @@
 package org.tokenscope.model.quant;
 
-import java.nio.FloatBuffer;
 
 /**
  * A weight matrix [rows = out, cols = in] in ggml's Q8_0 layout: along each row, blocks of 32
@@ -12,24 +11,19 @@ import java.nio.FloatBuffer;
  * per weight), on the Java heap. Immutable once made; {@link #matvec} spreads rows over the
  * common pool.
  */
-public final class Q8Matrix {
+public final class Q8Matrix extends PackedMatrix {
 
     public static final int BLOCK = 32;
 
-    private final int rows;
-    private final int cols;
     private final int blocksPerRow;
     private final byte[] quants; // [rows, cols] int8
     private final float[] scales; // [rows, blocksPerRow]: float16 values
-    private final Kernels kernels;
 
     private Q8Matrix(int rows, int cols, byte[] quants, float[] scales) {
-        this.rows = rows;
-        this.cols = cols;
+        super(rows, cols);
         this.blocksPerRow = blocksPerRow(cols);
         this.quants = quants;
         this.scales = scales;
-        this.kernels = Kernels.best();
     }
 
     /**
@@ -92,14 +86,6 @@ public final class Q8Matrix {
         return (cols + BLOCK - 1) / BLOCK;
     }
 
-    public int rows() {
-        return rows;
-    }
-
-    public int cols() {
-        return cols;
-    }
-
     /** The stored int8 value at (r, c). */
     public byte quant(int r, int c) {
         return quants[r * cols + c];
@@ -111,64 +97,21 @@ public final class Q8Matrix {
     }
 
     /** Bytes held: the int8 values and the scales. */
+    @Override
     public long bytes() {
         return quants.length + 4L * scales.length;
     }
 
     /** Row {@code r} widened to float32 (d·q) into {@code dst} from {@code offset}. */
+    @Override
     public void dequantizeRow(int r, float[] dst, int offset) {
         kernels.widenQ8(quants, r * cols, scales, r * blocksPerRow, dst, offset, cols);
     }
 
-    /**
-     * Rows {@code from..to} widened to float32 into {@code dst} ([to − from, cols], row-major from
-     * index 0), rows in parallel: the matrix as an engine's GEMM can take it.
-     */
-    public void dequantizeRows(int from, int to, FloatBuffer dst) {
-        Rows.split(to - from, cols, (a, b) -> {
-            float[] row = new float[cols];
-            for (int r = a; r < b; r++) {
-                dequantizeRow(from + r, row, 0);
-                dst.put(r * cols, row, 0, cols);
-            }
-        });
-    }
-
-    /**
-     * Y = X·Wᵀ for a few positions: X [t, cols] -> Y [t, rows], both row-major. Each row of W is
-     * read from memory once and multiplied by every position while it sits in the L1 cache, where
-     * {@link #matvec} per position would stream the whole matrix t times.
-     */
-    public void matmul(float[] x, int t, float[] y) {
-        if (x.length != t * cols || y.length != t * rows) {
-            throw new IllegalArgumentException("matmul of [" + rows + ", " + cols + "] with " + x.length
-                    + " inputs into " + y.length + " outputs for " + t + " positions");
-        }
-        float[][] positions = new float[t][];
-        for (int p = 0; p < t; p++) {
-            positions[p] = java.util.Arrays.copyOfRange(x, p * cols, (p + 1) * cols);
-        }
-        Rows.split(rows, cols, (from, to) -> {
-            for (int r = from; r < to; r++) {
-                for (int p = 0; p < t; p++) {
-                    float[] xp = positions[p];
-                    y[p * rows + r] = kernels.dotQ8(quants, r * cols, scales, r * blocksPerRow, xp, cols);
-                }
-            }
-        });
-    }
-
-    /** y = W·x: [rows, cols] × [cols] -> [rows], each row's dot product from its int8 blocks. */
-    public void matvec(float[] x, float[] y) {
-        if (x.length != cols || y.length != rows) {
-            throw new IllegalArgumentException("matvec of [" + rows + ", " + cols + "] with " + x.length
-                    + " inputs into " + y.length + " outputs");
-        }
-        Rows.split(rows, cols, (from, to) -> {
-            for (int r = from; r < to; r++) {
-                y[r] = kernels.dotQ8(quants, r * cols, scales, r * blocksPerRow, x, cols);
-            }
-        });
+    /** Row {@code r}'s dot product with x from its int8 blocks. */
+    @Override
+    float dotRow(int r, float[] x) {
+        return kernels.dotQ8(quants, r * cols, scales, r * blocksPerRow, x, cols);
     }
 
     /** Which kernel {@link #matvec} runs on this JVM: "Vector API, 512-bit", or "scalar ...". */

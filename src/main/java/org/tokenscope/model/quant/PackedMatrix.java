@@ -1,0 +1,89 @@
+package org.tokenscope.model.quant;
+
+import java.nio.FloatBuffer;
+import java.util.Arrays;
+
+/**
+ * A weight matrix [rows = out, cols = in] held in fewer than 32 bits a weight ({@link Bf16Matrix},
+ * {@link Q8Matrix}): what multiplying by it and widening it takes, written once over the one thing
+ * the formats differ in — a row's dot product with a float32 vector, and a row widened to float32.
+ */
+public abstract sealed class PackedMatrix permits Bf16Matrix, Q8Matrix {
+
+    protected final int rows;
+    protected final int cols;
+    protected final Kernels kernels;
+
+    PackedMatrix(int rows, int cols) {
+        this.rows = rows;
+        this.cols = cols;
+        this.kernels = Kernels.best();
+    }
+
+    public final int rows() {
+        return rows;
+    }
+
+    public final int cols() {
+        return cols;
+    }
+
+    /** Bytes the weights take. */
+    public abstract long bytes();
+
+    /** Row {@code r} widened to float32 into {@code dst} from {@code offset}. */
+    public abstract void dequantizeRow(int r, float[] dst, int offset);
+
+    /** Row {@code r} · x, x [cols]. */
+    abstract float dotRow(int r, float[] x);
+
+    /**
+     * Rows {@code from..to} widened to float32 into {@code dst} ([to − from, cols], row-major from
+     * index 0), rows in parallel: the matrix as an engine's GEMM can take it.
+     */
+    public final void dequantizeRows(int from, int to, FloatBuffer dst) {
+        Rows.split(to - from, cols, (a, b) -> {
+            float[] row = new float[cols];
+            for (int r = a; r < b; r++) {
+                dequantizeRow(from + r, row, 0);
+                dst.put(r * cols, row, 0, cols);
+            }
+        });
+    }
+
+    /**
+     * Y = X·Wᵀ for a few positions: X [t, cols] -> Y [t, rows], both row-major. Each row of W is
+     * read from memory once and multiplied by every position while it sits in the L1 cache, where
+     * {@link #matvec} per position would stream the whole matrix t times.
+     */
+    public final void matmul(float[] x, int t, float[] y) {
+        if (x.length != t * cols || y.length != t * rows) {
+            throw new IllegalArgumentException("matmul of [" + rows + ", " + cols + "] with " + x.length
+                    + " inputs into " + y.length + " outputs for " + t + " positions");
+        }
+        float[][] positions = new float[t][];
+        for (int p = 0; p < t; p++) {
+            positions[p] = Arrays.copyOfRange(x, p * cols, (p + 1) * cols);
+        }
+        Rows.split(rows, cols, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                for (int p = 0; p < t; p++) {
+                    y[p * rows + r] = dotRow(r, positions[p]);
+                }
+            }
+        });
+    }
+
+    /** y = W·x: [rows, cols] × [cols] -> [rows]. */
+    public final void matvec(float[] x, float[] y) {
+        if (x.length != cols || y.length != rows) {
+            throw new IllegalArgumentException("matvec of [" + rows + ", " + cols + "] with " + x.length
+                    + " inputs into " + y.length + " outputs");
+        }
+        Rows.split(rows, cols, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                y[r] = dotRow(r, x);
+            }
+        });
+    }
+}
