@@ -13,6 +13,7 @@ import ai.djl.nn.norm.LayerNorm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
 import org.tokenscope.generate.DecoderModel;
 import org.tokenscope.generate.LogitsSession;
 import org.tokenscope.model.safetensors.SafetensorsBundle;
@@ -151,7 +152,7 @@ public final class LanguageModel implements DecoderModel, AutoCloseable {
 
     /** Generation stops at any of these: config.json's and generation_config.json's eos ids, the tokenizer's eos. */
     private static int[] stopIds(ModelConfig config, Tokenizer tokenizer, int[] generationEos) {
-        java.util.LinkedHashSet<Integer> ids = new java.util.LinkedHashSet<>();
+        LinkedHashSet<Integer> ids = new LinkedHashSet<>();
         if (config.family() == ModelConfig.Family.GPT2 && tokenizer.endOfTextId() >= 0) {
             ids.add(tokenizer.endOfTextId());
         }
@@ -900,22 +901,18 @@ public final class LanguageModel implements DecoderModel, AutoCloseable {
                     edge.addi(tri);
                 }
             }
-            if (sliding) { // the far edge: query i hides keys c < firstQuery + i − window + 1
-                int off = firstQuery - window + 1;                                      // ≤ 0 when cut at position 0
+            if (sliding && farEdge != null) { // the far edge: query i hides keys c < firstQuery + i − window + 1
+                // ≤ 0: the keys start where the first query's window does, or at position 0 where that is cut
+                int off = firstQuery - window + 1;
                 int width = Math.min(s, b + off);
-                if (width > 0 && off <= 0) {
-                    NDArray far = farEdge == null
-                            ? null : farEdge.get(new NDIndex(":{}, {}:{}", b, -off, -off + width)); // [b, width]
-                    if (far != null) {
-                        if (training) {
-                            scores = scores.add(padRight(far, s - width));
-                        } else {
-                            NDArray edge = width == s ? scores : scores.get(new NDIndex("..., :{}", width));
-                            edge.addi(far);
-                        }
+                if (width > 0) {
+                    NDArray far = farEdge.get(new NDIndex(":{}, {}:{}", b, -off, -off + width)); // [b, width]
+                    if (training) {
+                        scores = scores.add(padRight(far, s - width));
+                    } else {
+                        NDArray edge = width == s ? scores : scores.get(new NDIndex("..., :{}", width));
+                        edge.addi(far);
                     }
-                } else if (width > 0) { // whole keys before the window: cannot happen (lo starts the window)
-                    throw new IllegalStateException("keys before the window were not cut");
                 }
             }
             return scores;

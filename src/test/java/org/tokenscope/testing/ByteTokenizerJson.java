@@ -55,11 +55,9 @@ public final class ByteTokenizerJson {
         model.put("fuse_unk", false);
         model.put("byte_fallback", false);
         ObjectNode vocab = model.putObject("vocab");
-        int extra = 0;
+        char[] unicode = Gpt2TokenizerJson.bytesToUnicode();
         for (int b = 0; b < 256; b++) {
-            boolean printable = (b >= '!' && b <= '~') || (b >= 0xA1 && b <= 0xAC) || (b >= 0xAE && b <= 0xFF);
-            int cp = printable ? b : 256 + extra++;
-            vocab.put(new String(Character.toChars(cp)), 3 + b);
+            vocab.put(String.valueOf(unicode[b]), 3 + b);
         }
         model.putArray("merges");
         json.writeValue(folder.resolve("tokenizer.json").toFile(), root);
