@@ -60,9 +60,22 @@ final class Toolbar extends ToolBar {
         modelB.disableProperty().bind(compare.selectedProperty().not());
 
         FigureSettings settings = vm.figures();
-        ChoiceBox<Measure> measure = new ChoiceBox<>(FXCollections.observableArrayList(Measure.values()));
+        ChoiceBox<Measure> measure = new ChoiceBox<>(FXCollections.observableArrayList(Measure.tokenMeasures()));
+        measure.setId("measure");
+        // the detectors' terms at each token, as far as the loaded models allow them
+        vm.detections().measuresProperty().addListener((o, was, allowed) -> {
+            Measure picked = settings.measureProperty().get();
+            List<Measure> items = new java.util.ArrayList<>(Measure.tokenMeasures());
+            items.addAll(allowed);
+            measure.valueProperty().unbindBidirectional(settings.measureProperty()); // no null while the items change
+            measure.getItems().setAll(items);
+            measure.setValue(picked);
+            measure.valueProperty().bindBidirectional(settings.measureProperty());
+        });
         measure.valueProperty().bindBidirectional(settings.measureProperty());
-        measure.setTooltip(new Tooltip("What the colours show"));
+        measure.setTooltip(new Tooltip("What the colours show; with local models also the detectors' terms at each "
+                + "token: the cross-entropy from A to B (Binoculars' term) and each token's share of Binoculars and of "
+                + "Fast-DetectGPT (red: machine-like)"));
         ChoiceBox<Palette> palette = new ChoiceBox<>(FXCollections.observableArrayList(
                 Arrays.stream(Palette.values()).filter(p -> !p.isDiverging()).toList()));
         palette.valueProperty().bindBidirectional(settings.paletteProperty());
