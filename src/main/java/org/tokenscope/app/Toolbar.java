@@ -62,6 +62,17 @@ final class Toolbar extends ToolBar {
         FigureSettings settings = vm.figures();
         ChoiceBox<Measure> measure = new ChoiceBox<>(FXCollections.observableArrayList(Measure.tokenMeasures()));
         measure.setId("measure");
+        measure.setConverter(new javafx.util.StringConverter<>() {
+            @Override
+            public String toString(Measure m) { // the detectors' terms by their names
+                return m == null ? "" : m.isDetection() ? m.label() : m.toString();
+            }
+
+            @Override
+            public Measure fromString(String s) {
+                return Measure.parse(s);
+            }
+        });
         // the detectors' terms at each token, as far as the loaded models allow them
         vm.detections().measuresProperty().addListener((o, was, allowed) -> {
             Measure picked = settings.measureProperty().get();
