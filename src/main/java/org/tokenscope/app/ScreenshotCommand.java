@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javafx.application.Platform;
+import org.tokenscope.figure.Measure;
 import javafx.embed.swing.SwingFXUtils;
 import javafx.scene.Scene;
 import javafx.scene.image.WritableImage;
@@ -55,6 +56,11 @@ public final class ScreenshotCommand implements Callable<Integer> {
     @Option(names = "--tab", defaultValue = "Heatmap", paramLabel = "TAB",
             description = "Heatmap, Compare, Top-k, Tokens, Inside or Generate (default ${DEFAULT-VALUE}).")
     String tab;
+
+    @Option(names = "--colour-by", paramLabel = "M", description = "What the heatmap's colours show: prob, logprob, "
+            + "rank, entropy, surprisal, cross-entropy, binoculars or fast-detectgpt (the last three once the models "
+            + "allow them; default prob).")
+    String colourBy;
 
     @Option(names = "--boundaries", description = "Show token boundaries and visible whitespace.")
     boolean boundaries;
@@ -132,6 +138,9 @@ public final class ScreenshotCommand implements Callable<Integer> {
                         if (complete && !done.isDone()) {
                             if (select != null) {
                                 vm.selectedProperty().set(select);
+                            }
+                            if (colourBy != null) { // now that both models are there to allow it
+                                vm.figures().measureProperty().set(Measure.parse(colourBy));
                             }
                             // let layout, the figures and (for Inside) its own pass settle, then take the picture
                             javafx.animation.PauseTransition settle = new javafx.animation.PauseTransition(
