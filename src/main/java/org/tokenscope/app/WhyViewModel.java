@@ -1,6 +1,7 @@
 package org.tokenscope.app;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CancellationException;
 import javafx.beans.property.IntegerProperty;
 import javafx.beans.property.ObjectProperty;
@@ -34,11 +35,22 @@ public final class WhyViewModel {
     private final ReadOnlyBooleanWrapper busy = new ReadOnlyBooleanWrapper(false);
     private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper(
             "Select a token in the heatmap, then ask why the model predicted it.");
+    private final ReadOnlyObjectWrapper<Alternative> contrast = new ReadOnlyObjectWrapper<>();
     private TaskRunner.Handle pass;
 
     public WhyViewModel(MainViewModel main, TaskRunner runner) {
         this.main = main;
         this.runner = runner;
+        main.whyAskedProperty().addListener((o, a, asked) -> {
+            if (asked != null && main.selectedProperty().get() == asked.position()) {
+                whyRatherThan(asked.contrast());
+            }
+        });
+    }
+
+    /** The alternative of the last "why rather than" asked (null for a plain "why"). */
+    public ReadOnlyObjectProperty<Alternative> contrastProperty() {
+        return contrast.getReadOnlyProperty();
     }
 
     /** The attribution method: integrated gradients unless picked otherwise. */
@@ -84,7 +96,10 @@ public final class WhyViewModel {
         whyRatherThan(-1);
     }
 
-    /** Why the selected token rather than {@code contrast} (an id; -1 for plain "why"). */
+    /**
+     * Why the selected token rather than {@code contrast} (an id; -1 for plain "why"). A method the model
+     * cannot give (a gradient method on a remote model) is refused with the backend's sentence.
+     */
     public void whyRatherThan(int contrast) {
         TokenScore t = selectedToken();
         Backend backend = main.slotA().backend();
@@ -95,17 +110,31 @@ public final class WhyViewModel {
         String text = main.analysisProperty().get().text();
         Attribution.Method m = method.get();
         int n = steps.get();
+        Alternative y = contrast < 0 ? null : t.top().stream().filter(a -> a.id() == contrast).findFirst()
+                .orElse(new Alternative(contrast, "#" + contrast, Double.NaN));
+        this.contrast.set(y);
+        String refused = backend.capabilities().whyNot(m);
+        if (refused != null) {
+            status.set(refused);
+            return;
+        }
         if (pass != null) {
             pass.cancel();
         }
         busy.set(true);
-        status.set("Why " + t.text() + " (token " + t.index() + "): " + m.label() + "…");
-        pass = runner.submit((p, cancelled) -> backend.attribute(text, t.index(), contrast < 0 ? null : Integer.toString(contrast), m, n, cancelled), (f, s) -> { },
+        String asked = "Why " + t.text() + (y == null ? "" : " rather than " + y.text()) + " (token " + t.index() + "): "
+                + m.label();
+        status.set(asked + "…");
+        pass = runner.submit((p, cancelled) -> backend.attribute(text, t.index(), y == null ? null : Integer.toString(y.id()),
+                        m, n, cancelled, (done, total) -> p.update((double) done / total,
+                                asked + ": " + done + " of " + total + " texts scored")),
+                (f, s) -> status.set(s),
                 a -> {
                     busy.set(false);
                     result.set(a);
-                    status.set(m.label() + " of token " + t.index() + (a.completenessError() != null
-                            ? String.format(java.util.Locale.ROOT, " · completeness error %.4f", a.completenessError()) : ""));
+                    status.set(m.label() + " of token " + t.index() + (y == null ? "" : " rather than " + y.text())
+                            + (a.completenessError() != null
+                            ? String.format(Locale.ROOT, " · completeness error %.4f", a.completenessError()) : ""));
                 }, e -> {
                     busy.set(false);
                     status.set(e instanceof CancellationException ? "Cancelled." : UserMessages.sentence(e));
