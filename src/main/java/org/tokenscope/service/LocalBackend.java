@@ -173,11 +173,12 @@ public final class LocalBackend implements Backend {
     public List<Alternative> lastLogprobs(List<int[]> sequences, BooleanSupplier cancel, ScoreProgress progress) {
         List<Alternative> out = new ArrayList<>(sequences.size());
         for (int[] s : sequences) {
-            int[] targets = new int[s.length];
+            int[] context = Arrays.copyOf(s, s.length - 1);
+            int[] targets = new int[context.length]; // targets[t]: the token row t predicts
             Arrays.fill(targets, -1);
             int last = s[s.length - 1];
-            targets[s.length - 1] = last;
-            double lp = model.scoreNext(s, targets, 0, cancel).logprob()[s.length - 1];
+            targets[context.length - 1] = last;
+            double lp = model.scoreNext(context, targets, 0, cancel).logprob()[context.length - 1];
             out.add(new Alternative(last, model.tokenizer().pieceText(last), lp));
             progress.windowsDone(out.size(), sequences.size());
         }
