@@ -11,6 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.tokenscope.analysis.Ablation;
 import org.tokenscope.analysis.Attribution;
 import org.tokenscope.analysis.TokenScore;
+import org.tokenscope.backend.Capabilities;
 import org.tokenscope.service.ModelRequest;
 import org.tokenscope.testing.CheckpointWriter;
 import org.tokenscope.testing.ReferenceEdit;
@@ -78,6 +79,36 @@ class WhyViewModelTest {
         assertThat(contrast.target().contrast().id()).isEqualTo(other);
         assertThat(contrast.completenessError()).isNotNull();
         assertThat(why.busyProperty().get()).isFalse();
+    }
+
+    @Test
+    void aTopKBarAsksWhyTheTokenRatherThanThatAlternative() {
+        TopKViewModel topK = new TopKViewModel(main);
+        analysed("The quick brown fox jumps");
+        why.methodProperty().set(Attribution.Method.OCCLUSION);
+        assertThat(topK.whyNot(0)).isFalse(); // nothing selected: the bars after the text are no token's
+        main.selectedProperty().set(2);
+        TokenScore selected = why.selectedToken();
+        int rank = selected.top().get(0).id() == selected.id() ? 1 : 0;
+        var alternative = selected.top().get(rank);
+        assertThat(topK.whyNot(rank)).isTrue();
+        assertThat(main.whyAskedProperty().get()).isEqualTo(new MainViewModel.WhyAsked(2, alternative.id()));
+        assertThat(why.contrastProperty().get()).isEqualTo(alternative);
+        Attribution a = why.resultProperty().get();
+        assertThat(a.target().position()).isEqualTo(2);
+        assertThat(a.target().contrast().id()).isEqualTo(alternative.id());
+        // log p(X) − log p(Y): the heatmap's and the top-k's numbers
+        assertThat(a.target().value()).isCloseTo(selected.logprob() - alternative.logprob(), within(1e-4));
+        assertThat(why.statusProperty().get()).contains("rather than");
+    }
+
+    @Test
+    void aGradientMethodOnABackendWithoutInternalsIsOneSentence() {
+        assertThat(Capabilities.local(10).whyNot(Attribution.Method.ROLLOUT)).isNull();
+        var remote = new Capabilities(20, false, false, false, "remote server");
+        assertThat(remote.whyNot(Attribution.Method.GRADIENT_X_INPUT)).isEqualTo("Attribution by gradient × input needs "
+                + "a local model (its gradients or attention); on a remote server pick occlusion, which only scores texts.");
+        assertThat(remote.whyNot(Attribution.Method.OCCLUSION)).isNull();
     }
 
     @Test
