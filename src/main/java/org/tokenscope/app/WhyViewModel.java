@@ -41,6 +41,12 @@ public final class WhyViewModel {
     public WhyViewModel(MainViewModel main, TaskRunner runner) {
         this.main = main;
         this.runner = runner;
+        main.whenCancelled(() -> {
+            if (busy.get()) {
+                busy.set(false);
+                status.set("Cancelled.");
+            }
+        });
         main.whyAskedProperty().addListener((o, a, asked) -> {
             if (asked != null && main.selectedProperty().get() == asked.position()) {
                 whyRatherThan(asked.contrast());
@@ -125,20 +131,32 @@ public final class WhyViewModel {
         String asked = "Why " + t.text() + (y == null ? "" : " rather than " + y.text()) + " (token " + t.index() + "): "
                 + m.label();
         status.set(asked + "…");
+        main.status().begin(asked + "…"); // the status bar's progress and Cancel
         pass = runner.submit((p, cancelled) -> backend.attribute(text, t.index(), y == null ? null : Integer.toString(y.id()),
                         m, n, cancelled, (done, total) -> p.update((double) done / total,
                                 asked + ": " + done + " of " + total + " texts scored")),
-                (f, s) -> status.set(s),
+                (f, s) -> {
+                    status.set(s);
+                    main.status().update(f, s);
+                },
                 a -> {
                     busy.set(false);
                     result.set(a);
                     status.set(m.label() + " of token " + t.index() + (y == null ? "" : " rather than " + y.text())
                             + (a.completenessError() != null
                             ? String.format(Locale.ROOT, " · completeness error %.4f", a.completenessError()) : ""));
+                    main.status().done(status.get());
                 }, e -> {
                     busy.set(false);
-                    status.set(e instanceof CancellationException ? "Cancelled." : UserMessages.sentence(e));
+                    if (e instanceof CancellationException) {
+                        status.set("Cancelled.");
+                        main.status().cancelled();
+                    } else {
+                        status.set(UserMessages.sentence(e));
+                        main.status().fail(status.get());
+                    }
                 });
+        main.track(pass);
     }
 
     public void cancel() {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -12,6 +14,7 @@ import org.tokenscope.analysis.Ablation;
 import org.tokenscope.analysis.Attribution;
 import org.tokenscope.analysis.TokenScore;
 import org.tokenscope.backend.Capabilities;
+import org.tokenscope.remote.FakeVllm;
 import org.tokenscope.service.ModelRequest;
 import org.tokenscope.testing.CheckpointWriter;
 import org.tokenscope.testing.ReferenceEdit;
@@ -100,6 +103,37 @@ class WhyViewModelTest {
         // log p(X) − log p(Y): the heatmap's and the top-k's numbers
         assertThat(a.target().value()).isCloseTo(selected.logprob() - alternative.logprob(), within(1e-4));
         assertThat(why.statusProperty().get()).contains("rather than");
+    }
+
+    @Test
+    void onARemoteModelOcclusionRunsThroughTheServerWithProgressAndTheOthersSayWhyNot() throws Exception {
+        try (FakeVllm vllm = new FakeVllm()) {
+            vllm.contextual = true;
+            main.compareProperty().set(false);
+            main.textProperty().set("The quick brown fox jumps over the lazy dog.");
+            main.loadModel(main.slotA(), ModelRequest.named(vllm.spec()));
+            assertThat(main.analysisProperty().get()).isNotNull();
+            main.selectedProperty().set(5);
+            TokenScore selected = why.selectedToken();
+
+            why.methodProperty().set(Attribution.Method.INTEGRATED_GRADIENTS);
+            why.why();
+            assertThat(why.statusProperty().get()).isEqualTo("Attribution by integrated gradients needs a local model "
+                    + "(its gradients or attention); on a remote server pick occlusion, which only scores texts.");
+            assertThat(why.busyProperty().get()).isFalse();
+
+            List<String> progress = new ArrayList<>();
+            main.status().statusProperty().addListener((o, a, b) -> progress.add(b));
+            why.methodProperty().set(Attribution.Method.OCCLUSION);
+            why.why();
+            Attribution a = why.resultProperty().get();
+            assertThat(a.model()).isEqualTo(FakeVllm.MODEL);
+            assertThat(a.target().id()).isEqualTo(selected.id());
+            assertThat(a.target().logprob()).isCloseTo(selected.logprob(), within(1e-12)); // the heatmap's number
+            assertThat(a.scores()).hasSize(5);
+            assertThat(progress).anyMatch(line -> line.endsWith("6 of 6 texts scored"));
+            assertThat(main.status().busyProperty().get()).isFalse();
+        }
     }
 
     @Test
