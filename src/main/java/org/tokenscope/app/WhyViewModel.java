@@ -17,6 +17,7 @@ import org.tokenscope.analysis.Alternative;
 import org.tokenscope.analysis.Attribution;
 import org.tokenscope.analysis.TokenScore;
 import org.tokenscope.backend.Backend;
+import org.tokenscope.figure.Glyphs;
 import org.tokenscope.service.Analysis;
 import org.tokenscope.service.Explanations;
 import org.tokenscope.service.UserMessages;
@@ -128,8 +129,8 @@ public final class WhyViewModel {
             pass.cancel();
         }
         busy.set(true);
-        String asked = "Why " + t.text() + (y == null ? "" : " rather than " + y.text()) + " (token " + t.index() + "): "
-                + m.label();
+        String rather = y == null ? "" : " rather than '" + Glyphs.visible(y.text()) + "'";
+        String asked = "Why '" + Glyphs.visible(t.text()) + "'" + rather + " (token " + t.index() + "): " + m.label();
         status.set(asked + "…");
         main.status().begin(asked + "…"); // the status bar's progress and Cancel
         pass = runner.submit((p, cancelled) -> backend.attribute(text, t.index(), y == null ? null : Integer.toString(y.id()),
@@ -142,7 +143,7 @@ public final class WhyViewModel {
                 a -> {
                     busy.set(false);
                     result.set(a);
-                    status.set(m.label() + " of token " + t.index() + (y == null ? "" : " rather than " + y.text())
+                    status.set(m.label() + " of token " + t.index() + rather
                             + (a.completenessError() != null
                             ? String.format(Locale.ROOT, " · completeness error %.4f", a.completenessError()) : ""));
                     main.status().done(status.get());
