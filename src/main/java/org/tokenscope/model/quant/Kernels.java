@@ -29,6 +29,12 @@ interface Kernels {
     /** Σ_c x[c]·w[c] over one row of {@code n} bfloat16 values from {@code values[offset]}. */
     float dotBf16(short[] values, int offset, float[] x, int n);
 
+    /**
+     * One float32 row w [n] against t positions x [t, n] (row-major from 0): y[yOffset + p·yStride] =
+     * Σ_c w[c]·x[p·n + c]. The row of a matrix × a few positions, once the row is widened.
+     */
+    void dotPositions(float[] w, float[] x, int t, int n, float[] y, int yOffset, int yStride);
+
     final class Holder {
         static final Kernels BEST = load();
 

@@ -1,7 +1,6 @@
 package org.tokenscope.model.quant;
 
 import java.nio.FloatBuffer;
-import java.util.Arrays;
 
 /**
  * A weight matrix [rows = out, cols = in] held in fewer than 32 bits a weight ({@link Bf16Matrix},
@@ -53,23 +52,20 @@ public abstract sealed class PackedMatrix permits Bf16Matrix, Q8Matrix {
 
     /**
      * Y = X·Wᵀ for a few positions: X [t, cols] -> Y [t, rows], both row-major. Each row of W is
-     * read from memory once and multiplied by every position while it sits in the L1 cache, where
-     * {@link #matvec} per position would stream the whole matrix t times.
+     * read from memory and widened to float32 once, then multiplied by every position while it sits
+     * in the L1 cache (four positions a pass), where {@link #matvec} per position would stream the
+     * whole matrix t times and widen every weight t times.
      */
     public final void matmul(float[] x, int t, float[] y) {
         if (x.length != t * cols || y.length != t * rows) {
             throw new IllegalArgumentException("matmul of [" + rows + ", " + cols + "] with " + x.length
                     + " inputs into " + y.length + " outputs for " + t + " positions");
         }
-        float[][] positions = new float[t][];
-        for (int p = 0; p < t; p++) {
-            positions[p] = Arrays.copyOfRange(x, p * cols, (p + 1) * cols);
-        }
         Rows.split(rows, cols, (from, to) -> {
+            float[] row = new float[cols];
             for (int r = from; r < to; r++) {
-                for (int p = 0; p < t; p++) {
-                    y[p * rows + r] = dotRow(r, positions[p]);
-                }
+                dequantizeRow(r, row, 0);
+                kernels.dotPositions(row, x, t, cols, y, r, rows);
             }
         });
     }

@@ -37,4 +37,15 @@ final class ScalarKernels implements Kernels {
         }
         return sum;
     }
+
+    @Override
+    public void dotPositions(float[] w, float[] x, int t, int n, float[] y, int yOffset, int yStride) {
+        for (int p = 0; p < t; p++) {
+            float sum = 0;
+            for (int c = 0; c < n; c++) {
+                sum += w[c] * x[p * n + c];
+            }
+            y[yOffset + p * yStride] = sum;
+        }
+    }
 }

@@ -153,6 +153,50 @@ class Q8MatrixTest {
     }
 
     @Test
+    void matmulOfAFewPositionsEqualsTheDoublePrecisionProductOfTheDequantizedMatrix() {
+        // t = 1..6: the kernel's four positions a pass and what remains; 200 columns: a short last block
+        // and a row not a multiple of the vector width; 300 × 768 runs in parallel where it may
+        for (int cols : new int[] {200, 768}) {
+            float[][] m = random(20 + cols, 300, cols, 0.1);
+            Q8Matrix q = quantize(m);
+            float[] row = new float[cols];
+            for (int t = 1; t <= 6; t++) {
+                float[] x = random(21 + t, 1, t * cols, 1)[0]; // [t, cols]
+                float[] y = new float[t * 300];                 // [t, 300]
+                q.matmul(x, t, y);
+                for (int r = 0; r < 300; r++) {
+                    q.dequantizeRow(r, row, 0);
+                    for (int p = 0; p < t; p++) {
+                        double want = 0;
+                        double magnitude = 0;
+                        for (int c = 0; c < cols; c++) {
+                            want += (double) row[c] * x[p * cols + c];
+                            magnitude += Math.abs((double) row[c] * x[p * cols + c]);
+                        }
+                        assertThat((double) y[p * 300 + r]).as("row %d, position %d of %d, %d columns", r, p, t, cols)
+                                .isCloseTo(want, within(1e-5 * magnitude + 1e-7));
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void scalarAndVectorKernelsAgreeOnARowAgainstSeveralPositions() {
+        float[] w = random(30, 1, 777, 1)[0];
+        float[] x = random(31, 1, 7 * 777, 1)[0];
+        float[] scalar = new float[2 * 7];
+        float[] vector = new float[2 * 7];
+        new ScalarKernels().dotPositions(w, x, 7, 777, scalar, 1, 2); // y[1 + 2p]: a strided column
+        Kernels.best().dotPositions(w, x, 7, 777, vector, 1, 2);
+        for (int p = 0; p < 7; p++) {
+            assertThat(vector[1 + 2 * p]).isCloseTo(scalar[1 + 2 * p], within(1e-4f * (Math.abs(scalar[1 + 2 * p]) + 1)));
+            assertThat(scalar[1 + 2 * p]).isNotZero();
+            assertThat(vector[2 * p]).isZero(); // nothing written between the strides
+        }
+    }
+
+    @Test
     void scalarAndVectorKernelsAgree() {
         float[][] m = random(8, 5, 777, 1);
         Q8Matrix q = quantize(m);
