@@ -19,12 +19,12 @@ interface Kernels {
 
     /**
      * Σ_c x[c]·scale[c/32]·q[c] over one Q8_0 row of {@code n} values: its int8 values from
-     * {@code quants[qOffset]}, its block scales from {@code scales[sOffset]}.
+     * {@code quants[qOffset]}, its block scales (float16 bits) from {@code scales[sOffset]}.
      */
-    float dotQ8(byte[] quants, int qOffset, float[] scales, int sOffset, float[] x, int n);
+    float dotQ8(byte[] quants, int qOffset, short[] scales, int sOffset, float[] x, int n);
 
     /** One Q8_0 row of {@code n} values widened to float32 (scale·q) into {@code dst[dstOffset]}. */
-    void widenQ8(byte[] quants, int qOffset, float[] scales, int sOffset, float[] dst, int dstOffset, int n);
+    void widenQ8(byte[] quants, int qOffset, short[] scales, int sOffset, float[] dst, int dstOffset, int n);
 
     /** Σ_c x[c]·w[c] over one row of {@code n} bfloat16 values from {@code values[offset]}. */
     float dotBf16(short[] values, int offset, float[] x, int n);

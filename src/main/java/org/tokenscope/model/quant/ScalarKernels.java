@@ -9,7 +9,7 @@ final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public float dotQ8(byte[] quants, int qOffset, float[] scales, int sOffset, float[] x, int n) {
+    public float dotQ8(byte[] quants, int qOffset, short[] scales, int sOffset, float[] x, int n) {
         float sum = 0;
         for (int from = 0, block = sOffset; from < n; from += Q8Matrix.BLOCK, block++) {
             int to = Math.min(n, from + Q8Matrix.BLOCK);
@@ -17,15 +17,15 @@ final class ScalarKernels implements Kernels {
             for (int c = from; c < to; c++) {
                 partial += x[c] * quants[qOffset + c];
             }
-            sum += partial * scales[block];
+            sum += partial * Float.float16ToFloat(scales[block]);
         }
         return sum;
     }
 
     @Override
-    public void widenQ8(byte[] quants, int qOffset, float[] scales, int sOffset, float[] dst, int dstOffset, int n) {
+    public void widenQ8(byte[] quants, int qOffset, short[] scales, int sOffset, float[] dst, int dstOffset, int n) {
         for (int c = 0; c < n; c++) {
-            dst[dstOffset + c] = scales[sOffset + c / Q8Matrix.BLOCK] * quants[qOffset + c];
+            dst[dstOffset + c] = Float.float16ToFloat(scales[sOffset + c / Q8Matrix.BLOCK]) * quants[qOffset + c];
         }
     }
 

@@ -39,7 +39,7 @@ final class VectorKernels implements Kernels {
     }
 
     @Override
-    public float dotQ8(byte[] quants, int qOffset, float[] scales, int sOffset, float[] x, int n) {
+    public float dotQ8(byte[] quants, int qOffset, short[] scales, int sOffset, float[] x, int n) {
         int full = n / Q8Matrix.BLOCK * Q8Matrix.BLOCK;
         FloatVector acc = FloatVector.zero(F);
         int q = qOffset;
@@ -51,7 +51,7 @@ final class VectorKernels implements Kernels {
                         .castShape(F, 0);                                     // L int8 -> L float32
                 block = FloatVector.fromArray(F, x, c + i).fma(w, block);
             }
-            acc = block.fma(FloatVector.broadcast(F, scales[s]), acc);
+            acc = block.fma(FloatVector.broadcast(F, Float.float16ToFloat(scales[s])), acc);
         }
         float sum = acc.reduceLanes(VectorOperators.ADD);
         if (full < n) { // a short last block (rows whose length is not a multiple of 32)
@@ -59,24 +59,24 @@ final class VectorKernels implements Kernels {
             for (int c = full; c < n; c++) {
                 partial += x[c] * quants[qOffset + c];
             }
-            sum += partial * scales[s];
+            sum += partial * Float.float16ToFloat(scales[s]);
         }
         return sum;
     }
 
     @Override
-    public void widenQ8(byte[] quants, int qOffset, float[] scales, int sOffset, float[] dst, int dstOffset, int n) {
+    public void widenQ8(byte[] quants, int qOffset, short[] scales, int sOffset, float[] dst, int dstOffset, int n) {
         int full = n / Q8Matrix.BLOCK * Q8Matrix.BLOCK;
         int s = sOffset;
         for (int c = 0; c < full; c += Q8Matrix.BLOCK, s++) {
-            FloatVector scale = FloatVector.broadcast(F, scales[s]);
+            FloatVector scale = FloatVector.broadcast(F, Float.float16ToFloat(scales[s]));
             for (int i = 0; i < Q8Matrix.BLOCK; i += L) {
                 ((FloatVector) ByteVector.fromArray(B, quants, qOffset + c + i).castShape(F, 0)).mul(scale)
                         .intoArray(dst, dstOffset + c + i);
             }
         }
         for (int c = full; c < n; c++) {
-            dst[dstOffset + c] = scales[s] * quants[qOffset + c];
+            dst[dstOffset + c] = Float.float16ToFloat(scales[s]) * quants[qOffset + c];
         }
     }
 

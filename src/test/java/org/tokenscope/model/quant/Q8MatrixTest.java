@@ -210,9 +210,9 @@ class Q8MatrixTest {
         q.matvec(x, y);
         for (int r = 0; r < 5; r++) {
             byte[] quants = new byte[777];
-            float[] scales = new float[Q8Matrix.blocksPerRow(777)];
+            short[] scales = new short[Q8Matrix.blocksPerRow(777)];
             for (int c = 0; c < 777; c++) quants[c] = q.quant(r, c);
-            for (int b = 0; b < scales.length; b++) scales[b] = q.scale(r, b * 32);
+            for (int b = 0; b < scales.length; b++) scales[b] = Float.floatToFloat16(q.scale(r, b * 32));
             float s = scalar.dotQ8(quants, 0, scales, 0, x, 777);
             float v = best.dotQ8(quants, 0, scales, 0, x, 777);
             assertThat(v).isCloseTo(s, within(1e-4f * (Math.abs(s) + 1)));
