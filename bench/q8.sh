@@ -7,7 +7,7 @@
 #
 # Environment: WEIGHTS (default "f32 q8"), REPEAT (default 3), TOKENS (default 1024), NEW (default 32),
 # LLAMACPP=0 skips llama.cpp, JAVA (default $JAVA_HOME/bin/java), PYTHON (default python3), THREADS (default 2:
-# both sides' threads; THREADS=1 runs everything on one thread, whose CPU seconds (cpu_s) stay comparable on a
+# both sides' threads; THREADS=1 runs everything on one thread (our Java kernels too: Rows reads the common pool's 0), whose CPU seconds (cpu_s) stay comparable on a
 # machine shared with other work, where spinning thread pools make two-thread wall times meaningless).
 # OUT/load.tsv notes the load average before each run: this project's machines are shared.
 set -euo pipefail
