@@ -16,6 +16,7 @@ import javafx.beans.property.SimpleObjectProperty;
 import javafx.scene.Group;
 import javafx.scene.canvas.Canvas;
 import javafx.scene.control.ContextMenu;
+import javafx.scene.control.Label;
 import javafx.scene.control.MenuItem;
 import javafx.scene.control.ScrollPane;
 import javafx.scene.control.Tooltip;
@@ -43,12 +44,25 @@ import javafx.scene.control.Alert;
 import java.util.Locale;
 
 /**
- * Shows any {@link Figure} on a canvas, laid out again at the view's width. Hovering an item shows its
- * tooltip; clicking reports it. Right-click exports the very figure on screen (SVG, PNG) or its data.
+ * Shows any {@link Figure} on a canvas, laid out again at the view's width, on white paper that fills the
+ * pane. A figure that {@linkplain #setFitHeight fits the height} (a plot, a scatter) is laid out narrower
+ * until it is no taller than the pane, so its axes never hide below the fold; text figures grow downwards
+ * and scroll. With nothing to show, the pane says what to do ({@link #setPlaceholder}). Hovering an item
+ * shows its tooltip; clicking reports it. Right-click exports the very figure on screen (SVG, PNG) or its data.
  */
 public final class FigureView extends ScrollPane {
 
-    private final Pane content = new Pane();
+    private final Label placeholder = new Label();
+    private final Pane content = new Pane() {
+        @Override
+        protected void layoutChildren() {
+            super.layoutChildren();
+            placeholder.setMaxWidth(Math.max(40, getWidth() - 48));
+            double w = Math.min(placeholder.prefWidth(-1), placeholder.getMaxWidth());
+            double h = placeholder.prefHeight(w);
+            placeholder.resizeRelocate(Math.round((getWidth() - w) / 2), Math.round(Math.max(24, (getHeight() - h) / 3)), w, h);
+        }
+    };
     private final Canvas canvas = new Canvas(10, 10);
     private final Tooltip tooltip = new Tooltip();
     private final ObjectProperty<DoubleFunction<Figures.Drawn>> factory = new SimpleObjectProperty<>();
@@ -58,13 +72,21 @@ public final class FigureView extends ScrollPane {
     private Consumer<Figure.Item> onItemClicked = item -> { };
     private Figure.Item hovered;
     private double laidOutWidth = -1;
+    private double laidOutHeight = -1;
+    private boolean fitHeight;
     /** The selected token, outlined wherever this figure draws it (-1: none). */
     private final IntegerProperty selected = new SimpleIntegerProperty(-1);
     private final Group marks = new Group();
 
     public FigureView() {
         marks.setMouseTransparent(true);
-        content.getChildren().addAll(canvas, marks);
+        placeholder.getStyleClass().add("figure-placeholder");
+        placeholder.setWrapText(true);
+        placeholder.setMouseTransparent(true);
+        placeholder.setVisible(false);
+        content.getChildren().addAll(canvas, marks, placeholder);
+        content.getStyleClass().add("figure-paper");
+        content.minHeightProperty().bind(viewportBoundsProperty().map(b -> b.getHeight()));
         selected.addListener((o, a, b) -> mark());
         setContent(content);
         setFitToWidth(true);
@@ -153,18 +175,67 @@ public final class FigureView extends ScrollPane {
         relayout(true);
     }
 
+    /**
+     * What the pane says while it has no figure: what to do to get one ("Press Generate, or Ctrl+Enter").
+     * Empty: nothing.
+     */
+    public void setPlaceholder(String text) {
+        placeholder.setText(text);
+        placeholder.setVisible(figure.get() == null && !text.isEmpty());
+    }
+
+    /** The hint shown while there is no figure (for tests). */
+    public Label placeholder() {
+        return placeholder;
+    }
+
+    /**
+     * Whether the figure is laid out to fit the pane's height too: for figures whose height follows their
+     * width (a square scatter, a plot), narrower until they fit, so no scroll bar is needed.
+     */
+    public void setFitHeight(boolean fitHeight) {
+        this.fitHeight = fitHeight;
+        relayout(true);
+    }
+
+    /** The canvas the figure is painted on (for tests: its bounds against the viewport's). */
+    Canvas canvas() {
+        return canvas;
+    }
+
     private void relayout(boolean force) {
         double width = Math.max(FigureOptions.MIN_WIDTH, getViewportBounds().getWidth() - 2);
-        if (!force && Math.abs(width - laidOutWidth) < 1) {
+        double height = getViewportBounds().getHeight() - 2;
+        if (!force && Math.abs(width - laidOutWidth) < 1 && (!fitHeight || Math.abs(height - laidOutHeight) < 1)) {
             return;
         }
         laidOutWidth = width;
+        laidOutHeight = height;
         DoubleFunction<Figures.Drawn> f = factory.get();
         Figures.Drawn drawn = f == null ? null : f.apply(width);
+        if (fitHeight && drawn != null && height > 0) {
+            drawn = fitted(f, drawn, width, height);
+        }
         table = drawn == null ? null : drawn.table();
         Figure fig = drawn == null ? null : drawn.figure();
         figure.set(fig);
+        placeholder.setVisible(fig == null && !placeholder.getText().isEmpty());
         paint(fig);
+    }
+
+    /**
+     * The figure laid out narrower until it is no taller than {@code height}: each step takes off the
+     * height it overshoots (exact for a figure whose height grows as its width, as a square plot's
+     * does), a few steps at most; the narrowest figure if none fits.
+     */
+    private static Figures.Drawn fitted(DoubleFunction<Figures.Drawn> f, Figures.Drawn drawn, double width, double height) {
+        double w = width;
+        for (int step = 0; step < 8 && drawn.figure().height() > height && w > FigureOptions.MIN_WIDTH; step++) {
+            double over = drawn.figure().height() - height;
+            w = Math.max(FigureOptions.MIN_WIDTH, Math.floor(w - Math.max(over, w * 0.05)));
+            drawn = f.apply(w);
+        }
+        return drawn;
     }
 
     private void paint(Figure fig) {

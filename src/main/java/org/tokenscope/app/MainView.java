@@ -34,6 +34,7 @@ public final class MainView extends BorderPane {
 
     public MainView(MainViewModel vm, List<String> knownModels) {
         this.vm = vm;
+        getStylesheets().add(MainView.class.getResource("tokenscope.css").toExternalForm());
         toolbar = new Toolbar(vm, knownModels, dark -> setStyle(dark ? DARK : ""));
         setTop(toolbar);
         textArea();

@@ -32,6 +32,7 @@ public final class TopKView implements TabView {
         figure.setMetadata(vm.main()::exportMetadata);
         figure.selectedProperty().bind(vm.main().selectedProperty());
         figure.factoryProperty().bind(vm.figureProperty());
+        figure.setPlaceholder(Hints.ANALYSE + "\nThen click a token to see what the model expected there.");
         k.setPrefWidth(80);
         k.valueProperty().addListener((o, a, b) -> vm.kProperty().set(b));
         Button end = new Button("After the text");

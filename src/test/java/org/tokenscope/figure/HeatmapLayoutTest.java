@@ -140,4 +140,33 @@ class HeatmapLayoutTest {
                     .isGreaterThanOrEqualTo(boxColour.get(byProbability.get(i - 1).index()).luminance() - 1e-9);
         }
     }
+
+    /**
+     * A wrapped line starts with its word, never with the space before it: the space stays at the end of
+     * the line above (as wide as the room left there), at every width, with and without boundaries.
+     */
+    @Test
+    void noWrappedLineStartsWithASpace() {
+        ScoredText scored = Samples.scored(Samples.PARAGRAPH.repeat(4), "gpt2", 5, true);
+        int checked = 0;
+        for (boolean boundaries : new boolean[] {false, true}) {
+            for (double width = 200; width <= 900; width += 23) {
+                HeatmapFigure f = HeatmapFigure.of(scored, OPTIONS.withWidth(width).withBoundaries(boundaries),
+                        ExportMetadata.NONE);
+                for (int i = 1; i < scored.tokens().size(); i++) {
+                    String text = scored.tokens().get(i).text();
+                    if (!text.startsWith(" ") || scored.tokens().get(i - 1).text().endsWith("\n")) {
+                        continue;
+                    }
+                    final int index = i;
+                    Item first = f.items().stream().filter(it -> it.index() == index).findFirst().orElseThrow();
+                    assertThat(first.x()).as("token %d '%s' at width %s, boundaries %s", i, text, width, boundaries)
+                            .isGreaterThan(Theme.MARGIN + 1e-9);
+                    assertThat(first.x() + first.width()).isLessThanOrEqualTo(width - Theme.MARGIN + 1e-6);
+                    checked++;
+                }
+            }
+        }
+        assertThat(checked).isGreaterThan(1000);
+    }
 }
