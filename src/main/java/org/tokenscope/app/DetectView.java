@@ -3,6 +3,7 @@ package org.tokenscope.app;
 import javafx.geometry.Insets;
 import javafx.scene.control.Label;
 import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
 import org.tokenscope.analysis.TextDetection;
 import org.tokenscope.figure.CorpusFigures;
@@ -32,7 +33,13 @@ public final class DetectView extends BorderPane implements TabView {
             v.setOnItemClicked(item -> main.selectedProperty().set(item.index()));
         }
         vm.detectionProperty().addListener((o, a, d) -> show(d, main));
-        setCenter(new VBox(4, fastDetectGpt, binoculars));
+        fastDetectGpt.setPlaceholder("Fast-DetectGPT's score of the text, token by token, shows here once it is analysed.");
+        binoculars.setPlaceholder("Binoculars needs a second model with the same tokenizer: tick “compare with B” "
+                + "and pick model B.");
+        VBox figures = new VBox(4, fastDetectGpt, binoculars);
+        VBox.setVgrow(fastDetectGpt, Priority.ALWAYS);
+        VBox.setVgrow(binoculars, Priority.ALWAYS);
+        setCenter(figures);
     }
 
     public DetectViewModel viewModel() {

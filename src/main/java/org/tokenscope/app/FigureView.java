@@ -226,14 +226,18 @@ public final class FigureView extends ScrollPane {
     /**
      * The figure laid out narrower until it is no taller than {@code height}: each step takes off the
      * height it overshoots (exact for a figure whose height grows as its width, as a square plot's
-     * does), a few steps at most; the narrowest figure if none fits.
+     * does), a few steps at most, and stops where narrower is taller (a figure that wraps).
      */
     private static Figures.Drawn fitted(DoubleFunction<Figures.Drawn> f, Figures.Drawn drawn, double width, double height) {
         double w = width;
         for (int step = 0; step < 8 && drawn.figure().height() > height && w > FigureOptions.MIN_WIDTH; step++) {
             double over = drawn.figure().height() - height;
             w = Math.max(FigureOptions.MIN_WIDTH, Math.floor(w - Math.max(over, w * 0.05)));
-            drawn = f.apply(w);
+            Figures.Drawn narrower = f.apply(w);
+            if (narrower.figure().height() > drawn.figure().height()) {
+                break; // it wraps: narrower only grows
+            }
+            drawn = narrower; // shorter, or as tall while its width is past a cap (a scatter's 640)
         }
         return drawn;
     }

@@ -102,6 +102,9 @@ public final class ScreenshotCommand implements Callable<Integer> {
     static final String NO_DISPLAY = "There is no display to open the window on (DISPLAY is not set): run it under "
             + "xvfb-run, e.g. `xvfb-run -a " + Launcher.command() + " screenshot ...`.";
 
+    /** Tabs that run passes of their own when shown: their pictures wait longer. */
+    private static final java.util.Set<String> SLOW_TABS = java.util.Set.of("Inside", "Detect");
+
     /** The tabs to take, in order: the one --tab names, or every tab. */
     private List<Tab> shots(MainView view) {
         if (tab.equalsIgnoreCase("all")) {
@@ -129,7 +132,7 @@ public final class ScreenshotCommand implements Callable<Integer> {
         }
         Tab shown = shots.get(i);
         view.tabs.getSelectionModel().select(shown);
-        PauseTransition settle = new PauseTransition(Duration.seconds(shown.getText().equals("Inside") ? 6 : 1.5));
+        PauseTransition settle = new PauseTransition(Duration.seconds(SLOW_TABS.contains(shown.getText()) ? 6 : 1.5));
         settle.setOnFinished(e -> {
             try {
                 WritableImage image = view.getScene().snapshot(null);
