@@ -117,10 +117,8 @@ public final class CorpusView extends BorderPane implements TabView {
         });
         histogram.setPlaceholder("Open a file or a folder of texts: each text's scores, as a histogram per label, show here.");
         roc.setPlaceholder("With a label field of two classes (human, machine), each score's ROC curve shows here.");
-        histogram.setFitHeight(true);
-        roc.setFitHeight(true);
+        roc.setFitHeight(true); // a square: below the histogram, as large as the room left
         VBox figures = new VBox(4, new HBox(6, new Label("histogram of"), metric), histogram, roc);
-        VBox.setVgrow(histogram, Priority.ALWAYS);
         VBox.setVgrow(roc, Priority.ALWAYS);
         SplitPane split = new SplitPane(table, figures);
         split.setOrientation(Orientation.HORIZONTAL);

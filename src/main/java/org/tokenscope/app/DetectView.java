@@ -3,8 +3,7 @@ package org.tokenscope.app;
 import javafx.geometry.Insets;
 import javafx.scene.control.Label;
 import javafx.scene.layout.BorderPane;
-import javafx.scene.layout.Priority;
-import javafx.scene.layout.VBox;
+import javafx.scene.control.SplitPane;
 import org.tokenscope.analysis.TextDetection;
 import org.tokenscope.figure.CorpusFigures;
 import org.tokenscope.figure.DataExport;
@@ -18,8 +17,8 @@ import org.tokenscope.service.Figures;
 public final class DetectView extends BorderPane implements TabView {
 
     private final DetectViewModel vm;
-    private final FigureView binoculars = new FigureView();
-    private final FigureView fastDetectGpt = new FigureView();
+    final FigureView binoculars = new FigureView();
+    final FigureView fastDetectGpt = new FigureView();
 
     public DetectView(DetectViewModel vm, MainViewModel main) {
         this.vm = vm;
@@ -36,10 +35,7 @@ public final class DetectView extends BorderPane implements TabView {
         fastDetectGpt.setPlaceholder("Fast-DetectGPT's score of the text, token by token, shows here once it is analysed.");
         binoculars.setPlaceholder("Binoculars needs a second model with the same tokenizer: tick “compare with B” "
                 + "and pick model B.");
-        VBox figures = new VBox(4, fastDetectGpt, binoculars);
-        VBox.setVgrow(fastDetectGpt, Priority.ALWAYS);
-        VBox.setVgrow(binoculars, Priority.ALWAYS);
-        setCenter(figures);
+        setCenter(new SplitPane(fastDetectGpt, binoculars)); // side by side: each plot's axis stays in view
     }
 
     public DetectViewModel viewModel() {

@@ -1,9 +1,6 @@
 package org.tokenscope.app;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;
@@ -13,35 +10,27 @@ import javafx.beans.property.IntegerProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.SimpleIntegerProperty;
 import javafx.beans.property.SimpleObjectProperty;
+import javafx.geometry.Point2D;
 import javafx.scene.Group;
+import javafx.scene.Node;
 import javafx.scene.canvas.Canvas;
 import javafx.scene.control.ContextMenu;
 import javafx.scene.control.Label;
 import javafx.scene.control.MenuItem;
 import javafx.scene.control.ScrollPane;
 import javafx.scene.control.Tooltip;
-import javafx.scene.image.Image;
-import javafx.scene.input.Clipboard;
-import javafx.scene.input.ClipboardContent;
+import javafx.scene.input.MouseButton;
 import javafx.scene.layout.Pane;
 import javafx.scene.paint.Color;
 import javafx.scene.shape.Circle;
 import javafx.scene.shape.Rectangle;
 import javafx.scene.shape.Shape;
-import javafx.stage.FileChooser;
 import javafx.util.Duration;
 import org.tokenscope.figure.DataExport;
 import org.tokenscope.figure.ExportMetadata;
-import org.tokenscope.figure.Exporter;
 import org.tokenscope.figure.Figure;
 import org.tokenscope.figure.FigureOptions;
 import org.tokenscope.service.Figures;
-import javafx.scene.input.MouseButton;
-import javafx.scene.Node;
-import javafx.geometry.Point2D;
-import java.io.File;
-import javafx.scene.control.Alert;
-import java.util.Locale;
 
 /**
  * Shows any {@link Figure} on a canvas, laid out again at the view's width, on white paper that fills the
@@ -228,7 +217,8 @@ public final class FigureView extends ScrollPane {
      * height it overshoots (exact for a figure whose height grows as its width, as a square plot's
      * does), a few steps at most, and stops where narrower is taller (a figure that wraps).
      */
-    private static Figures.Drawn fitted(DoubleFunction<Figures.Drawn> f, Figures.Drawn drawn, double width, double height) {
+    private static Figures.Drawn fitted(DoubleFunction<Figures.Drawn> f, Figures.Drawn full, double width, double height) {
+        Figures.Drawn drawn = full;
         double w = width;
         for (int step = 0; step < 8 && drawn.figure().height() > height && w > FigureOptions.MIN_WIDTH; step++) {
             double over = drawn.figure().height() - height;
@@ -239,7 +229,8 @@ public final class FigureView extends ScrollPane {
             }
             drawn = narrower; // shorter, or as tall while its width is past a cap (a scatter's 640)
         }
-        return drawn;
+        // narrower only if that helped: a figure whose height does not follow its width keeps the pane's width
+        return drawn.figure().height() < full.figure().height() ? drawn : full;
     }
 
     private void paint(Figure fig) {
@@ -305,71 +296,14 @@ public final class FigureView extends ScrollPane {
 
     private ContextMenu menu() {
         MenuItem export = new MenuItem("Export…");
-        export.setOnAction(e -> exportDialog());
+        export.setOnAction(e -> FigureExport.dialog(this, figure.get(), this::export));
         MenuItem copy = new MenuItem("Copy as image");
-        copy.setOnAction(e -> copyAsImage());
+        copy.setOnAction(e -> FigureExport.copyAsImage(figure.get()));
         return new ContextMenu(export, copy);
-    }
-
-    private void exportDialog() {
-        Figure fig = figure.get();
-        if (fig == null) {
-            return;
-        }
-        FileChooser chooser = new FileChooser();
-        chooser.setTitle("Export " + fig.title());
-        chooser.getExtensionFilters().addAll(
-                new FileChooser.ExtensionFilter("SVG (vector)", "*.svg"),
-                new FileChooser.ExtensionFilter("PNG (2×)", "*.png"),
-                new FileChooser.ExtensionFilter("CSV data", "*.csv"),
-                new FileChooser.ExtensionFilter("JSON data", "*.json"),
-                new FileChooser.ExtensionFilter("LaTeX table", "*.tex"));
-        File file = chooser.showSaveDialog(getScene() == null ? null : getScene().getWindow());
-        if (file != null) {
-            try {
-                export(file.toPath());
-            } catch (IOException | RuntimeException ex) {
-                new Alert(Alert.AlertType.ERROR,
-                        "Could not export: " + ex.getMessage()).show();
-            }
-        }
     }
 
     /** Writes the figure on screen (svg, png) or its data (csv, json, tex), by the file's extension. */
     public void export(Path file) throws IOException {
-        Figure fig = figure.get();
-        if (fig == null) {
-            throw new IOException("There is no figure to export yet.");
-        }
-        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-        String ext = name.substring(name.lastIndexOf('.') + 1);
-        switch (ext) {
-            case "svg" -> Exporter.exportFigure(fig, Exporter.Format.SVG, Exporter.ImageOptions.DEFAULT, file);
-            case "png" -> Exporter.exportFigure(fig, Exporter.Format.PNG, Exporter.ImageOptions.ofScale(2), file);
-            case "csv", "json", "tex" -> {
-                if (table == null) {
-                    throw new IOException("This figure has no data table to export.");
-                }
-                Files.writeString(file, DataExport.write(table, DataExport.Format.parse(ext), metadata.get()),
-                        StandardCharsets.UTF_8);
-            }
-            default -> throw new IOException("Choose a file ending in .svg, .png, .csv, .json or .tex.");
-        }
-    }
-
-    private void copyAsImage() {
-        Figure fig = figure.get();
-        if (fig == null) {
-            return;
-        }
-        try {
-            byte[] png = Exporter.toBytes(fig, Exporter.Format.PNG, Exporter.ImageOptions.ofScale(2));
-            ClipboardContent content = new ClipboardContent();
-            content.putImage(new Image(new ByteArrayInputStream(png)));
-            Clipboard.getSystemClipboard().setContent(content);
-        } catch (IOException ex) {
-            new Alert(Alert.AlertType.ERROR,
-                    "Could not copy: " + ex.getMessage()).show();
-        }
+        FigureExport.write(figure.get(), table, metadata.get(), file);
     }
 }

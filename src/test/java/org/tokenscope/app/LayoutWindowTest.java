@@ -156,6 +156,11 @@ class LayoutWindowTest {
         }
         select(robot, "Compare");
         fits("the plot beside the scatter at " + size, view.tab(CompareView.class).plot);
+        select(robot, "Detect"); // it scores when shown
+        DetectView detect = view.tab(DetectView.class);
+        waitFor(() -> detect.fastDetectGpt.getFigure() != null && detect.binoculars.getFigure() != null);
+        fits("Fast-DetectGPT at " + size, detect.fastDetectGpt);
+        fits("Binoculars at " + size, detect.binoculars);
         // the scatter's x axis is in view: its plot area ends above the viewport's bottom, with room for the labels
         ScatterFigure scatter = (ScatterFigure) view.tab(CompareView.class).scatter.getFigure();
         assertThat(scatter.plotSide()).as("a scatter large enough to read").isGreaterThan(250);

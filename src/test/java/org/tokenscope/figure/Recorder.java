@@ -16,6 +16,11 @@ final class Recorder implements Painter {
     }
 
     final List<Fill> fills = new ArrayList<>();
+    /** Every outlined rectangle's colour and line width, with the item it was drawn in. */
+    record Stroke(String item, Rgb stroke, double lineWidth) {
+    }
+
+    final List<Stroke> strokes = new ArrayList<>();
     private String item;
     int circles;
     int items;
@@ -44,6 +49,7 @@ final class Recorder implements Painter {
 
     @Override
     public void strokeRect(double x, double y, double width, double height, Rgb stroke, double lineWidth) {
+        strokes.add(new Stroke(item, stroke, lineWidth));
     }
 
     @Override
