@@ -195,15 +195,18 @@ public final class FigureView extends ScrollPane {
     private void relayout(boolean force) {
         double width = Math.max(FigureOptions.MIN_WIDTH, getViewportBounds().getWidth() - 2);
         double height = getViewportBounds().getHeight() - 2;
-        if (!force && Math.abs(width - laidOutWidth) < 1 && (!fitHeight || Math.abs(height - laidOutHeight) < 1)) {
+        DoubleFunction<Figures.Drawn> f = factory.get();
+        boolean byHeight = fitHeight || f instanceof FillingFigure;
+        if (!force && Math.abs(width - laidOutWidth) < 1 && (!byHeight || Math.abs(height - laidOutHeight) < 1)) {
             return;
         }
         laidOutWidth = width;
         laidOutHeight = height;
-        DoubleFunction<Figures.Drawn> f = factory.get();
-        Figures.Drawn drawn = f == null ? null : f.apply(width);
+        DoubleFunction<Figures.Drawn> sized = f instanceof FillingFigure filling && height > 0
+                ? w -> filling.at(w, height) : f;
+        Figures.Drawn drawn = sized == null ? null : sized.apply(width);
         if (fitHeight && drawn != null && height > 0) {
-            drawn = fitted(f, drawn, width, height);
+            drawn = fitted(sized, drawn, width, height);
         }
         table = drawn == null ? null : drawn.table();
         Figure fig = drawn == null ? null : drawn.figure();

@@ -164,6 +164,11 @@ class LayoutWindowTest {
         // the scatter's x axis is in view: its plot area ends above the viewport's bottom, with room for the labels
         ScatterFigure scatter = (ScatterFigure) view.tab(CompareView.class).scatter.getFigure();
         assertThat(scatter.plotSide()).as("a scatter large enough to read").isGreaterThan(250);
+        // the plot and the bars fill their pane's height too: no empty half below them
+        FigureView plot = view.tab(CompareView.class).plot;
+        assertThat(plot.canvas().getHeight()).as("the plot at " + size).isGreaterThan(0.9 * plot.getViewportBounds().getHeight());
+        FigureView bars = view.tab(TopKView.class).figure;
+        assertThat(bars.canvas().getHeight()).as("top-k at " + size).isGreaterThan(0.6 * bars.getViewportBounds().getHeight());
         // the text figures use the whole width
         FigureView heatmap = view.tab(HeatmapView.class).figure;
         assertThat(heatmap.canvas().getWidth()).isGreaterThan(heatmap.getViewportBounds().getWidth() - 4);
