@@ -6,7 +6,9 @@
 Each file is what `tokenscope bench --logprobs FILE` and `bench/peer_torch.py --logprobs FILE` write:
 "position<TAB>id<TAB>logprob" per scored position of the same pseudo-random ids. Checks that the
 ids are the same, prints the number of positions compared, the largest and the mean absolute difference in nats, and exits 1 when the
-positions differ or the largest difference is over the tolerance.
+positions differ or the largest difference is over the tolerance. The files of `bench --attribute N
+--attributions FILE` and `peer_torch.py --attribute N --attributions FILE` ("index<TAB>id<TAB>score" per
+input row) compare the same way.
 """
 import argparse
 import sys

@@ -26,6 +26,10 @@ tied or separate head). If transformers is installed, --transformers uses its GP
 
 Both draw the same ids (java.util.SplittableRandom's, re-implemented here). --logprobs FILE writes
 each scored position's id and log-probability ("position<TAB>id<TAB>logprob") from the warm-up run; bench/agree.py sets it beside tokenscope's `bench --logprobs` of the same checkpoint.
+
+--attribute STEPS: integrated gradients of log p(target) for the N + 1 ids tokenscope's `bench --attribute`
+draws (the last is the target), from zero embedding rows with positions kept, by the midpoint rule;
+--attributions FILE writes each row's score ("index<TAB>id<TAB>score"), as `bench --attributions` does.
 """
 import time
 
@@ -318,7 +322,7 @@ def score(model, ids, top_k, logprobs_out=None):
 def integrated_gradients(model, ids, target, steps, batch):
     """Integrated gradients of log p(target) after ids from zero rows (positions kept), the midpoint rule
     over `steps`, `batch` steps a pass, as Captum's IntegratedGradients(internal_batch_size=batch) does:
-    returns the attributions [T] and the completeness error."""
+    returns the attributions [T], the completeness error, and f at the text and at the baseline."""
     rows = model.wte[ids]                                                            # [T, E]
     total = torch.zeros(ids.shape[0], dtype=torch.float64)
     alphas = (torch.arange(steps, dtype=torch.float32) + 0.5) / steps
@@ -331,7 +335,7 @@ def integrated_gradients(model, ids, target, steps, batch):
     with torch.no_grad():
         ends = torch.stack((rows, torch.zeros_like(rows)))                            # x and the baseline
         f = torch.log_softmax(model.forward_rows(ends)[:, -1] @ model.wte.T, -1)[:, target]
-    return scores, abs(scores.sum().item() - (f[0] - f[1]).item())
+    return scores, abs(scores.sum().item() - (f[0] - f[1]).item()), f[0].item(), f[1].item()
 
 
 def step_record(logits, top_k):
@@ -434,6 +438,8 @@ def main():
     p.add_argument("--attribute", type=int, default=None, metavar="STEPS",
                    help="instead of scoring and generating: integrated gradients with STEPS steps for one target after N ids")
     p.add_argument("--attribute-batch", type=int, default=None, help="steps a pass (default: all at once, Captum's default)")
+    p.add_argument("--attributions", metavar="FILE",
+                   help="with --attribute: write each row's score (index<TAB>id<TAB>score, warm-up run)")
     a = p.parse_args()
     if a.attribute is not None:
         return attribute_main(a)
@@ -520,23 +526,29 @@ def main():
 
 def attribute_main(a):
     torch.set_num_threads(a.threads)
-    model = Gpt2(a.model)
+    model = open_model(a.model)
+    if not isinstance(model, Gpt2):
+        raise SystemExit(f"{a.model}: --attribute runs GPT-2 checkpoints only (the peer's forward_rows is GPT-2's)")
     load_s = time.perf_counter() - STARTED
     log(f"loaded {a.model} in {load_s:.2f} s")
-    rng = np.random.default_rng(a.seed)
-    every = torch.from_numpy(rng.integers(0, model.vocab, a.tokens + 1)).long()
+    # the ids and target `tokenscope bench --attribute` draws: N + 1 ids from SplittableRandom(seed), the last the target
+    every = torch.tensor(random_ids(a.seed, a.tokens + 1, model.vocab))
     ids, target = every[:a.tokens], int(every[a.tokens])
     batch = a.attribute_batch or a.attribute
     times = []
-    error = 0.0
     for run in range(-1, a.repeat):
         log(f"integrated gradients, {a.attribute} steps over {a.tokens} tokens, {'warm-up' if run < 0 else f'run {run + 1}/{a.repeat}'}")
         t0 = time.perf_counter()
-        _, error = integrated_gradients(model, ids, target, a.attribute, batch)
+        scores, error, value, baseline = integrated_gradients(model, ids, target, a.attribute, batch)
         if run >= 0:
             times.append(time.perf_counter() - t0)
+        elif a.attributions:
+            with open(a.attributions, "w") as f:
+                for i in range(a.tokens):
+                    f.write(f"{i}\t{int(ids[i])}\t{float(scores[i])!r}\n")
     root = {"model": os.path.basename(os.path.normpath(a.model)), "load_s": round(load_s, 4),
-            "attribute": {"tokens": a.tokens, "steps": a.attribute, "steps_per_pass": batch,
+            "attribute": {"tokens": a.tokens, "steps": a.attribute, "target": target, "value": value,
+                          "baseline_value": baseline, "sum": float(scores.sum()), "steps_per_pass": batch,
                           "median_s": round(statistics.median(times), 4), "min_s": round(min(times), 4),
                           "completeness_error": round(error, 6), "repeats": a.repeat},
             "peak_rss_bytes": status_bytes("VmHWM:"), "layers": model.layers, "width": model.width,

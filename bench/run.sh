@@ -32,6 +32,13 @@ ours_name="${WHO:-ours}"
 lengths=(${LENGTHS:-64 256 1024 4096})
 repeat="${REPEAT:-3}"
 mkdir -p "$out"
+# The peer's BLAS is whatever Debian's libblas.so.3 alternative points at: OpenBLAS ("auto") or the
+# reference BLAS, twenty times slower on a GEMM. Record it, and say so when it is the reference one.
+blas="$(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3 2>/dev/null || echo unknown)"
+echo "$blas" > "$out/peer-blas.txt"
+case "$blas" in
+  */blas/libblas.so.3) echo "warning: the peer runs on the reference BLAS ($blas); 'update-alternatives --auto libblas.so.3-x86_64-linux-gnu' selects OpenBLAS" >&2 ;;
+esac
 
 running() { awk '/procs_running/ {print $2}' /proc/stat; }
 

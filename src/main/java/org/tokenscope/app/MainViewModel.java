@@ -58,6 +58,7 @@ public final class MainViewModel {
     private final FigureSettings figures = new FigureSettings();
     private final IntegerProperty selected = new SimpleIntegerProperty(-1);
     private final ObjectProperty<Step> step = new SimpleObjectProperty<>();
+    private final ObjectProperty<WhyAsked> whyAsked = new SimpleObjectProperty<>();
     private final ReadOnlyObjectWrapper<Analysis> analysis = new ReadOnlyObjectWrapper<>();
     private final TaskStatus status = new TaskStatus("Starting…");
     /** Tabs' clean-ups when the user cancels. */
@@ -113,6 +114,25 @@ public final class MainViewModel {
     /** A generation step picked to see its alternatives in the top-k pane (null: none). */
     public ObjectProperty<Step> stepProperty() {
         return step;
+    }
+
+    /**
+     * "Why token {@code position}, rather than {@code contrast}?" (an id; -1 for plain "why"), asked from
+     * another tab: the Why tab runs it and comes to the front.
+     */
+    public record WhyAsked(int position, int contrast) {
+    }
+
+    /** The last "why" asked from another tab (see {@link #askWhy}); null before. */
+    public ReadOnlyObjectProperty<WhyAsked> whyAskedProperty() {
+        return whyAsked;
+    }
+
+    /** Selects token {@code position} and asks the Why tab why it rather than {@code contrast} (-1: none). */
+    public void askWhy(int position, int contrast) {
+        selected.set(position);
+        whyAsked.set(null); // the same question asked twice runs twice
+        whyAsked.set(new WhyAsked(position, contrast));
     }
 
     public ReadOnlyObjectProperty<Analysis> analysisProperty() {

@@ -18,7 +18,10 @@ import javafx.scene.layout.VBox;
 import org.tokenscope.remote.RemoteBackend;
 import org.tokenscope.service.Analyser;
 
-/** The Top-k tab: the alternatives as bars, with k and a temperature slider. */
+/**
+ * The Top-k tab: the alternatives as bars, with k and a temperature slider. Clicking one of model A's bars
+ * at a token asks the Why tab why that token rather than the alternative clicked.
+ */
 public final class TopKView implements TabView {
 
     final FigureView figure = new FigureView();
@@ -33,6 +36,11 @@ public final class TopKView implements TabView {
         figure.selectedProperty().bind(vm.main().selectedProperty());
         figure.factoryProperty().bind(vm.figureProperty());
         figure.setPlaceholder(Hints.ANALYSE + "\nThen click a token to see what the model expected there.");
+        figure.setOnItemClicked(item -> {
+            if (item.kind().equals("bar")) { // model A's bars: "why the token rather than this one?"
+                vm.whyNot(item.index());
+            }
+        });
         k.setPrefWidth(80);
         k.valueProperty().addListener((o, a, b) -> vm.kProperty().set(b));
         Button end = new Button("After the text");

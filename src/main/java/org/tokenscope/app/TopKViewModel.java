@@ -7,6 +7,7 @@ import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.SimpleDoubleProperty;
 import javafx.beans.property.SimpleIntegerProperty;
+import org.tokenscope.analysis.TokenScore;
 import org.tokenscope.generate.Step;
 import org.tokenscope.service.Analysis;
 import org.tokenscope.service.Figures;
@@ -57,6 +58,28 @@ public final class TopKViewModel {
     /** Shows the alternatives after the text. */
     public void afterText() {
         main.selectedProperty().set(-1);
+    }
+
+    /**
+     * "Why not this one?" for the bar at {@code rank} (from 0) of model A's bars at the selected token: asks
+     * the Why tab why the token that came there rather than that alternative (for the token's own bar, plain
+     * "why"). Nothing when the bars are not a token's (after the text, a generation step).
+     *
+     * @return whether it asked
+     */
+    public boolean whyNot(int rank) {
+        Analysis an = main.analysisProperty().get();
+        int position = main.selectedProperty().get();
+        if (an == null || main.stepProperty().get() != null || position < 0 || position >= an.a().tokens().size()) {
+            return false;
+        }
+        TokenScore token = an.a().tokens().get(position);
+        if (rank < 0 || rank >= token.top().size()) {
+            return false;
+        }
+        int id = token.top().get(rank).id(); // the bars keep the top-k's order at every temperature
+        main.askWhy(position, id == token.id() ? -1 : id);
+        return true;
     }
 
     private void update() {

@@ -24,6 +24,7 @@ import org.tokenscope.service.Figures;
 public final class WhyView extends BorderPane implements TabView {
 
     private final WhyViewModel vm;
+    private final MainViewModel main;
     final ChoiceBox<Attribution.Method> method = new ChoiceBox<>();
     final Spinner<Integer> steps = new Spinner<>(1, 512, org.tokenscope.service.Explanations.DEFAULT_STEPS, 8);
     final Button why = new Button("Why?");
@@ -33,6 +34,7 @@ public final class WhyView extends BorderPane implements TabView {
 
     public WhyView(WhyViewModel vm, MainViewModel main) {
         this.vm = vm;
+        this.main = main;
         method.setId("why-method");
         method.getItems().setAll(Attribution.Method.values());
         method.setConverter(new StringConverter<>() {
@@ -85,6 +87,16 @@ public final class WhyView extends BorderPane implements TabView {
             if (b != null) {
                 figure.factoryProperty().set(w -> Figures.attribution(b, main.figureOptions(w), main.exportMetadata()));
                 figure.refresh();
+            }
+        });
+    }
+
+    /** A "why not" asked from another tab (a Top-k bar) brings this tab to the front. */
+    @Override
+    public void attach(javafx.beans.value.ObservableBooleanValue shown, Runnable show) {
+        main.whyAskedProperty().addListener((o, a, asked) -> {
+            if (asked != null) {
+                show.run();
             }
         });
     }

@@ -1,6 +1,7 @@
 package org.tokenscope.app;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CancellationException;
 import javafx.beans.property.IntegerProperty;
 import javafx.beans.property.ObjectProperty;
@@ -16,6 +17,7 @@ import org.tokenscope.analysis.Alternative;
 import org.tokenscope.analysis.Attribution;
 import org.tokenscope.analysis.TokenScore;
 import org.tokenscope.backend.Backend;
+import org.tokenscope.figure.Glyphs;
 import org.tokenscope.service.Analysis;
 import org.tokenscope.service.Explanations;
 import org.tokenscope.service.UserMessages;
@@ -34,11 +36,28 @@ public final class WhyViewModel {
     private final ReadOnlyBooleanWrapper busy = new ReadOnlyBooleanWrapper(false);
     private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper(
             "Select a token in the heatmap, then ask why the model predicted it.");
+    private final ReadOnlyObjectWrapper<Alternative> contrast = new ReadOnlyObjectWrapper<>();
     private TaskRunner.Handle pass;
 
     public WhyViewModel(MainViewModel main, TaskRunner runner) {
         this.main = main;
         this.runner = runner;
+        main.whenCancelled(() -> {
+            if (busy.get()) {
+                busy.set(false);
+                status.set("Cancelled.");
+            }
+        });
+        main.whyAskedProperty().addListener((o, a, asked) -> {
+            if (asked != null && main.selectedProperty().get() == asked.position()) {
+                whyRatherThan(asked.contrast());
+            }
+        });
+    }
+
+    /** The alternative of the last "why rather than" asked (null for a plain "why"). */
+    public ReadOnlyObjectProperty<Alternative> contrastProperty() {
+        return contrast.getReadOnlyProperty();
     }
 
     /** The attribution method: integrated gradients unless picked otherwise. */
@@ -84,7 +103,10 @@ public final class WhyViewModel {
         whyRatherThan(-1);
     }
 
-    /** Why the selected token rather than {@code contrast} (an id; -1 for plain "why"). */
+    /**
+     * Why the selected token rather than {@code contrast} (an id; -1 for plain "why"). A method the model
+     * cannot give (a gradient method on a remote model) is refused with the backend's sentence.
+     */
     public void whyRatherThan(int contrast) {
         TokenScore t = selectedToken();
         Backend backend = main.slotA().backend();
@@ -95,21 +117,47 @@ public final class WhyViewModel {
         String text = main.analysisProperty().get().text();
         Attribution.Method m = method.get();
         int n = steps.get();
+        Alternative y = contrast < 0 ? null : t.top().stream().filter(a -> a.id() == contrast).findFirst()
+                .orElse(new Alternative(contrast, "#" + contrast, Double.NaN));
+        this.contrast.set(y);
+        String refused = backend.capabilities().whyNot(m);
+        if (refused != null) {
+            status.set(refused);
+            return;
+        }
         if (pass != null) {
             pass.cancel();
         }
         busy.set(true);
-        status.set("Why " + t.text() + " (token " + t.index() + "): " + m.label() + "…");
-        pass = runner.submit((p, cancelled) -> backend.attribute(text, t.index(), contrast < 0 ? null : Integer.toString(contrast), m, n, cancelled), (f, s) -> { },
+        String rather = y == null ? "" : " rather than '" + Glyphs.visible(y.text()) + "'";
+        String asked = "Why '" + Glyphs.visible(t.text()) + "'" + rather + " (token " + t.index() + "): " + m.label();
+        status.set(asked + "…");
+        main.status().begin(asked + "…"); // the status bar's progress and Cancel
+        pass = runner.submit((p, cancelled) -> backend.attribute(text, t.index(), y == null ? null : Integer.toString(y.id()),
+                        m, n, cancelled, (done, total) -> p.update((double) done / total,
+                                asked + ": " + done + " of " + total + " texts scored")),
+                (f, s) -> {
+                    status.set(s);
+                    main.status().update(f, s);
+                },
                 a -> {
                     busy.set(false);
                     result.set(a);
-                    status.set(m.label() + " of token " + t.index() + (a.completenessError() != null
-                            ? String.format(java.util.Locale.ROOT, " · completeness error %.4f", a.completenessError()) : ""));
+                    status.set(m.label() + " of token " + t.index() + rather
+                            + (a.completenessError() != null
+                            ? String.format(Locale.ROOT, " · completeness error %.4f", a.completenessError()) : ""));
+                    main.status().done(status.get());
                 }, e -> {
                     busy.set(false);
-                    status.set(e instanceof CancellationException ? "Cancelled." : UserMessages.sentence(e));
+                    if (e instanceof CancellationException) {
+                        status.set("Cancelled.");
+                        main.status().cancelled();
+                    } else {
+                        status.set(UserMessages.sentence(e));
+                        main.status().fail(status.get());
+                    }
                 });
+        main.track(pass);
     }
 
     public void cancel() {

@@ -83,12 +83,55 @@ public interface Backend extends AutoCloseable {
 
     /**
      * Why token {@code position} of {@code text} (see {@code Explanations.attribute}), rather than
-     * {@code contrast} (a token id or one token's text; null for none).
+     * {@code contrast} (a token id or one token's text; null for none). By default only occlusion, through
+     * {@link #feed} and {@link #lastLogprobs} (see {@link Occlusion}); the other methods need the model's
+     * gradients or attention, which {@link Capabilities#whyNot} explains.
+     *
+     * @param progress how many of the texts to score are scored (occlusion)
      */
     default Attribution attribute(String text, int position, String contrast, Attribution.Method method, int steps,
-                                  BooleanSupplier cancel) throws IOException {
-        throw new UnsupportedOperationException("Attributions need the model's gradients and insides: they are not "
-                + "available for remote models.");
+                                  BooleanSupplier cancel, ScoreProgress progress) throws IOException {
+        String refused = capabilities().whyNot(method);
+        if (refused != null) {
+            throw new UnsupportedOperationException(refused);
+        }
+        return Occlusion.attribute(this, text, position, contrast, cancel, progress);
+    }
+
+    /**
+     * A text as this backend feeds it to score it: its start token(s), then the text's tokens.
+     *
+     * @param tokens the text's tokens, as {@link #score} indexes them (ids known)
+     * @param ids    every id fed: {@code lead} start tokens, then the text's
+     */
+    record Fed(List<TokenScore> tokens, int[] ids, int lead) {
+        public Fed {
+            tokens = List.copyOf(tokens);
+            ids = ids.clone();
+            if (ids.length != lead + tokens.size()) {
+                throw new IllegalArgumentException("the start tokens and the text's tokens must make up the ids");
+            }
+        }
+
+        @Override
+        public int[] ids() {
+            return ids.clone();
+        }
+    }
+
+    /** {@code text} tokenized as {@link #score} feeds it, with the ids of every token (see {@link Fed}). */
+    default Fed feed(String text, BooleanSupplier cancel) throws IOException {
+        throw new UnsupportedOperationException(summary().name() + " does not give a text's token ids.");
+    }
+
+    /**
+     * The log-probability of each sequence's last token after the tokens before it, the ids fed as they
+     * are (no start token added), with that token's id and text: {@code sequences.size()} alternatives, in
+     * order. A backend batches them as it can; {@code progress} counts the sequences scored.
+     */
+    default List<Alternative> lastLogprobs(List<int[]> sequences, BooleanSupplier cancel, ScoreProgress progress)
+            throws IOException {
+        throw new UnsupportedOperationException(summary().name() + " does not score token ids.");
     }
 
     /** Every token's log-probability with a head (or, for head < 0, an MLP) zeroed (see {@code Explanations.intervene}). */

@@ -1,5 +1,7 @@
 package org.tokenscope.backend;
 
+import org.tokenscope.analysis.Attribution;
+
 /**
  * What a {@link Backend} can do, so that callers ask it instead of testing its class.
  *
@@ -21,6 +23,18 @@ public record Capabilities(int maxTopK, boolean internals, boolean beamSearch, b
     /** Our own model on the local engine: everything, as many alternatives as the vocabulary has. */
     public static Capabilities local(int vocabulary) {
         return new Capabilities(vocabulary, true, true, true, "CPU");
+    }
+
+    /**
+     * Why this backend cannot attribute by {@code method}, in one sentence; null when it can. Occlusion
+     * only scores texts, so every backend can; the others need the model's gradients or attention.
+     */
+    public String whyNot(Attribution.Method method) {
+        if (internals || method == Attribution.Method.OCCLUSION) {
+            return null;
+        }
+        return "Attribution by " + method.label() + " needs a local model (its gradients or attention); on a "
+                + where + " pick occlusion, which only scores texts.";
     }
 
     /** {@code wanted} alternatives, or as many as this backend gives. */

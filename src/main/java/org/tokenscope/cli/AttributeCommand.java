@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.tokenscope.analysis.Attribution;
+import org.tokenscope.backend.ScoreProgress;
 import org.tokenscope.figure.AttributionFigure;
 import org.tokenscope.figure.FigureOptions;
 import org.tokenscope.service.Explanations;
@@ -57,7 +58,19 @@ public final class AttributeCommand implements Callable<Integer> {
         }
         String text = input.read();
         try (OpenedModel model = models.open(models.model())) {
-            Attribution a = model.backend().attribute(text, position, contrast, m, steps, () -> false);
+            PrintWriter err = spec.commandLine().getErr();
+            boolean[] drawn = {false};
+            ScoreProgress progress = (done, total) -> { // occlusion through a server: a line that counts up
+                if (done < total || drawn[0]) {
+                    err.printf(Locale.ROOT, "\roccluding: %d of %d texts scored", done, total);
+                    err.flush();
+                    drawn[0] = true;
+                }
+            };
+            Attribution a = model.backend().attribute(text, position, contrast, m, steps, () -> false, progress);
+            if (drawn[0]) {
+                err.println();
+            }
             PrintWriter out = spec.commandLine().getOut();
             if (output.json) {
                 out.println(WhyOutput.json(json(a)));

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -96,6 +97,10 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Instead of scoring and generating: integrated gradients with STEPS steps for one target "
                     + "after N ids (time and peak memory; see BENCHMARKS.md).")
     Integer attributeSteps;
+
+    @Option(names = "--attributions", paramLabel = "FILE", description = "With --attribute: also write each row's "
+            + "score (\"index<TAB>id<TAB>score\" a line, from the warm-up run) to FILE, to set beside bench/peer_torch.py's --attributions.")
+    Path attributions;
 
     @Override
     public Integer call() throws Exception {
@@ -302,11 +307,25 @@ public final class BenchCommand implements Callable<Integer> {
             last = model.integratedGradients(ids, all[tokens], steps, () -> false);
             if (run >= 0) {
                 times[run] = seconds(System.nanoTime() - start);
+            } else if (attributions != null) {
+                StringBuilder lines = new StringBuilder();
+                for (int i = 0; i < ids.length; i++) {
+                    lines.append(i).append('\t').append(ids[i]).append('\t').append(last.scores()[i]).append('\n');
+                }
+                try {
+                    Files.writeString(attributions, lines);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("Cannot write " + attributions + ": " + e.getMessage(), e);
+                }
             }
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("tokens", tokens);
         out.put("steps", steps);
+        out.put("target", all[tokens]);
+        out.put("value", last.value());                  // f = log p(target) after the ids
+        out.put("baseline_value", last.baselineValue()); // f after zero rows, positions kept
+        out.put("sum", Arrays.stream(last.scores()).sum());
         out.put("steps_per_pass", last.stepsPerPass());
         out.put("median_s", round(median(times)));
         out.put("min_s", round(Arrays.stream(times).min().orElseThrow()));

@@ -9,8 +9,8 @@ import org.tokenscope.figure.Painter.Font;
 /**
  * The most probable next tokens at one position as horizontal bars, best at the top, with their
  * probabilities; for two models, two panels side by side on one probability axis. The token that
- * actually came next, when known, is drawn in the second series colour. Items are the bars (kind "bar"),
- * indexed by rank from 0.
+ * actually came next, when known, is drawn in the second series colour. Items are the bars (kind "bar" in the
+ * first panel, "bar-b" in the second), indexed by rank from 0.
  */
 public final class TopKFigure extends DrawnFigure {
 
@@ -94,7 +94,7 @@ public final class TopKFigure extends DrawnFigure {
                 sheet.fillRect(barX, rowY, Math.max(1, barW), bar, actual ? Theme.SERIES_B : Theme.SERIES_A);
                 sheet.text(Glyphs.percent(p), barX + Math.max(1, barW) + 5, baseline, Theme.TICK, Theme.MUTED, Anchor.START);
                 sheet.endItem();
-                sheet.item("bar", r, x0, rowY - (row - bar) / 2, panelWidth, row, tip);
+                sheet.item(pi == 0 ? "bar" : "bar-b", r, x0, rowY - (row - bar) / 2, panelWidth, row, tip);
             }
             sheet.line(barX, y - 3, barX, y + panel.alternatives().size() * row - (row - bar), Theme.AXIS, 1);
             rowsBottom = Math.max(rowsBottom, y + panel.alternatives().size() * row);

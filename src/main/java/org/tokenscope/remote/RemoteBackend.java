@@ -1,6 +1,7 @@
 package org.tokenscope.remote;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.time.Duration;
@@ -10,6 +11,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
+import org.tokenscope.analysis.Alternative;
 import org.tokenscope.analysis.ModelSummary;
 import org.tokenscope.analysis.ScoredText;
 import org.tokenscope.analysis.TokenScore;
@@ -61,6 +63,10 @@ public final class RemoteBackend implements Backend {
     static final int POLL_MS = 20;
     /** The most alternatives asked of a server: vLLM refuses more than its --max-logprobs, 20 by default. */
     public static final int MAX_TOP_K = 20;
+    /** Token-id prompts sent in one request ({@link #lastLogprobs}). */
+    static final int BATCH = 32;
+    /** The most prompt tokens in one such request. */
+    static final int BATCH_TOKENS = 32_768;
 
     private final OpenAiHttp http;
     private final ServerInfo info;
@@ -252,6 +258,98 @@ public final class RemoteBackend implements Backend {
             }
         }
         return out;
+    }
+
+    /**
+     * The text's ids as vLLM fed them when scoring it ({@code return_token_ids}), its start token first: one
+     * {@code prompt_logprobs} request.
+     *
+     * @throws RemoteException ({@link RemoteException.Kind#UNSUPPORTED}) when the server does not send a
+     *                         prompt's token ids
+     */
+    @Override
+    public Fed feed(String text, BooleanSupplier cancel) throws IOException {
+        if (text == null || text.isEmpty()) {
+            throw new IllegalArgumentException("The text is empty: there is nothing to explain.");
+        }
+        ScoreOptions options = new ScoreOptions(true, Math.min(5, MAX_TOP_K), 0);
+        PromptScores.Parsed parsed = mode == null || mode == ScoringMode.PROMPT_LOGPROBS
+                ? promptLogprobs(text, options, cancel) : null;
+        if (parsed == null || parsed.tokens().stream().anyMatch(t -> t.id() < 0)) {
+            throw noIds();
+        }
+        mode = ScoringMode.PROMPT_LOGPROBS;
+        List<TokenScore> tokens = tokens(text, options, parsed);
+        int lead = parsed.tokens().size() - tokens.size();
+        int[] ids = parsed.tokens().stream().mapToInt(PromptScores.Scored::id).toArray();
+        return new Fed(tokens, ids, lead);
+    }
+
+    /**
+     * Each sequence's last token scored by the server: the sequences go as token-id prompts, {@value #BATCH}
+     * to a request (and at most {@value #BATCH_TOKENS} tokens), which vLLM runs side by side; the answer's
+     * {@code prompt_logprobs} holds each prompt token's log-probability. One request at a time; progress after
+     * each.
+     */
+    @Override
+    public List<Alternative> lastLogprobs(List<int[]> sequences, BooleanSupplier cancel, ScoreProgress progress)
+            throws IOException {
+        List<Alternative> out = new ArrayList<>(sequences.size());
+        int from = 0;
+        while (from < sequences.size()) {
+            if (cancel.getAsBoolean()) throw new CancellationException("Cancelled.");
+            int to = from;
+            long tokens = 0;
+            while (to < sequences.size() && to - from < BATCH
+                    && (to == from || tokens + sequences.get(to).length <= BATCH_TOKENS)) {
+                tokens += sequences.get(to).length;
+                to++;
+            }
+            ObjectNode body = OpenAiHttp.JSON.createObjectNode();
+            body.put("model", info.model());
+            ArrayNode prompts = body.putArray("prompt");
+            for (int i = from; i < to; i++) {
+                ArrayNode ids = prompts.addArray();
+                for (int id : sequences.get(i)) ids.add(id);
+            }
+            body.put("max_tokens", 1);
+            body.put("temperature", 0);
+            body.put("prompt_logprobs", 1);
+            JsonNode answer;
+            try {
+                answer = http.post("completions", body, cancel);
+            } catch (RemoteException e) {
+                if (e.kind() != RemoteException.Kind.BAD_REQUEST) throw e;
+                throw new RemoteException(e.kind(), e.status(), "Occlusion scores token-id prompts, and the server "
+                        + "refused them: " + e.getMessage(), e); // a server without them, or an id outside the vocabulary
+            }
+            JsonNode[] byIndex = new JsonNode[to - from];
+            for (JsonNode choice : answer.path("choices")) {
+                int index = choice.path("index").asInt(-1);
+                if (index >= 0 && index < byIndex.length) byIndex[index] = choice;
+            }
+            for (int i = from; i < to; i++) {
+                int[] s = sequences.get(i);
+                int last = s[s.length - 1];
+                JsonNode choice = byIndex[i - from];
+                JsonNode entries = choice == null ? null : choice.path("prompt_logprobs");
+                JsonNode entry = entries == null || entries.size() != s.length ? null
+                        : entries.get(s.length - 1).path(String.valueOf(last));
+                if (entry == null || entry.isMissingNode()) throw noIds();
+                JsonNode decoded = entry.path("decoded_token");
+                out.add(new Alternative(last, decoded.isTextual() ? ServerToken.of(decoded.asText()).displayText()
+                        : "#" + last, PromptScores.logprobOf(entry)));
+            }
+            progress.windowsDone(to, sequences.size());
+            from = to;
+        }
+        return out;
+    }
+
+    private RemoteException noIds() {
+        return new RemoteException(RemoteException.Kind.UNSUPPORTED, 0, "The server at " + http.server()
+                + " does not score prompts given as token ids (vLLM's prompt_logprobs with token-id prompts), which "
+                + "occlusion on a remote model needs.");
     }
 
     @Override

@@ -47,6 +47,12 @@ public final class RemoteException extends IOException {
         this.status = 0;
     }
 
+    RemoteException(Kind kind, int status, String message, Throwable cause) {
+        super(message, cause);
+        this.kind = kind;
+        this.status = status;
+    }
+
     public Kind kind() {
         return kind;
     }

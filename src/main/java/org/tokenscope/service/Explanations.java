@@ -218,15 +218,20 @@ public final class Explanations {
                 effect);
     }
 
-    /** Integrated gradients over bare ids, every row attributed (benchmarks): the completeness error and the steps a pass. */
-    public record Integrated(double[] scores, double completenessError, int stepsPerPass) {
+    /**
+     * Integrated gradients over bare ids, every row attributed (benchmarks): the completeness error, f at the
+     * text and at the baseline, and the steps a pass.
+     */
+    public record Integrated(double[] scores, double completenessError, double value, double baselineValue,
+                             int stepsPerPass) {
     }
 
     /** Integrated gradients of log p(target) after {@code ids}, no start token, every row attributed (for {@code bench}). */
     public static Integrated integratedGradients(LanguageModel model, int[] ids, int target, int steps, BooleanSupplier cancel) {
         Explainer explainer = new Explainer(model);
         Explainer.Integrated ig = explainer.integratedGradients(ids, 0, Target.of(target), steps, cancel);
-        return new Integrated(toDoubles(ig.scores()), ig.completenessError(), explainer.stepsPerPass(ids.length));
+        return new Integrated(toDoubles(ig.scores()), ig.completenessError(), ig.value(), ig.baselineValue(),
+                explainer.stepsPerPass(ids.length));
     }
 
     /** {@link #tokenId} for an optional token: -1 when {@code idOrToken} is null. */

@@ -1,9 +1,11 @@
 package org.tokenscope.service;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import org.tokenscope.analysis.Ablation;
+import org.tokenscope.analysis.Alternative;
 import org.tokenscope.analysis.Attribution;
 import org.tokenscope.analysis.Inspection;
 import org.tokenscope.analysis.PatchGrid;
@@ -154,9 +156,33 @@ public final class LocalBackend implements Backend {
 
     @Override
     public Attribution attribute(String text, int position, String contrast, Attribution.Method method, int steps,
-                                 BooleanSupplier cancel) {
+                                 BooleanSupplier cancel, ScoreProgress progress) {
         return Explanations.attribute(model, text, position, Explanations.optionalTokenId(model, contrast), method, steps,
                 cancel);
+    }
+
+    /** The text as {@code score} feeds it, after the model's start token where it has one. */
+    @Override
+    public Fed feed(String text, BooleanSupplier cancel) {
+        Explanations.Fed fed = Explanations.feed(model, text, "text");
+        return new Fed(fed.tokens(), fed.ids(), fed.lead());
+    }
+
+    /** Each sequence's last token scored by a pass over the sequence (one at a time: occlusion batches its own). */
+    @Override
+    public List<Alternative> lastLogprobs(List<int[]> sequences, BooleanSupplier cancel, ScoreProgress progress) {
+        List<Alternative> out = new ArrayList<>(sequences.size());
+        for (int[] s : sequences) {
+            int[] context = Arrays.copyOf(s, s.length - 1);
+            int[] targets = new int[context.length]; // targets[t]: the token row t predicts
+            Arrays.fill(targets, -1);
+            int last = s[s.length - 1];
+            targets[context.length - 1] = last;
+            double lp = model.scoreNext(context, targets, 0, cancel).logprob()[context.length - 1];
+            out.add(new Alternative(last, model.tokenizer().pieceText(last), lp));
+            progress.windowsDone(out.size(), sequences.size());
+        }
+        return out;
     }
 
     @Override

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -11,6 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.tokenscope.analysis.Ablation;
 import org.tokenscope.analysis.Attribution;
 import org.tokenscope.analysis.TokenScore;
+import org.tokenscope.backend.Capabilities;
+import org.tokenscope.remote.FakeVllm;
 import org.tokenscope.service.ModelRequest;
 import org.tokenscope.testing.CheckpointWriter;
 import org.tokenscope.testing.ReferenceEdit;
@@ -78,6 +82,67 @@ class WhyViewModelTest {
         assertThat(contrast.target().contrast().id()).isEqualTo(other);
         assertThat(contrast.completenessError()).isNotNull();
         assertThat(why.busyProperty().get()).isFalse();
+    }
+
+    @Test
+    void aTopKBarAsksWhyTheTokenRatherThanThatAlternative() {
+        TopKViewModel topK = new TopKViewModel(main);
+        analysed("The quick brown fox jumps");
+        why.methodProperty().set(Attribution.Method.OCCLUSION);
+        assertThat(topK.whyNot(0)).isFalse(); // nothing selected: the bars after the text are no token's
+        main.selectedProperty().set(2);
+        TokenScore selected = why.selectedToken();
+        int rank = selected.top().get(0).id() == selected.id() ? 1 : 0;
+        var alternative = selected.top().get(rank);
+        assertThat(topK.whyNot(rank)).isTrue();
+        assertThat(main.whyAskedProperty().get()).isEqualTo(new MainViewModel.WhyAsked(2, alternative.id()));
+        assertThat(why.contrastProperty().get()).isEqualTo(alternative);
+        Attribution a = why.resultProperty().get();
+        assertThat(a.target().position()).isEqualTo(2);
+        assertThat(a.target().contrast().id()).isEqualTo(alternative.id());
+        // log p(X) − log p(Y): the heatmap's and the top-k's numbers
+        assertThat(a.target().value()).isCloseTo(selected.logprob() - alternative.logprob(), within(1e-4));
+        assertThat(why.statusProperty().get()).contains("rather than");
+    }
+
+    @Test
+    void onARemoteModelOcclusionRunsThroughTheServerWithProgressAndTheOthersSayWhyNot() throws Exception {
+        try (FakeVllm vllm = new FakeVllm()) {
+            vllm.contextual = true;
+            main.compareProperty().set(false);
+            main.textProperty().set("The quick brown fox jumps over the lazy dog.");
+            main.loadModel(main.slotA(), ModelRequest.named(vllm.spec()));
+            assertThat(main.analysisProperty().get()).isNotNull();
+            main.selectedProperty().set(5);
+            TokenScore selected = why.selectedToken();
+
+            why.methodProperty().set(Attribution.Method.INTEGRATED_GRADIENTS);
+            why.why();
+            assertThat(why.statusProperty().get()).isEqualTo("Attribution by integrated gradients needs a local model "
+                    + "(its gradients or attention); on a remote server pick occlusion, which only scores texts.");
+            assertThat(why.busyProperty().get()).isFalse();
+
+            List<String> progress = new ArrayList<>();
+            main.status().statusProperty().addListener((o, a, b) -> progress.add(b));
+            why.methodProperty().set(Attribution.Method.OCCLUSION);
+            why.why();
+            Attribution a = why.resultProperty().get();
+            assertThat(a.model()).isEqualTo(FakeVllm.MODEL);
+            assertThat(a.target().id()).isEqualTo(selected.id());
+            assertThat(a.target().logprob()).isCloseTo(selected.logprob(), within(1e-12)); // the heatmap's number
+            assertThat(a.scores()).hasSize(5);
+            assertThat(progress).anyMatch(line -> line.endsWith("6 of 6 texts scored"));
+            assertThat(main.status().busyProperty().get()).isFalse();
+        }
+    }
+
+    @Test
+    void aGradientMethodOnABackendWithoutInternalsIsOneSentence() {
+        assertThat(Capabilities.local(10).whyNot(Attribution.Method.ROLLOUT)).isNull();
+        var remote = new Capabilities(20, false, false, false, "remote server");
+        assertThat(remote.whyNot(Attribution.Method.GRADIENT_X_INPUT)).isEqualTo("Attribution by gradient × input needs "
+                + "a local model (its gradients or attention); on a remote server pick occlusion, which only scores texts.");
+        assertThat(remote.whyNot(Attribution.Method.OCCLUSION)).isNull();
     }
 
     @Test

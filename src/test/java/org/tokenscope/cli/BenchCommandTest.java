@@ -87,6 +87,36 @@ class BenchCommandTest {
     }
 
     @Test
+    void attributeIsIntegratedGradientsOfTheNextBenchIdWithItsRowsInAFile() throws Exception {
+        // what bench/peer_torch.py --attribute computes and writes (--attributions), checked against the reference
+        Path file = dir.resolve("attributions.tsv");
+        TinyGpt2 tiny = TinyGpt2.random(3, 2, 4, 32, 64, 50257);
+        CliRun run = CliRun.of("bench", "--model", model.toString(), "--tokens", "12", "--attribute", "64",
+                "--repeat", "1", "--json", "--attributions", file.toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode ig = new ObjectMapper().readTree(run.out()).get("attribute");
+        int[] all = BenchCommand.randomIds(8, 13, 50257); // the N ids, then the target
+        int[] ids = java.util.Arrays.copyOf(all, 12);
+        assertThat(ig.get("target").asInt()).isEqualTo(all[12]);
+        double value = TinyGpt2.logSoftmax(tiny.referenceLogits(ids)[11])[all[12]];
+        assertThat(ig.get("value").asDouble()).isCloseTo(value, org.assertj.core.api.Assertions.within(1e-4));
+        double change = ig.get("value").asDouble() - ig.get("baseline_value").asDouble();
+        assertThat(Math.abs(change)).isGreaterThan(1e-2);
+        assertThat(Math.abs(ig.get("sum").asDouble() - change)).isLessThan(0.01 * Math.abs(change)); // completeness, 64 steps
+        assertThat(ig.get("completeness_error").asDouble()).isLessThan(0.01 * Math.abs(change));
+        List<String> lines = java.nio.file.Files.readAllLines(file);
+        assertThat(lines).hasSize(12);
+        double sum = 0;
+        for (int i = 0; i < 12; i++) {
+            String[] f = lines.get(i).split("\t");
+            assertThat(Integer.parseInt(f[0])).isEqualTo(i);
+            assertThat(Integer.parseInt(f[1])).isEqualTo(ids[i]);
+            sum += Double.parseDouble(f[2]);
+        }
+        assertThat(sum).isCloseTo(ig.get("sum").asDouble(), org.assertj.core.api.Assertions.within(1e-9));
+    }
+
+    @Test
     void editHasTheDocumentedShapeAndNewTokensZeroSkipsGeneration() throws Exception {
         CliRun run = CliRun.of("bench", "--model", model.toString(), "--tokens", "40", "--new-tokens", "0",
                 "--repeat", "1", "--edit", "--json");

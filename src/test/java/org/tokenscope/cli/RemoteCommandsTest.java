@@ -1,10 +1,12 @@
 package org.tokenscope.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -130,6 +132,39 @@ class RemoteCommandsTest {
         CliRun beam = CliRun.of("generate", "--model", vllm.spec(), "--prompt", "The", "--strategy", "beam");
         assertThat(beam.exitCode()).isNotZero();
         assertThat(beam.err()).contains("Beam search is not supported by remote backends");
+    }
+
+    @Test
+    void attributesByOcclusionThroughTheServer() throws Exception {
+        String text = "The quick brown fox jumps";
+        CliRun run = CliRun.of("attribute", "--model", vllm.spec(), "--text", text, "--position", "3",
+                "--contrast", "20002", "--method", "occlusion", "--json");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode root = new ObjectMapper().readTree(run.out());
+        assertThat(root.get("method").asText()).isEqualTo("occlusion");
+        assertThat(root.get("completeness_error").isNull()).isTrue();
+        JsonNode target = root.get("target");
+        List<FakeVllm.Piece> pieces = FakeVllm.tokenize(text, true);
+        assertThat(target.get("id").asInt()).isEqualTo(pieces.get(4).id());
+        assertThat(target.get("contrast").get("id").asInt()).isEqualTo(20002);
+        // the fake scores by position and token only: removing a token moves the target up one place
+        double full = FakeVllm.logprob(4, FakeVllm.rank(4, pieces.get(4).covers()))
+                - FakeVllm.logprob(4, FakeVllm.rank(4, "alt2"));
+        assertThat(target.get("logprob").asDouble()).isEqualTo(FakeVllm.logprob(4, FakeVllm.rank(4, pieces.get(4).covers())));
+        JsonNode attributions = root.get("attributions");
+        assertThat(attributions).hasSize(3);
+        for (int i = 0; i < 3; i++) {
+            assertThat(attributions.get(i).get("id").asInt()).isEqualTo(pieces.get(1 + i).id());
+            double without = FakeVllm.logprob(3, FakeVllm.rank(3, pieces.get(4).covers()))
+                    - FakeVllm.logprob(3, FakeVllm.rank(3, "alt2"));
+            assertThat(attributions.get(i).get("score").asDouble()).isCloseTo(full - without, within(1e-9));
+        }
+
+        CliRun gradients = CliRun.of("attribute", "--model", vllm.spec(), "--text", text, "--position", "3",
+                "--method", "integrated-gradients");
+        assertThat(gradients.exitCode()).isNotZero();
+        assertThat(gradients.err().strip()).isEqualTo("Error: Attribution by integrated gradients needs a local model "
+                + "(its gradients or attention); on a remote server pick occlusion, which only scores texts.");
     }
 
     @Test

@@ -8,7 +8,10 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A vLLM server in miniature: {@code GET /v1/models} and {@code POST /v1/completions} answered in the
@@ -23,7 +26,11 @@ import java.util.List;
  *   <li>a character outside the BMP (an emoji) is two byte-fallback tokens that decode to U+FFFD.</li>
  * </ul>
  * Scores are a fixed function of the position and the token, so tests can recompute them:
- * {@link #rank(int, String)} and {@link #logprob(int, int)}.
+ * {@link #rank(int, String)} and {@link #logprob(int, int)}; with {@link #contextual} on, of the position
+ * and every id up to the token ({@link #rankAfter}), so that removing a token changes the scores after it.
+ * The prompt may also be token ids, or a batch of them ({@code [[ids], [ids]]}: one choice per prompt, with
+ * its {@code index}), fed as they are (no start token added), as vLLM takes them; an id the fake never
+ * made is refused as outside the vocabulary.
  */
 public final class FakeVllm implements AutoCloseable {
 
@@ -42,6 +49,17 @@ public final class FakeVllm implements AutoCloseable {
     /** The context the fake claims and enforces (tests of long texts make it small). */
     public volatile int maxModelLen = MAX_MODEL_LEN;
     public volatile int cutAfterEvents = -1;
+    /** Scores that depend on the whole prefix, not only the position and the token ({@link #rankAfter}). */
+    public volatile boolean contextual = false;
+    /** Every piece the toy tokenizer made or offered as an alternative, by id: what token-id prompts decode to. */
+    private static final Map<Integer, Piece> KNOWN = new ConcurrentHashMap<>();
+
+    static {
+        KNOWN.put(1, new Piece(1, "", "<s>"));
+        for (int r = 1; r <= 20; r++) {
+            KNOWN.put(20000 + r, new Piece(20000 + r, "alt" + r, "alt" + r));
+        }
+    }
 
     public FakeVllm() throws IOException {
         server = new FakeServer();
@@ -93,8 +111,8 @@ public final class FakeVllm implements AutoCloseable {
             if (Character.charCount(cp) == 2) { // two byte-fallback tokens
                 byte[] b = new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8);
                 i += 2;
-                out.add(new Piece(3 + (b[0] & 0xff), text.substring(start, i), "\uFFFD"));
-                out.add(new Piece(3 + (b[2] & 0xff), "", "\uFFFD"));
+                out.add(known(new Piece(3 + (b[0] & 0xff), text.substring(start, i), "\uFFFD")));
+                out.add(known(new Piece(3 + (b[2] & 0xff), "", "\uFFFD")));
                 continue;
             }
             int taken = 0;
@@ -110,7 +128,22 @@ public final class FakeVllm implements AutoCloseable {
 
     private static Piece piece(String covers) {
         String decoded = covers.startsWith(" ") ? covers.substring(1) : covers;
-        return new Piece(id(covers), covers, decoded);
+        return known(new Piece(id(covers), covers, decoded));
+    }
+
+    private static Piece known(Piece p) {
+        KNOWN.putIfAbsent(p.id(), p);
+        return p;
+    }
+
+    /** The rank, with {@link #contextual} on, of the last of {@code ids} after the ones before it. */
+    public static int rankAfter(int[] ids) {
+        return 1 + Math.floorMod(Arrays.hashCode(ids), 9);
+    }
+
+    /** The log-probability the fake gives the last of {@code ids} with {@link #contextual} on (index = its position). */
+    public static double logprobAfter(int[] ids) {
+        return logprob(ids.length - 1, rankAfter(ids));
     }
 
     public static int id(String s) {
@@ -139,6 +172,10 @@ public final class FakeVllm implements AutoCloseable {
             stream(body, exchange);
             return;
         }
+        if (body.path("prompt").isArray()) {
+            idPrompts(body, exchange);
+            return;
+        }
         String prompt = body.path("prompt").asText();
         boolean bos = body.path("add_special_tokens").asBoolean(true);
         List<Piece> pieces = tokenize(prompt, bos);
@@ -164,7 +201,7 @@ public final class FakeVllm implements AutoCloseable {
         choice.put("finish_reason", "length");
         choice.putNull("stop_reason");
         if (body.has("prompt_logprobs")) {
-            choice.set("prompt_logprobs", promptLogprobs(pieces, k));
+            choice.set("prompt_logprobs", promptLogprobs(pieces, k, contextual));
         }
         if (body.path("return_token_ids").asBoolean()) {
             ArrayNode ids = choice.putArray("prompt_token_ids");
@@ -186,12 +223,13 @@ public final class FakeVllm implements AutoCloseable {
     }
 
     /** vLLM (newer): the prompt token first with its true rank, then the top k; k entries when it is among them. */
-    static ArrayNode promptLogprobs(List<Piece> pieces, int k) {
+    static ArrayNode promptLogprobs(List<Piece> pieces, int k, boolean contextual) {
         ArrayNode out = FakeServer.JSON.createArrayNode();
         out.addNull();
+        int[] ids = pieces.stream().mapToInt(Piece::id).toArray();
         for (int i = 1; i < pieces.size(); i++) {
             Piece p = pieces.get(i);
-            int rank = rank(i, p.covers());
+            int rank = contextual ? rankAfter(Arrays.copyOf(ids, i + 1)) : rank(i, p.covers());
             ObjectNode entry = out.addObject();
             logprob(entry, String.valueOf(p.id()), logprob(i, rank), rank, p.decoded());
             for (int r = 1; r <= k; r++) {
@@ -200,6 +238,51 @@ public final class FakeVllm implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    /** Token-id prompts, one or a batch: each scored as it is, one choice per prompt. */
+    private void idPrompts(JsonNode body, HttpExchange exchange) throws IOException {
+        JsonNode prompt = body.get("prompt");
+        List<JsonNode> prompts = new ArrayList<>();
+        if (prompt.size() > 0 && prompt.get(0).isArray()) {
+            prompt.forEach(prompts::add);
+        } else {
+            prompts.add(prompt);
+        }
+        int k = body.path("prompt_logprobs").asInt(0);
+        ObjectNode root = FakeServer.JSON.createObjectNode();
+        root.put("id", "cmpl-ids");
+        root.put("object", "text_completion");
+        root.put("model", MODEL);
+        ArrayNode choices = root.putArray("choices");
+        for (int c = 0; c < prompts.size(); c++) {
+            List<Piece> pieces = new ArrayList<>();
+            for (JsonNode id : prompts.get(c)) {
+                Piece p = KNOWN.get(id.asInt());
+                if (p == null) {
+                    FakeServer.json(exchange, 400, """
+                            {"error":{"message":"Token id %d is out of vocabulary","type":"BadRequestError","param":null,"code":400}}
+                            """.formatted(id.asInt()));
+                    return;
+                }
+                pieces.add(p);
+            }
+            if (pieces.size() + body.path("max_tokens").asInt(16) > maxModelLen) {
+                FakeServer.json(exchange, 400, """
+                        {"error":{"message":"This model's maximum context length is %d tokens. However, you requested %d tokens (%d in the messages, %d in the completion). Please reduce the length of the messages or completion.","type":"BadRequestError","param":null,"code":400}}
+                        """.formatted(maxModelLen, pieces.size() + 1, pieces.size(), 1));
+                return;
+            }
+            ObjectNode choice = choices.addObject();
+            choice.put("index", c);
+            choice.put("text", " over");
+            choice.putNull("logprobs");
+            choice.put("finish_reason", "length");
+            if (body.has("prompt_logprobs")) {
+                choice.set("prompt_logprobs", promptLogprobs(pieces, k, contextual));
+            }
+        }
+        FakeServer.json(exchange, 200, root);
     }
 
     private static void logprob(ObjectNode entry, String key, double logprob, int rank, String decoded) {
