@@ -44,7 +44,7 @@ public final class GenerateView implements TabView {
         Spinner<Double> topP = new Spinner<>(0.05, 1.0, 1.0, 0.05);
         Spinner<Double> penalty = new Spinner<>(1.0, 3.0, 1.0, 0.05);
         Spinner<Integer> seed = new Spinner<>(0, Integer.MAX_VALUE, 0);
-        CheckBox chat = new CheckBox("chat");
+        CheckBox chat = new CheckBox("as chat message");
         chat.setId("chat");
         chat.setTooltip(new Tooltip("Send the prompt as a user's message through the model's chat template "
                 + "(tokenizer_config.json) and stop at its end of turn"));
