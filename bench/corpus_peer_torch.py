@@ -2,7 +2,7 @@
 """The corpus benchmark's peer: the detectors in PyTorch eager mode, one document at a time, as a
 notebook (or the Binoculars and Fast-DetectGPT reference code) loops over a corpus.
 
-  python3 bench/corpus_peer_torch.py --model A --compare B --input bench.jsonl [--out peer.jsonl] --json
+  python3 bench/corpus_peer_torch.py --model A --compare B --input bench.jsonl [--out peer.jsonl] [--threads N] --json
 
 Each line of --input has the document's GPT-2 `ids` (written by org.tokenscope.testing.BenchCorpus).
 Per document: <|endoftext|> + ids through A and B (bench/peer_torch.py's plain-torch GPT-2), logits
@@ -60,7 +60,9 @@ def main():
     ap.add_argument("--input", required=True)
     ap.add_argument("--out")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--threads", type=int, default=os.cpu_count(), help="torch intra-op threads (default: all cores)")
     args = ap.parse_args()
+    torch.set_num_threads(args.threads)
     docs = [json.loads(line) for line in open(args.input) if line.strip()]
     a, b = Gpt2(args.model), Gpt2(args.compare)
     score(a, b, docs[0]["ids"][:16])  # warm-up

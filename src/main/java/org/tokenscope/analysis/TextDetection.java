@@ -29,6 +29,20 @@ public record TextDetection(int tokens, int[] positions, ModelTerms a, ModelTerm
                 : Detection.fastDetectGpt(a.logprob(), pair.fdgMean(), pair.fdgVariance());
     }
 
+    /** Per-position values ([n], in {@link #positions()}' order) spread over the text's tokens: [tokens], NaN where a token is not scored. */
+    public double[] byToken(double[] perPosition) {
+        if (perPosition.length != positions.length) {
+            throw new IllegalArgumentException("One value per scored position is needed (" + positions.length + "), not "
+                    + perPosition.length + ".");
+        }
+        double[] out = new double[tokens];
+        java.util.Arrays.fill(out, Double.NaN);
+        for (int i = 0; i < positions.length; i++) {
+            out[positions[i]] = perPosition[i];
+        }
+        return out;
+    }
+
     /** Each scored token's share of {@link #binoculars()} − 1 (see {@link Detection#binocularsContributions}); null without B. */
     public double[] binocularsContributions() {
         return pair == null ? null : Detection.binocularsContributions(b.logprob(), pair.crossEntropy());

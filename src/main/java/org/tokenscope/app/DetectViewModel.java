@@ -1,44 +1,29 @@
 package org.tokenscope.app;
 
-import java.util.Optional;
-import java.util.concurrent.CancellationException;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ReadOnlyObjectProperty;
-import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
-import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.beans.property.SimpleBooleanProperty;
+import java.util.function.DoubleFunction;
 import org.tokenscope.analysis.TextDetection;
-import org.tokenscope.model.LanguageModel;
-import org.tokenscope.backend.Backend;
+import org.tokenscope.figure.Measure;
 import org.tokenscope.service.Analysis;
-import org.tokenscope.service.Detector;
-import org.tokenscope.service.UserMessages;
+import org.tokenscope.service.Figures;
 
 /**
  * The Detect tab's state: Binoculars and Fast-DetectGPT for the analysed text (A observer and scorer,
- * B performer and reference; A alone gives Fast-DetectGPT with itself as reference), with each
- * token's share of the scores. A pass runs on the inference thread when the tab is shown and the
- * analysis changes.
+ * B performer and reference; A alone gives Fast-DetectGPT with itself as reference), and the text
+ * coloured by each token's share of both, the heatmap's detection measures. The pass is the one
+ * {@link Detections} of the window, run when the tab is shown.
  */
 public final class DetectViewModel {
 
     private final MainViewModel main;
-    private final TaskRunner runner;
     private final BooleanProperty active = new SimpleBooleanProperty(false);
-    private final ReadOnlyObjectWrapper<TextDetection> detection = new ReadOnlyObjectWrapper<>();
-    private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper("Analyse a text to see its detection scores.");
-    private TaskRunner.Handle pass;
 
     public DetectViewModel(MainViewModel main, TaskRunner runner) {
         this.main = main;
-        this.runner = runner;
-        main.analysisProperty().addListener((o, a, b) -> {
-            if (active.get()) refresh();
-        });
-        active.addListener((o, a, b) -> {
-            if (b) refresh();
-        });
+        main.detections().want(active);
     }
 
     /** Whether the tab is shown: passes run only then. */
@@ -47,46 +32,29 @@ public final class DetectViewModel {
     }
 
     public ReadOnlyObjectProperty<TextDetection> detectionProperty() {
-        return detection.getReadOnlyProperty();
+        return main.detections().detectionProperty();
     }
 
     public ReadOnlyStringProperty statusProperty() {
-        return status.getReadOnlyProperty();
+        return main.detections().statusProperty();
     }
 
-    /** Scores the analysed text again. */
+    /** Scores the analysed text, unless its detection is there already. */
     public void refresh() {
-        Analysis an = main.analysisProperty().get();
-        Optional<LanguageModel> a = Optional.ofNullable(main.slotA().backend()).flatMap(Backend::localModel);
-        Optional<LanguageModel> b = main.compareProperty().get()
-                ? Optional.ofNullable(main.slotB().backend()).flatMap(Backend::localModel) : Optional.empty();
-        if (pass != null) pass.cancel();
-        if (an == null || a.isEmpty()) {
-            detection.set(null);
-            status.set(an == null ? "Analyse a text to see its detection scores."
-                    : "Binoculars and Fast-DetectGPT need a local model A: a remote server returns only its top k.");
-            return;
-        }
-        String why = b.isPresent() ? Detector.whyNotPaired(a.get(), b.get()) : null;
-        LanguageModel second = why == null ? b.orElse(null) : null;
-        status.set("Scoring…");
-        String text = an.text();
-        pass = runner.submit((p, cancelled) -> Detector.detect(a.get(), second, text, true, 0, cancelled),
-                (f, m) -> { }, d -> {
-                    detection.set(d);
-                    status.set(describe(d, a.get().name(), second == null ? null : second.name(), why));
-                }, e -> {
-                    if (!(e instanceof CancellationException)) status.set(UserMessages.sentence(e));
-                });
+        main.detections().request();
     }
 
-    static String describe(TextDetection d, String a, String b, String why) {
-        String fdg = String.format(java.util.Locale.ROOT, "Fast-DetectGPT %.4f (scorer %s, reference %s; higher is more "
-                + "machine-like)", d.fastDetectGpt(), a, b == null ? a : b);
-        if (b == null) {
-            return fdg + (why == null ? "; compare with a model B that shares A's tokenizer for Binoculars." : "; " + why);
+    /**
+     * The heatmap of the detection {@code d} by {@code measure} (the Binoculars or the Fast-DetectGPT
+     * share) at a width, or null when there is none ({@code d} null, or Binoculars without B).
+     */
+    public DoubleFunction<Figures.Drawn> heatmap(TextDetection d, Measure measure) {
+        Analysis an = main.analysisProperty().get();
+        if (d == null || main.detections().of(an) != d || (measure.needsPair() && d.pair() == null)) {
+            return null;
         }
-        return String.format(java.util.Locale.ROOT, "Binoculars %.4f (observer %s, performer %s; lower is more "
-                + "machine-like) · ", d.binoculars(), a, b) + fdg;
+        Detections detections = main.detections();
+        return w -> Figures.detectionHeatmap(an, d, detections.observer(), detections.performer(),
+                main.figureOptions(w).withMeasure(measure), main.exportMetadata());
     }
 }

@@ -105,7 +105,10 @@ public final class MainView extends BorderPane {
             // a name from another version: keep f32
         }
         try {
-            figures.measureProperty().set(Measure.valueOf(settings.get("figure.measure", figures.measureProperty().get().name())));
+            Measure measure = Measure.valueOf(settings.get("figure.measure", figures.measureProperty().get().name()));
+            if (!measure.isDetection()) { // the detectors' terms wait for models that allow them
+                figures.measureProperty().set(measure);
+            }
             figures.paletteProperty().set(Palette.valueOf(settings.get("figure.palette", figures.paletteProperty().get().name())));
         } catch (IllegalArgumentException e) {
             // a name from another version: keep the defaults

@@ -64,6 +64,7 @@ public final class MainViewModel {
     /** Tabs' clean-ups when the user cancels. */
     private final List<Runnable> cancelHooks = new ArrayList<>();
 
+    private Detections detections;
     private TaskRunner.Handle analysisTask;
     private TaskRunner.Handle current;
     private PauseTransition debounce;
@@ -147,6 +148,14 @@ public final class MainViewModel {
     /** Remote servers the user saved (address and where the key comes from); the app keeps them in the settings. */
     public ObservableList<Connection> connections() {
         return servers.list();
+    }
+
+    /** The detection of the analysed text, shared by the Detect tab and the heatmap's detection measures. */
+    public Detections detections() {
+        if (detections == null) {
+            detections = new Detections(this, runner);
+        }
+        return detections;
     }
 
     /** The runner all work goes to (the tabs' view-models submit theirs there too). */

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.List;
 import javafx.animation.PauseTransition;
 import javafx.application.Platform;
+import org.tokenscope.figure.Measure;
 import javafx.embed.swing.SwingFXUtils;
 import javafx.scene.Scene;
 import javafx.scene.control.Tab;
@@ -64,6 +65,11 @@ public final class ScreenshotCommand implements Callable<Integer> {
 
     @Option(names = "--dark", description = "With the dark theme on.")
     boolean dark;
+
+    @Option(names = "--colour-by", paramLabel = "M", description = "What the heatmap's colours show: prob, logprob, "
+            + "rank, entropy, surprisal, cross-entropy, binoculars or fast-detectgpt (the last three once the models "
+            + "allow them; default rank, in GLTR's buckets, as the window starts).")
+    String colourBy;
 
     @Option(names = "--boundaries", description = "Show token boundaries and visible whitespace.")
     boolean boundaries;
@@ -187,6 +193,9 @@ public final class ScreenshotCommand implements Callable<Integer> {
                         if (complete && !done.isDone()) {
                             if (select != null) {
                                 vm.selectedProperty().set(select);
+                            }
+                            if (colourBy != null) { // now that both models are there to allow it
+                                vm.figures().measureProperty().set(Measure.parse(colourBy));
                             }
                             Runnable shoot = () -> shoot(view, shots, 0, done);
                             if (measure) {

@@ -66,11 +66,11 @@ final class Toolbar extends VBox {
         modelB.disableProperty().bind(compare.selectedProperty().not());
 
         FigureSettings settings = vm.figures();
-        ChoiceBox<Measure> measure = new ChoiceBox<>(FXCollections.observableArrayList(Measure.values()));
-        measure.valueProperty().bindBidirectional(settings.measureProperty());
-        measure.setConverter(new StringConverter<>() {
+        ChoiceBox<Measure> measure = new ChoiceBox<>(FXCollections.observableArrayList(Measure.tokenMeasures()));
+        measure.setId("measure");
+        measure.setConverter(new javafx.util.StringConverter<>() {
             @Override
-            public String toString(Measure m) {
+            public String toString(Measure m) { // what it is called, the detectors' terms by their names
                 return m == null ? "" : m.isDiscrete() ? m.label() + " (GLTR buckets)" : m.label();
             }
 
@@ -79,7 +79,20 @@ final class Toolbar extends VBox {
                 return Arrays.stream(Measure.values()).filter(m -> toString(m).equals(s)).findFirst().orElse(null);
             }
         });
-        measure.setTooltip(new Tooltip("What the colours show"));
+        // the detectors' terms at each token, as far as the loaded models allow them
+        vm.detections().measuresProperty().addListener((o, was, allowed) -> {
+            Measure picked = settings.measureProperty().get();
+            List<Measure> items = new java.util.ArrayList<>(Measure.tokenMeasures());
+            items.addAll(allowed);
+            measure.valueProperty().unbindBidirectional(settings.measureProperty()); // no null while the items change
+            measure.getItems().setAll(items);
+            measure.setValue(picked);
+            measure.valueProperty().bindBidirectional(settings.measureProperty());
+        });
+        measure.valueProperty().bindBidirectional(settings.measureProperty());
+        measure.setTooltip(new Tooltip("What the colours show; with local models also the detectors' terms at each "
+                + "token: the cross-entropy from A to B (Binoculars' term) and each token's share of Binoculars and of "
+                + "Fast-DetectGPT (red: machine-like)"));
         ChoiceBox<Palette> palette = new ChoiceBox<>(FXCollections.observableArrayList(
                 Arrays.stream(Palette.values()).filter(p -> !p.isDiverging()).toList()));
         palette.valueProperty().bindBidirectional(settings.paletteProperty());

@@ -38,6 +38,9 @@ import picocli.CommandLine.Spec;
 import org.tokenscope.backend.Backend;
 import org.tokenscope.backend.InsideRequest;
 import org.tokenscope.service.Analysis;
+import org.tokenscope.service.Detector;
+import org.tokenscope.analysis.TextDetection;
+import org.tokenscope.model.LanguageModel;
 import org.tokenscope.service.Analyser;
 import org.tokenscope.service.Figures;
 import org.tokenscope.service.FigureKind;
@@ -98,7 +101,10 @@ public final class ExportCommand implements Callable<Integer> {
     String compare;
 
     @Option(names = "--measure", defaultValue = "prob", paramLabel = "M",
-            description = "prob, logprob, rank, entropy or surprisal (default ${DEFAULT-VALUE}).")
+            description = "prob, logprob, rank, entropy or surprisal (default ${DEFAULT-VALUE}); for the heatmap also "
+                    + "the detectors' terms at each token: cross-entropy (A to B, Binoculars' term), binoculars (each "
+                    + "token's share of Binoculars - 1) and fast-detectgpt (its share of Fast-DetectGPT), local models; "
+                    + "the first two need --compare B with A's tokenizer.")
     String measure;
 
     @Option(names = "--palette", defaultValue = "viridis", paramLabel = "P", description = "viridis or cividis (default ${DEFAULT-VALUE}).")
@@ -209,6 +215,9 @@ public final class ExportCommand implements Callable<Integer> {
         Backend a = opened.get(0).backend();
         Backend b = opened.size() > 1 ? opened.get(1).backend() : null;
         BooleanSupplier never = () -> false;
+        if (options.measure().isDetection()) {
+            return detection(text, opened, options, metadata);
+        }
         if (figure.scored()) {
             boolean both = figure == FigureKind.COMPARE || figure == FigureKind.SCATTER || figure == FigureKind.PLOT
                     || figure == FigureKind.TOPK;
@@ -252,6 +261,37 @@ public final class ExportCommand implements Callable<Integer> {
             case LENS_RANK -> Figures.lensRank(in.lens(), at, options, metadata);
             default -> Figures.lensHeatmap(in.lens(), at, options, metadata);
         };
+    }
+
+    /**
+     * The heatmap coloured by a detection measure: A's tokens, the detection of the text by A (and B,
+     * which must share its tokenizer), both local.
+     */
+    private Figures.Drawn detection(String text, List<OpenedModel> opened, FigureOptions options,
+                                    ExportMetadata metadata) throws IOException {
+        if (figure != FigureKind.HEATMAP) {
+            throw new IllegalArgumentException("--measure " + options.measure() + " colours the heatmap: use it with "
+                    + "--figure heatmap.");
+        }
+        if (options.measure().needsPair() && opened.size() < 2) {
+            throw new IllegalArgumentException("--measure " + options.measure() + " needs a second model that shares "
+                    + "A's tokenizer: add --compare B.");
+        }
+        LanguageModel a = opened.get(0).backend().localModel().orElseThrow(() -> new IllegalArgumentException(
+                "--measure " + options.measure() + " needs A's whole distribution at every token: a remote server "
+                        + "returns only its top k."));
+        LanguageModel b = null;
+        if (opened.size() > 1) {
+            b = opened.get(1).backend().localModel().orElseThrow(() -> new IllegalArgumentException(
+                    "--measure " + options.measure() + " needs B's whole distribution at every token: a remote server "
+                            + "returns only its top k."));
+        }
+        BooleanSupplier never = () -> false;
+        Analysis an = Analyser.analyse(text, opened.get(0).backend(), null, new ScoreOptions(!noBos, 5, 0), never,
+                Progress.NONE);
+        TextDetection d = Detector.detect(a, b, text, !noBos, 0, never);
+        return Figures.detectionHeatmap(an, d, opened.get(0).name(), b == null ? null : opened.get(1).name(), options,
+                metadata);
     }
 
     private Strategy strategy() {

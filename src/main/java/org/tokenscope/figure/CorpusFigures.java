@@ -136,46 +136,4 @@ public final class CorpusFigures {
         md.put("metric", metric);
         return new Drawn(width, axes.bottom() + Axes.BOTTOM_ROOM + m, title, sheet, md);
     }
-
-    /**
-     * Each token's share of a detection score along the text, as bars above or below zero (the shares
-     * sum to the score, or to Binoculars − 1); items are tokens (kind "token", the token's index).
-     */
-    public static Figure contributions(String title, String subtitle, int[] positions, String[] tokens, double[] shares,
-                                       double width, ExportMetadata metadata) {
-        double lo = 0;
-        double hi = 0;
-        for (double v : shares) {
-            lo = Math.min(lo, v);
-            hi = Math.max(hi, v);
-        }
-        if (hi == lo) hi = lo + 1;
-        double m = Theme.MARGIN;
-        Sheet sheet = new Sheet();
-        double top = Header.draw(sheet, m, m, width - 2 * m, title, subtitle) + 14;
-        double plotW = Math.max(160, width - 2 * m - Axes.LEFT_ROOM - 4);
-        Scale x = new Scale(0, Math.max(1, shares.length));
-        Scale y = new Scale(lo, hi).nice(4);
-        Axes axes = new Axes(m + Axes.LEFT_ROOM, top, plotW, 200, x, y);
-        double[] xt = x.ticks(6);
-        double[] yt = y.ticks(4);
-        double ys = yt.length > 1 ? yt[1] - yt[0] : 1;
-        axes.draw(sheet, xt, v -> Glyphs.tick(v, 1), "scored token", yt, v -> Glyphs.tick(v, ys), "share of the score");
-        double zero = axes.py(0);
-        double barW = plotW / Math.max(1, shares.length);
-        for (int i = 0; i < shares.length; i++) {
-            double bx = axes.left() + i * barW;
-            double by = axes.py(shares[i]);
-            String tip = Tooltips.quoted(tokens[i]) + " · token " + positions[i] + "\nshare " + Glyphs.number(shares[i], 4);
-            Painter.Rgb colour = shares[i] >= 0 ? Theme.SERIES_B : Theme.SERIES_A;
-            sheet.beginItem("token-" + positions[i], tip);
-            sheet.fillRect(bx, Math.min(by, zero), Math.max(1, barW - 0.5), Math.abs(zero - by), colour);
-            sheet.endItem();
-            sheet.item("token", positions[i], bx, Math.min(by, zero), Math.max(1, barW), Math.max(2, Math.abs(zero - by)), tip);
-        }
-        sheet.line(axes.left(), zero, axes.right(), zero, Theme.AXIS, 1);
-        Map<String, String> md = new LinkedHashMap<>(metadata.toMap());
-        md.put("figure", "contributions");
-        return new Drawn(width, axes.bottom() + Axes.BOTTOM_ROOM + m, title, sheet, md);
-    }
 }

@@ -50,6 +50,48 @@ public final class HeatmapFigure extends DrawnFigure {
                 scored, coloring, flow.lines());
     }
 
+    /**
+     * The text of {@code scored} (model A's tokens) coloured by a detection measure ({@code options.measure()},
+     * see {@link Measure#isDetection}) instead of A's own scores.
+     *
+     * @param values   the measure at each of A's tokens: [tokens], NaN where the token is not scored
+     * @param title    what the detection is (the models and their roles, the score)
+     * @param note     how to read the colours (what the values sum to)
+     */
+    public static HeatmapFigure detection(ScoredText scored, double[] values, String title, String note,
+                                          FigureOptions options, ExportMetadata metadata) {
+        if (!options.measure().isDetection()) {
+            throw new IllegalArgumentException(options.measure() + " is not a detection measure.");
+        }
+        List<TokenScore> tokens = scored.tokens();
+        if (values.length != tokens.size()) {
+            throw new IllegalArgumentException("A detection heatmap needs one value per token (" + tokens.size()
+                    + "), not " + values.length + ".");
+        }
+        Coloring coloring = Coloring.ofValues(options, values);
+        double m = Theme.MARGIN;
+        double inner = options.width() - 2 * m;
+        Sheet sheet = new Sheet();
+        int n = tokens.size();
+        String subtitle = n + (n == 1 ? " token" : " tokens") + " · colour: " + options.measure().label() + " · " + note;
+        double y = Header.draw(sheet, m, m, inner, title, subtitle);
+        y += 10;
+        boolean unscored = false;
+        for (double v : values) unscored |= Double.isNaN(v);
+        y += Legend.draw(sheet, m, y, inner, coloring, unscored);
+        y += 14;
+        TextFlow flow = TextFlow.layout(TokenPieces.of(scored.text(), tokens), font(options), inner, options.boundaries());
+        String label = options.measure().axisLabel();
+        flow.paint(sheet, m, y, i -> coloring.color(values[i]), i -> Tooltips.token(tokens.get(i))
+                + (Double.isNaN(values[i]) ? "" : "\n" + label + ": " + Glyphs.number(values[i], 4)), "token", "token-");
+        if (tokens.isEmpty()) {
+            y = Header.section(sheet, m, y, inner, "(no tokens)");
+        }
+        y += flow.height() + m;
+        return new HeatmapFigure(options.width(), y, title, sheet, metadata(metadata, "heatmap", options, coloring),
+                scored, coloring, flow.lines());
+    }
+
     public ScoredText scored() {
         return scored;
     }

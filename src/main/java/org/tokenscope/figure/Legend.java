@@ -23,6 +23,12 @@ public final class Legend {
         if (coloring.measure().isDiscrete()) {
             return ranks(p, x, y, maxWidth, coloring.palette(), unscored);
         }
+        if (coloring.measure().isSigned()) { // red on the machine-like side, read off the colouring itself
+            Scale s = coloring.scale();
+            String label = coloring.measure().axisLabel() + " (red: machine-like)";
+            return ramp(p, x, y, maxWidth, label, t -> coloring.color(s.min() + t * (s.max() - s.min())), s,
+                    unscored ? "unscored" : null);
+        }
         return bar(p, x, y, maxWidth, coloring.measure().axisLabel(), coloring.palette(), coloring.scale(), unscored);
     }
 

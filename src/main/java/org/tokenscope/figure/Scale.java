@@ -48,13 +48,15 @@ public record Scale(double min, double max) {
     /**
      * The fixed range of a measure, on the values of {@link Measure#scaled}: probability [0, 1],
      * log-probability [−15, 0], surprisal [0, 15] nats, entropy [0, ln 50257] nats, rank
-     * [0, log10 50257] (ranks 1 to the vocabulary).
+     * [0, log10 50257] (ranks 1 to the vocabulary), cross-entropy [0, 15] nats; the detectors' shares
+     * [−1, 1], though a heatmap shows them symmetric over the text's largest.
      */
     public static Scale fixed(Measure measure) {
         return switch (measure) {
             case PROB -> new Scale(0, 1);
             case LOGPROB -> new Scale(-15, 0);
-            case SURPRISAL -> new Scale(0, 15);
+            case SURPRISAL, CROSS_ENTROPY -> new Scale(0, 15);
+            case BINOCULARS, FAST_DETECTGPT -> new Scale(-1, 1); // shown symmetric around 0 over the text's largest share
             case ENTROPY -> new Scale(0, Math.log(GPT2_VOCAB));
             case RANK -> new Scale(0, Math.log10(GPT2_VOCAB));
         };

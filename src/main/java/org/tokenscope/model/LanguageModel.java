@@ -279,6 +279,32 @@ public final class LanguageModel implements DecoderModel, AutoCloseable {
         return forward(scratch, ids, null, cancel); // [T, E]
     }
 
+    /**
+     * The final hidden states of several sequences in one pass ([B, T, E], T the longest, after the
+     * final norm), made in {@code scratch}: each sequence is right-padded to T with its own last id. A
+     * position attends only to the positions before it (the causal mask), never to the padding after
+     * its sequence's end, and positions restart at 0 in every sequence, so sequence i's first
+     * {@code batch.get(i).length} rows are its own {@link #hiddenStates(NDManager, int[], java.util.function.BooleanSupplier)};
+     * the padded rows are computed and ignored.
+     */
+    NDArray hiddenStates(NDManager scratch, java.util.List<int[]> batch, java.util.function.BooleanSupplier cancel) {
+        int t = 0;
+        for (int[] ids : batch) {
+            checkIds(ids, 0);
+            t = Math.max(t, ids.length);
+        }
+        long[] padded = new long[batch.size() * t];
+        for (int i = 0; i < batch.size(); i++) {
+            int[] ids = batch.get(i);
+            for (int p = 0; p < t; p++) {
+                padded[i * t + p] = ids[Math.min(p, ids.length - 1)];
+            }
+        }
+        NDArray rows = weights.embedding.rows(scratch, padded)                                  // [B·T, E], a copy
+                .reshape(batch.size(), t, config.width());                                      // [B, T, E]
+        return forward(scratch, rows, null, cancel, null, null);                                // [B, T, E]
+    }
+
     /** The output head on some rows of hidden states: [c, E] -> [c, V] logits, in the rows' manager. */
     NDArray headLogits(NDArray rows) {
         return softcap(weights.headWeights.apply(rows), config.finalSoftcap()); // [c, V]
@@ -692,6 +718,13 @@ public final class LanguageModel implements DecoderModel, AutoCloseable {
             NDArray w = layer.storedInOut() ? layer.stored() : layer.stored().transpose();
             NDArray y = x.matMul(w);
             return layer.bias() == null ? y : y.add(layer.bias());
+        }
+        if (x.getShape().dimension() > 2 && layer.weights().format() != WeightFormat.F32) {
+            // bf16 and q8 multiply rows: [B, T, in] as [B·T, in]
+            Shape shape = x.getShape();
+            NDArray flat = x.reshape(-1, shape.get(shape.dimension() - 1));                     // [B·T, in]
+            NDArray y = layer.weights().apply(flat);                                            // [B·T, out]
+            return y.reshape(shape.slice(0, shape.dimension() - 1).add(y.getShape().get(1)));   // [B, T, out]
         }
         return layer.weights().apply(x);
     }

@@ -24,9 +24,11 @@ import java.util.function.BooleanSupplier;
  *   A and B:    Σ p·(−log q)              (Binoculars' cross-entropy: observer A, performer B)
  *               μ = Σ q·log p,  Σ q·(log p − μ)²   (Fast-DetectGPT: scorer A, reference B)
  * </pre>
- * Several sequences go in at once (a batch of documents or windows): each runs through the blocks
- * on its own, then the rows they score are packed together so every head product and reduction
- * works on full chunks of {@value #CHUNK} rows, whatever the documents' lengths.
+ * Several sequences go in at once (a batch of documents or windows): those of similar lengths run
+ * through the blocks together, right-padded into one [B, T, E] pass (see
+ * {@link LanguageModel#hiddenStates(NDManager, List, BooleanSupplier)}), then the rows they score are
+ * packed together so every head product and reduction works on full chunks of {@value #CHUNK} rows,
+ * whatever the documents' lengths.
  *
  * <p>Not thread-safe, like the models: call it from the thread that owns them.
  */
@@ -34,6 +36,9 @@ public final class PairReductions {
 
     /** Rows through the heads at once: bounds each [rows, vocab] temporary (about 26 MB at gpt2's vocabulary). */
     static final int CHUNK = 128;
+
+    /** Positions through the blocks in one pass, padding included: bounds a pass's activations (about 40 MB of MLP at gpt2's width). */
+    static final int PASS_POSITIONS = 4096;
 
     private PairReductions() {
     }
@@ -95,20 +100,42 @@ public final class PairReductions {
         List<Integer> rowSequence = new ArrayList<>();
         List<Integer> rowPosition = new ArrayList<>();
         try (NDManager scratch = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+            // per sequence with scored positions: its scored rows of A's and B's hidden states, [r, E] each
+            NDArray[] rowsA = new NDArray[batch.size()];
+            NDArray[] rowsB = new NDArray[batch.size()];
+            for (List<Integer> group : groups(batch)) {
+                if (group.size() == 1) { // alone: its own pass, no padding
+                    int i = group.get(0);
+                    Sequence s = batch.get(i);
+                    rowsA[i] = scoredRows(a.hiddenStates(scratch, s.ids(), cancel), s.targets());
+                    if (b != null) {
+                        rowsB[i] = scoredRows(b.hiddenStates(scratch, s.ids(), cancel), s.targets());
+                    }
+                    continue;
+                }
+                List<int[]> ids = group.stream().map(i -> batch.get(i).ids()).toList();
+                NDArray paddedA = a.hiddenStates(scratch, ids, cancel);                             // [g, T, E]
+                NDArray paddedB = b == null ? null : b.hiddenStates(scratch, ids, cancel);          // [g, T, E]
+                for (int k = 0; k < group.size(); k++) {
+                    int i = group.get(k);
+                    rowsA[i] = scoredRows(paddedA.get(k), batch.get(i).targets());                  // [r, E]
+                    if (b != null) {
+                        rowsB[i] = scoredRows(paddedB.get(k), batch.get(i).targets());
+                    }
+                }
+            }
             NDList hiddenA = new NDList();
             NDList hiddenB = new NDList();
             for (int i = 0; i < batch.size(); i++) {
-                Sequence s = batch.get(i);
-                int first = firstScored(s.targets());
-                if (first < 0) {
+                if (rowsA[i] == null) {
                     continue;
                 }
-                int last = lastScored(s.targets());
-                hiddenA.add(scoredRows(a.hiddenStates(scratch, s.ids(), cancel), first, last)); // [r, E]
+                hiddenA.add(rowsA[i]);
                 if (b != null) {
-                    hiddenB.add(scoredRows(b.hiddenStates(scratch, s.ids(), cancel), first, last)); // [r, E]
+                    hiddenB.add(rowsB[i]);
                 }
-                for (int t = first; t <= last; t++) {
+                int[] targets = batch.get(i).targets();
+                for (int t = firstScored(targets); t <= lastScored(targets); t++) {
                     rowSequence.add(i);
                     rowPosition.add(t);
                 }
@@ -185,9 +212,49 @@ public final class PairReductions {
                 selfVariance.toFloatArray()};
     }
 
-    private static NDArray scoredRows(NDArray hidden, int first, int last) { // [T, E] -> [last − first + 1, E]
+    /** The rows from the first scored position to the last, or null when none is scored: [T, E] -> [r, E]. */
+    private static NDArray scoredRows(NDArray hidden, int[] targets) {
+        int first = firstScored(targets);
+        if (first < 0) {
+            return null;
+        }
+        int last = lastScored(targets);
         return first == 0 && last == hidden.getShape().get(0) - 1 ? hidden
                 : hidden.get(new NDIndex("{}:{}", first, last + 1));
+    }
+
+    /**
+     * The sequences that go through the blocks together, as indices into {@code batch}: sorted by
+     * length, each group as many as fit in {@value #PASS_POSITIONS} padded positions, and a new group
+     * started where padding to the longest would add more than a quarter to the positions computed. A
+     * sequence with nothing scored is left out.
+     */
+    static List<List<Integer>> groups(List<Sequence> batch) {
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < batch.size(); i++) {
+            if (firstScored(batch.get(i).targets()) >= 0) {
+                order.add(i);
+            }
+        }
+        order.sort(java.util.Comparator.comparingInt(i -> batch.get(i).ids().length));
+        List<List<Integer>> groups = new ArrayList<>();
+        List<Integer> group = new ArrayList<>();
+        long real = 0;
+        for (int i : order) {
+            int length = batch.get(i).ids().length; // the longest so far: they come sorted
+            long padded = (long) length * (group.size() + 1);
+            if (!group.isEmpty() && (padded > PASS_POSITIONS || padded > 1.25 * (real + length))) {
+                groups.add(group);
+                group = new ArrayList<>();
+                real = 0;
+            }
+            group.add(i);
+            real += length;
+        }
+        if (!group.isEmpty()) {
+            groups.add(group);
+        }
+        return groups;
     }
 
     private static int firstScored(int[] targets) {

@@ -49,6 +49,10 @@ public final class Detector {
         if (text == null || text.isEmpty()) {
             throw new IllegalArgumentException("The text is empty: there is nothing to score.");
         }
+        String why = b == null ? null : whyNotPaired(a, b); // said before the text's own tokens
+        if (why != null) {
+            throw new IllegalArgumentException(why);
+        }
         TokenizedText tokens = a.tokenizer().encode(text);
         if (b != null && !Arrays.equals(tokens.ids(), b.tokenizer().encode(text).ids())) {
             throw new IllegalArgumentException(a.name() + " and " + b.name() + " cut this text into different tokens.");

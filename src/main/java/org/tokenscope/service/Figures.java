@@ -11,6 +11,7 @@ import org.tokenscope.analysis.LogitLens;
 import org.tokenscope.analysis.PairScore;
 import org.tokenscope.analysis.PairScores;
 import org.tokenscope.analysis.ScoredText;
+import org.tokenscope.analysis.TextDetection;
 import org.tokenscope.analysis.TokenScore;
 import org.tokenscope.figure.AttentionGridFigure;
 import org.tokenscope.figure.AttentionMatrixFigure;
@@ -25,6 +26,7 @@ import org.tokenscope.figure.HeatmapFigure;
 import org.tokenscope.figure.LensHeatmapFigure;
 import org.tokenscope.figure.LensRankFigure;
 import org.tokenscope.figure.LensTableFigure;
+import org.tokenscope.figure.Measure;
 import org.tokenscope.figure.PairScoresFigure;
 import org.tokenscope.figure.Scale;
 import org.tokenscope.figure.ScatterFigure;
@@ -61,11 +63,87 @@ public final class Figures {
     }
 
     public static Drawn heatmap(Analysis an, FigureOptions o, ExportMetadata m) {
+        o = tokenOptions(o);
         return new Drawn(HeatmapFigure.of(an.a(), o, m), DataExport.tokenScores(an.a(), null));
+    }
+
+    /**
+     * Model A's tokens coloured by a detection measure ({@code o.measure()}: cross-entropy A→B, the
+     * Binoculars or the Fast-DetectGPT share), from the detection of the analysed text, with a table of
+     * every scored token's terms.
+     *
+     * @param d         the detection of {@code an}'s text (A observer and scorer, B performer and reference, or A alone)
+     * @param observer  A's name
+     * @param performer B's name, or null without B
+     * @throws IllegalArgumentException when the measure needs B and {@code d} has none
+     */
+    public static Drawn detectionHeatmap(Analysis an, TextDetection d, String observer, String performer,
+                                         FigureOptions o, ExportMetadata m) {
+        Measure measure = o.measure();
+        if (measure.needsPair() && d.pair() == null) {
+            throw new IllegalArgumentException("The " + measure.label() + " needs a second model B that shares A's "
+                    + "tokenizer: add one to compare with.");
+        }
+        if (d.tokens() != an.a().tokens().size()) {
+            throw new IllegalArgumentException("The detection is of another text (" + d.tokens() + " tokens, not "
+                    + an.a().tokens().size() + ").");
+        }
+        double[] perPosition = switch (measure) {
+            case CROSS_ENTROPY -> d.pair().crossEntropy();
+            case BINOCULARS -> d.binocularsContributions();
+            case FAST_DETECTGPT -> d.fastDetectGptContributions();
+            default -> throw new IllegalArgumentException(measure + " is not a detection measure.");
+        };
+        String title = d.pair() == null
+                ? observer + " as scorer and reference · Fast-DetectGPT " + Glyphs.number(d.fastDetectGpt(), 4)
+                : observer + " observes and scores, " + performer + " performs and refers · Binoculars "
+                        + Glyphs.number(d.binoculars(), 4) + ", Fast-DetectGPT " + Glyphs.number(d.fastDetectGpt(), 4);
+        String note = switch (measure) {
+            case CROSS_ENTROPY -> "Σ p(v)·(" + Glyphs.MINUS + "log q(v)) at each token, Binoculars' denominator";
+            case BINOCULARS -> "(" + Glyphs.MINUS + "log q(x) " + Glyphs.MINUS + " cross-entropy) / Σ cross-entropy; "
+                    + "they sum to Binoculars " + Glyphs.MINUS + " 1 = " + Glyphs.number(d.binoculars() - 1, 4);
+            default -> "(log p(x) " + Glyphs.MINUS + " μ) / √Σσ²; they sum to Fast-DetectGPT = "
+                    + Glyphs.number(d.fastDetectGpt(), 4);
+        };
+        return new Drawn(HeatmapFigure.detection(an.a(), d.byToken(perPosition), title, note, o, m),
+                detectionTable(an.a(), d));
+    }
+
+    /** Every scored token's detection terms: its index, text, log-probabilities, the joint terms and both shares. */
+    static DataExport.Table detectionTable(ScoredText a, TextDetection d) {
+        boolean pair = d.pair() != null;
+        List<String> columns = pair
+                ? List.of("token", "text", "logprob_A", "logprob_B", "cross_entropy", "fdg_mean", "fdg_var",
+                        "binoculars_share", "fast_detectgpt_share")
+                : List.of("token", "text", "logprob_A", "fdg_mean", "fdg_var", "fast_detectgpt_share");
+        double[] fdg = d.fastDetectGptContributions();
+        double[] bino = pair ? d.binocularsContributions() : null;
+        List<List<Object>> rows = new ArrayList<>();
+        for (int i = 0; i < d.positions().length; i++) {
+            int t = d.positions()[i];
+            List<Object> row = new ArrayList<>(List.of(t, a.tokens().get(t).text(), d.a().logprob()[i]));
+            if (pair) {
+                row.addAll(List.of(d.b().logprob()[i], d.pair().crossEntropy()[i], d.pair().fdgMean()[i],
+                        d.pair().fdgVariance()[i], bino[i], fdg[i]));
+            } else {
+                row.addAll(List.of(-d.a().entropy()[i], d.a().selfVariance()[i], fdg[i]));
+            }
+            rows.add(row);
+        }
+        return new DataExport.Table(pair ? "detection_per_token" : "fast_detectgpt_per_token", columns, rows);
+    }
+
+    /**
+     * The options for a figure of token scores: a detection measure belongs to the detection heatmap,
+     * and these figures show log-probability instead.
+     */
+    private static FigureOptions tokenOptions(FigureOptions o) {
+        return o.measure().isDetection() ? o.withMeasure(Measure.LOGPROB) : o;
     }
 
     /** Both models' heatmaps, stacked or as one heatmap of log p(B) − log p(A). */
     public static Drawn compare(Analysis an, CompareHeatmapFigure.Mode mode, FigureOptions o, ExportMetadata m) {
+        o = tokenOptions(o);
         return new Drawn(CompareHeatmapFigure.of(an.a(), needB(an), mode, o, m), DataExport.tokenScores(an.a(), an.b()));
     }
 
@@ -76,6 +154,7 @@ public final class Figures {
 
     /** Each model's measure along the text. */
     public static Drawn plot(Analysis an, FigureOptions o, ExportMetadata m) {
+        o = tokenOptions(o);
         return new Drawn(TokenPlotFigure.of(an.runs(), o, m), DataExport.tokenScores(an.a(), an.b()));
     }
 

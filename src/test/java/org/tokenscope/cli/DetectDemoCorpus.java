@@ -21,7 +21,8 @@ import org.tokenscope.model.Tokenizer;
  * paragraphs the bundled models never trained on — pieces of the held-out 5 % of their training
  * corpus, cut exactly as {@code train} cut it — against texts sampled from the bundled large model
  * after the first words of other held-out pieces (top-k 50, temperature 1, as transformers samples
- * by default), labelled {@code human} and {@code machine}.
+ * by default), labelled {@code human} and {@code machine}; the pieces are spread evenly over the whole
+ * held-out stream, so both classes come alike from every part of the corpus.
  *
  * <pre>java -cp ... org.tokenscope.cli.DetectDemoCorpus CORPUS.txt MODEL_DIR OUT.jsonl [N=100] [TOKENS=128] [PROMPT=8]</pre>
  */
@@ -57,9 +58,13 @@ public final class DetectDemoCorpus {
                         + " tokens; ask for fewer documents.");
             }
             Generator generator = new Generator(model);
+            // 2n pieces spread evenly over the whole held-out stream, so that every part of the corpus (the
+            // Python docs first, then the English texts) gives both classes alike
             for (int i = 0; i < n; i++) {
-                write(w, json, "human-" + (i + 1), text(tokenizer, pieces.get(2 * i)), "human");
-                int[] start = Arrays.copyOf(pieces.get(2 * i + 1), prompt);
+                int human = (int) ((long) 2 * i * pieces.size() / (2L * n));
+                int machine = (int) ((long) (2 * i + 1) * pieces.size() / (2L * n));
+                write(w, json, "human-" + (i + 1), text(tokenizer, pieces.get(human)), "human");
+                int[] start = Arrays.copyOf(pieces.get(machine), prompt);
                 GenerationRequest request = GenerationRequest.builder().setPrompt(start)
                         .setMaxNewTokens(length - prompt).optStrategy(Sampling.of(1.0, 50, 1.0, 1.0, i + 1)).build();
                 int[] made = generator.generate(request).best().ids();

@@ -158,7 +158,7 @@ class ExportCommandTest {
         CliRun format = CliRun.of("export", "--model", small.toString(), "--text", "hi", "--format", "gif");
         assertThat(format.err()).contains("svg, png, csv, json or tex");
         CliRun measure = CliRun.of("export", "--model", small.toString(), "--text", "hi", "--measure", "loudness");
-        assertThat(measure.err()).contains("prob, logprob, rank, entropy or surprisal");
+        assertThat(measure.err()).contains("prob, logprob, rank, entropy, surprisal, cross-entropy, binoculars or fast-detectgpt");
         CliRun palette = CliRun.of("export", "--model", small.toString(), "--text", "hi", "--palette", "rdbu");
         assertThat(palette.err()).contains("viridis or cividis");
         CliRun empty = CliRun.of("export", "--model", small.toString(), "--text", "");
