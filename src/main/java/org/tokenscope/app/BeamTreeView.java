@@ -14,6 +14,7 @@ public final class BeamTreeView extends BorderPane {
     public BeamTreeView(GenerateViewModel vm) {
         setId("beam-tree");
         setCenter(figure);
+        figure.setPlaceholder("Pick “beam” and press Generate: the tree of every candidate the beams considered shows here.");
         figure.setMetadata(vm.main()::exportMetadata);
         vm.resultProperty().addListener((o, x, result) -> {
             boolean tree = result != null && result.beamTree() != null;

@@ -24,6 +24,11 @@ public final class CompareView implements TabView {
         }
         scatter.factoryProperty().bind(vm.scatterProperty());
         plot.factoryProperty().bind(vm.plotProperty());
+        scatter.setFitHeight(true); // a square: narrower until its x axis is in view
+        plot.setFitHeight(true);
+        scatter.setPlaceholder("Tick “compare with B” in the toolbar and pick a second model:\n"
+                + "the scatter shows each token's log-probability under both.");
+        plot.setPlaceholder(Hints.ANALYSE);
         zoomAndPan(vm);
     }
 

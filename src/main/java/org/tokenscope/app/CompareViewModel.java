@@ -73,6 +73,6 @@ public final class CompareViewModel {
         Scale sy = y;
         scatter.set(an == null || an.b() == null ? null
                 : w -> Figures.scatter(an, sx, sy, main.figureOptions(w), meta));
-        plot.set(an == null ? null : w -> Figures.plot(an, main.figureOptions(w), meta));
+        plot.set(an == null ? null : (FillingFigure) (w, h) -> Figures.plot(an, main.figureOptions(w, h), meta));
     }
 }

@@ -17,6 +17,7 @@ import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
 import javafx.stage.DirectoryChooser;
 import javafx.stage.FileChooser;
@@ -114,7 +115,11 @@ public final class CorpusView extends BorderPane implements TabView {
             s.metrics().forEach((name, m) -> curves.put(name, m.roc()));
             roc.factoryProperty().set(w -> new Figures.Drawn(CorpusFigures.roc(curves, w, main.exportMetadata()), table()));
         });
+        histogram.setPlaceholder("Open a file or a folder of texts: each text's scores, as a histogram per label, show here.");
+        roc.setPlaceholder("With a label field of two classes (human, machine), each score's ROC curve shows here.");
+        roc.setFitHeight(true); // a square: below the histogram, as large as the room left
         VBox figures = new VBox(4, new HBox(6, new Label("histogram of"), metric), histogram, roc);
+        VBox.setVgrow(roc, Priority.ALWAYS);
         SplitPane split = new SplitPane(table, figures);
         split.setOrientation(Orientation.HORIZONTAL);
         split.setDividerPositions(0.5);

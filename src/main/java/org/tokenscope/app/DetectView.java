@@ -4,6 +4,7 @@ import javafx.geometry.Insets;
 import javafx.scene.control.Label;
 import javafx.scene.control.ScrollPane;
 import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
 import org.tokenscope.analysis.TextDetection;
 import org.tokenscope.figure.Measure;
@@ -34,7 +35,13 @@ public final class DetectView extends BorderPane implements TabView {
         vm.detectionProperty().addListener((o, a, d) -> show(d));
         main.whenFiguresChange(() -> show(vm.detectionProperty().get()));
         show(vm.detectionProperty().get());
-        setCenter(new VBox(4, fastDetectGpt, binoculars));
+        fastDetectGpt.setPlaceholder("Each token's share of Fast-DetectGPT's score shows here once the text is analysed.");
+        binoculars.setPlaceholder("Binoculars needs a second model with the same tokenizer: tick “compare with B” "
+                + "and pick model B.");
+        VBox figures = new VBox(4, fastDetectGpt, binoculars); // the two heatmaps share the height
+        VBox.setVgrow(fastDetectGpt, Priority.ALWAYS);
+        VBox.setVgrow(binoculars, Priority.ALWAYS);
+        setCenter(figures);
     }
 
     public DetectViewModel viewModel() {

@@ -11,10 +11,14 @@ import org.tokenscope.figure.Measure;
 import org.tokenscope.figure.Palette;
 import org.tokenscope.figure.Scale;
 
-/** How every figure is drawn (the toolbar's choices), as properties the views bind to. */
+/**
+ * How every figure is drawn (the toolbar's choices), as properties the views bind to. The colours start
+ * as GLTR's rank buckets (top 10, 100, 1000, the rest): a probability scale leaves an ordinary paragraph
+ * one dark colour under a small model, while ranks show which words it saw coming.
+ */
 public final class FigureSettings {
 
-    private final ObjectProperty<Measure> measure = new SimpleObjectProperty<>(Measure.PROB);
+    private final ObjectProperty<Measure> measure = new SimpleObjectProperty<>(Measure.RANK); // GLTR's buckets: structure shows on any text
     private final ObjectProperty<Palette> palette = new SimpleObjectProperty<>(Palette.VIRIDIS);
     private final ObjectProperty<Scale.Mode> range = new SimpleObjectProperty<>(Scale.Mode.FIXED);
     private final BooleanProperty boundaries = new SimpleBooleanProperty(false);

@@ -1,9 +1,6 @@
 package org.tokenscope.app;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;
@@ -13,42 +10,48 @@ import javafx.beans.property.IntegerProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.SimpleIntegerProperty;
 import javafx.beans.property.SimpleObjectProperty;
+import javafx.geometry.Point2D;
 import javafx.scene.Group;
+import javafx.scene.Node;
 import javafx.scene.canvas.Canvas;
 import javafx.scene.control.ContextMenu;
+import javafx.scene.control.Label;
 import javafx.scene.control.MenuItem;
 import javafx.scene.control.ScrollPane;
 import javafx.scene.control.Tooltip;
-import javafx.scene.image.Image;
-import javafx.scene.input.Clipboard;
-import javafx.scene.input.ClipboardContent;
+import javafx.scene.input.MouseButton;
 import javafx.scene.layout.Pane;
 import javafx.scene.paint.Color;
 import javafx.scene.shape.Circle;
 import javafx.scene.shape.Rectangle;
 import javafx.scene.shape.Shape;
-import javafx.stage.FileChooser;
 import javafx.util.Duration;
 import org.tokenscope.figure.DataExport;
 import org.tokenscope.figure.ExportMetadata;
-import org.tokenscope.figure.Exporter;
 import org.tokenscope.figure.Figure;
 import org.tokenscope.figure.FigureOptions;
 import org.tokenscope.service.Figures;
-import javafx.scene.input.MouseButton;
-import javafx.scene.Node;
-import javafx.geometry.Point2D;
-import java.io.File;
-import javafx.scene.control.Alert;
-import java.util.Locale;
 
 /**
- * Shows any {@link Figure} on a canvas, laid out again at the view's width. Hovering an item shows its
- * tooltip; clicking reports it. Right-click exports the very figure on screen (SVG, PNG) or its data.
+ * Shows any {@link Figure} on a canvas, laid out again at the view's width, on white paper that fills the
+ * pane. A figure that {@linkplain #setFitHeight fits the height} (a plot, a scatter) is laid out narrower
+ * until it is no taller than the pane, so its axes never hide below the fold; text figures grow downwards
+ * and scroll. With nothing to show, the pane says what to do ({@link #setPlaceholder}). Hovering an item
+ * shows its tooltip; clicking reports it. Right-click exports the very figure on screen (SVG, PNG) or its data.
  */
 public final class FigureView extends ScrollPane {
 
-    private final Pane content = new Pane();
+    private final Label placeholder = new Label();
+    private final Pane content = new Pane() {
+        @Override
+        protected void layoutChildren() {
+            super.layoutChildren();
+            placeholder.setMaxWidth(Math.max(40, getWidth() - 48));
+            double w = Math.min(placeholder.prefWidth(-1), placeholder.getMaxWidth());
+            double h = placeholder.prefHeight(w);
+            placeholder.resizeRelocate(Math.round((getWidth() - w) / 2), Math.round(Math.max(24, (getHeight() - h) / 3)), w, h);
+        }
+    };
     private final Canvas canvas = new Canvas(10, 10);
     private final Tooltip tooltip = new Tooltip();
     private final ObjectProperty<DoubleFunction<Figures.Drawn>> factory = new SimpleObjectProperty<>();
@@ -58,13 +61,21 @@ public final class FigureView extends ScrollPane {
     private Consumer<Figure.Item> onItemClicked = item -> { };
     private Figure.Item hovered;
     private double laidOutWidth = -1;
+    private double laidOutHeight = -1;
+    private boolean fitHeight;
     /** The selected token, outlined wherever this figure draws it (-1: none). */
     private final IntegerProperty selected = new SimpleIntegerProperty(-1);
     private final Group marks = new Group();
 
     public FigureView() {
         marks.setMouseTransparent(true);
-        content.getChildren().addAll(canvas, marks);
+        placeholder.getStyleClass().add("figure-placeholder");
+        placeholder.setWrapText(true);
+        placeholder.setMouseTransparent(true);
+        placeholder.setVisible(false);
+        content.getChildren().addAll(canvas, marks, placeholder);
+        content.getStyleClass().add("figure-paper");
+        content.minHeightProperty().bind(viewportBoundsProperty().map(b -> b.getHeight()));
         selected.addListener((o, a, b) -> mark());
         setContent(content);
         setFitToWidth(true);
@@ -153,18 +164,76 @@ public final class FigureView extends ScrollPane {
         relayout(true);
     }
 
+    /**
+     * What the pane says while it has no figure: what to do to get one ("Press Generate, or Ctrl+Enter").
+     * Empty: nothing.
+     */
+    public void setPlaceholder(String text) {
+        placeholder.setText(text);
+        placeholder.setVisible(figure.get() == null && !text.isEmpty());
+    }
+
+    /** The hint shown while there is no figure (for tests). */
+    public Label placeholder() {
+        return placeholder;
+    }
+
+    /**
+     * Whether the figure is laid out to fit the pane's height too: for figures whose height follows their
+     * width (a square scatter, a plot), narrower until they fit, so no scroll bar is needed.
+     */
+    public void setFitHeight(boolean fitHeight) {
+        this.fitHeight = fitHeight;
+        relayout(true);
+    }
+
+    /** The canvas the figure is painted on (for tests: its bounds against the viewport's). */
+    Canvas canvas() {
+        return canvas;
+    }
+
     private void relayout(boolean force) {
         double width = Math.max(FigureOptions.MIN_WIDTH, getViewportBounds().getWidth() - 2);
-        if (!force && Math.abs(width - laidOutWidth) < 1) {
+        double height = getViewportBounds().getHeight() - 2;
+        DoubleFunction<Figures.Drawn> f = factory.get();
+        boolean byHeight = fitHeight || f instanceof FillingFigure;
+        if (!force && Math.abs(width - laidOutWidth) < 1 && (!byHeight || Math.abs(height - laidOutHeight) < 1)) {
             return;
         }
         laidOutWidth = width;
-        DoubleFunction<Figures.Drawn> f = factory.get();
-        Figures.Drawn drawn = f == null ? null : f.apply(width);
+        laidOutHeight = height;
+        DoubleFunction<Figures.Drawn> sized = f instanceof FillingFigure filling && height > 0
+                ? w -> filling.at(w, height) : f;
+        Figures.Drawn drawn = sized == null ? null : sized.apply(width);
+        if (fitHeight && drawn != null && height > 0) {
+            drawn = fitted(sized, drawn, width, height);
+        }
         table = drawn == null ? null : drawn.table();
         Figure fig = drawn == null ? null : drawn.figure();
         figure.set(fig);
+        placeholder.setVisible(fig == null && !placeholder.getText().isEmpty());
         paint(fig);
+    }
+
+    /**
+     * The figure laid out narrower until it is no taller than {@code height}: each step takes off the
+     * height it overshoots (exact for a figure whose height grows as its width, as a square plot's
+     * does), a few steps at most, and stops where narrower is taller (a figure that wraps).
+     */
+    private static Figures.Drawn fitted(DoubleFunction<Figures.Drawn> f, Figures.Drawn full, double width, double height) {
+        Figures.Drawn drawn = full;
+        double w = width;
+        for (int step = 0; step < 8 && drawn.figure().height() > height && w > FigureOptions.MIN_WIDTH; step++) {
+            double over = drawn.figure().height() - height;
+            w = Math.max(FigureOptions.MIN_WIDTH, Math.floor(w - Math.max(over, w * 0.05)));
+            Figures.Drawn narrower = f.apply(w);
+            if (narrower.figure().height() > drawn.figure().height()) {
+                break; // it wraps: narrower only grows
+            }
+            drawn = narrower; // shorter, or as tall while its width is past a cap (a scatter's 640)
+        }
+        // narrower only if that helped: a figure whose height does not follow its width keeps the pane's width
+        return drawn.figure().height() < full.figure().height() ? drawn : full;
     }
 
     private void paint(Figure fig) {
@@ -230,71 +299,14 @@ public final class FigureView extends ScrollPane {
 
     private ContextMenu menu() {
         MenuItem export = new MenuItem("Export…");
-        export.setOnAction(e -> exportDialog());
+        export.setOnAction(e -> FigureExport.dialog(this, figure.get(), this::export));
         MenuItem copy = new MenuItem("Copy as image");
-        copy.setOnAction(e -> copyAsImage());
+        copy.setOnAction(e -> FigureExport.copyAsImage(figure.get()));
         return new ContextMenu(export, copy);
-    }
-
-    private void exportDialog() {
-        Figure fig = figure.get();
-        if (fig == null) {
-            return;
-        }
-        FileChooser chooser = new FileChooser();
-        chooser.setTitle("Export " + fig.title());
-        chooser.getExtensionFilters().addAll(
-                new FileChooser.ExtensionFilter("SVG (vector)", "*.svg"),
-                new FileChooser.ExtensionFilter("PNG (2×)", "*.png"),
-                new FileChooser.ExtensionFilter("CSV data", "*.csv"),
-                new FileChooser.ExtensionFilter("JSON data", "*.json"),
-                new FileChooser.ExtensionFilter("LaTeX table", "*.tex"));
-        File file = chooser.showSaveDialog(getScene() == null ? null : getScene().getWindow());
-        if (file != null) {
-            try {
-                export(file.toPath());
-            } catch (IOException | RuntimeException ex) {
-                new Alert(Alert.AlertType.ERROR,
-                        "Could not export: " + ex.getMessage()).show();
-            }
-        }
     }
 
     /** Writes the figure on screen (svg, png) or its data (csv, json, tex), by the file's extension. */
     public void export(Path file) throws IOException {
-        Figure fig = figure.get();
-        if (fig == null) {
-            throw new IOException("There is no figure to export yet.");
-        }
-        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-        String ext = name.substring(name.lastIndexOf('.') + 1);
-        switch (ext) {
-            case "svg" -> Exporter.exportFigure(fig, Exporter.Format.SVG, Exporter.ImageOptions.DEFAULT, file);
-            case "png" -> Exporter.exportFigure(fig, Exporter.Format.PNG, Exporter.ImageOptions.ofScale(2), file);
-            case "csv", "json", "tex" -> {
-                if (table == null) {
-                    throw new IOException("This figure has no data table to export.");
-                }
-                Files.writeString(file, DataExport.write(table, DataExport.Format.parse(ext), metadata.get()),
-                        StandardCharsets.UTF_8);
-            }
-            default -> throw new IOException("Choose a file ending in .svg, .png, .csv, .json or .tex.");
-        }
-    }
-
-    private void copyAsImage() {
-        Figure fig = figure.get();
-        if (fig == null) {
-            return;
-        }
-        try {
-            byte[] png = Exporter.toBytes(fig, Exporter.Format.PNG, Exporter.ImageOptions.ofScale(2));
-            ClipboardContent content = new ClipboardContent();
-            content.putImage(new Image(new ByteArrayInputStream(png)));
-            Clipboard.getSystemClipboard().setContent(content);
-        } catch (IOException ex) {
-            new Alert(Alert.AlertType.ERROR,
-                    "Could not copy: " + ex.getMessage()).show();
-        }
+        FigureExport.write(figure.get(), table, metadata.get(), file);
     }
 }

@@ -10,9 +10,12 @@ import javafx.scene.control.CheckBox;
 import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.Spinner;
+import javafx.scene.control.SplitPane;
 import javafx.scene.control.TextArea;
 import javafx.scene.control.TextField;
 import javafx.scene.control.Tooltip;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyEvent;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
@@ -41,7 +44,7 @@ public final class GenerateView implements TabView {
         Spinner<Double> topP = new Spinner<>(0.05, 1.0, 1.0, 0.05);
         Spinner<Double> penalty = new Spinner<>(1.0, 3.0, 1.0, 0.05);
         Spinner<Integer> seed = new Spinner<>(0, Integer.MAX_VALUE, 0);
-        CheckBox chat = new CheckBox("chat");
+        CheckBox chat = new CheckBox("as chat message");
         chat.setId("chat");
         chat.setTooltip(new Tooltip("Send the prompt as a user's message through the model's chat template "
                 + "(tokenizer_config.json) and stop at its end of turn"));
@@ -77,21 +80,42 @@ public final class GenerateView implements TabView {
                 new Label("repetition penalty"), penalty, new Label("seed"), seed);
         row2.setAlignment(Pos.CENTER_LEFT);
         generated.setEditable(false);
+        generated.setPromptText("The prompt and what the model writes after it appear here.");
         generated.setWrapText(true);
         generated.setPrefRowCount(3);
         generated.textProperty().bind(vm.generatedTextProperty());
         steps.factoryProperty().bind(vm.stepsProperty());
+        steps.setPlaceholder(HINT);
         steps.setMetadata(vm.main()::exportMetadata);
         steps.setOnItemClicked(item -> {
             if ("step".equals(item.kind())) {
                 vm.pick(item.index());
             }
         });
-        javafx.scene.control.SplitPane results = new javafx.scene.control.SplitPane(steps, new BeamTreeView(vm));
-        box = new VBox(6, row1, row2, generated, results); // the beam tree beside the steps
+        BeamTreeView tree = new BeamTreeView(vm);
+        SplitPane results = new SplitPane(steps);
+        strategy.valueProperty().addListener((o, a, b) -> { // the beam tree beside the steps, for beam search only
+            if (b.equals("beam") && !results.getItems().contains(tree)) {
+                results.getItems().add(tree);
+            } else if (!b.equals("beam")) {
+                results.getItems().remove(tree);
+            }
+        });
+        box = new VBox(6, row1, row2, generated, results);
         VBox.setVgrow(results, Priority.ALWAYS);
         box.setPadding(new Insets(6));
+        box.addEventHandler(KeyEvent.KEY_PRESSED, e -> { // here Ctrl+Enter generates (elsewhere it analyses)
+            if (e.isShortcutDown() && e.getCode() == KeyCode.ENTER) {
+                if (!vm.generatingProperty().get()) {
+                    vm.generate();
+                }
+                e.consume();
+            }
+        });
     }
+
+    /** What the empty table of steps says. */
+    static final String HINT = "Press Generate, or Ctrl+Enter: the steps, each with its log-probability, show here.";
 
     @Override
     public String title() {

@@ -10,6 +10,7 @@ public final class HeatmapView implements TabView {
     public HeatmapView(HeatmapViewModel vm) {
         Selection.bind(figure, vm.main());
         figure.factoryProperty().bind(vm.figureProperty());
+        figure.setPlaceholder(Hints.ANALYSE);
     }
 
     @Override

@@ -67,6 +67,9 @@ public final class InsideView extends BorderPane implements TabView {
         setTop(toolbar());
         setCenter(views);
         wireFigures();
+        matrix.setFitHeight(true); // squares: they fit the pane rather than scroll
+        lensRank.setFitHeight(true);
+        figureViews().forEach(view -> view.setPlaceholder(Hints.ANALYSE));
     }
 
     @Override

@@ -24,6 +24,9 @@ public final class MainView extends BorderPane {
     static final String DARK = "-fx-base: #2b2d31; -fx-background: #1e1f22; -fx-control-inner-background: #26282c;"
             + " -fx-accent: #5b8def; -fx-focus-color: #5b8def;";
 
+    /** The text's share of the height at first: five lines of a paragraph at 820 px, the rest for the figures. */
+    static final double TEXT_SHARE = 0.16;
+
     private final MainViewModel vm;
     final Toolbar toolbar;
     final TextArea textArea = new TextArea();
@@ -34,6 +37,7 @@ public final class MainView extends BorderPane {
 
     public MainView(MainViewModel vm, List<String> knownModels) {
         this.vm = vm;
+        getStylesheets().add(MainView.class.getResource("tokenscope.css").toExternalForm());
         toolbar = new Toolbar(vm, knownModels, dark -> setStyle(dark ? DARK : ""));
         setTop(toolbar);
         textArea();
@@ -48,7 +52,7 @@ public final class MainView extends BorderPane {
         tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         split = new SplitPane(textArea, tabs);
         split.setOrientation(Orientation.VERTICAL);
-        split.setDividerPositions(0.25);
+        split.setDividerPositions(TEXT_SHARE);
         setCenter(split);
         statusBar = new StatusBar(vm);
         setBottom(statusBar);
@@ -88,7 +92,7 @@ public final class MainView extends BorderPane {
 
     /** Puts back the layout of the last session: dividers, the open tab, measure and palette. */
     public void restore(Settings settings) {
-        split.setDividerPositions(clamp(settings.getDouble("layout.text", 0.25)));
+        split.setDividerPositions(clamp(settings.getDouble("layout.text", TEXT_SHARE)));
         tab(CompareView.class).split.setDividerPositions(clamp(settings.getDouble("layout.compare", 0.5)));
         int tab = (int) settings.getDouble("layout.tab", 0);
         if (tab >= 0 && tab < tabs.getTabs().size()) {

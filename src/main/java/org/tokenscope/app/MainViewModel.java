@@ -168,6 +168,11 @@ public final class MainViewModel {
         return figures.options(width);
     }
 
+    /** The options for a figure that fills a pane {@code width} × {@code height}. */
+    public FigureOptions figureOptions(double width, double height) {
+        return figures.options(width).withHeight(height);
+    }
+
     /** Calls {@code redraw} whenever the analysis or a figure setting changes. */
     public void whenFiguresChange(Runnable redraw) {
         InvalidationListener listener = o -> redraw.run();

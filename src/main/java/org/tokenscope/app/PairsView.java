@@ -60,6 +60,7 @@ public final class PairsView extends BorderPane implements TabView {
     public PairsView(PairsViewModel vm) {
         this.vm = vm;
         setTop(toolbar());
+        chart.setPlaceholder("Classify the pairs: their scores show here as bars.");
         SplitPane split = new SplitPane(table(), chart);
         split.setOrientation(Orientation.VERTICAL);
         split.setDividerPositions(0.55);

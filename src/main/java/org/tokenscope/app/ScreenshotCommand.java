@@ -8,12 +8,16 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.List;
+import javafx.animation.PauseTransition;
 import javafx.application.Platform;
 import org.tokenscope.figure.Measure;
 import javafx.embed.swing.SwingFXUtils;
 import javafx.scene.Scene;
+import javafx.scene.control.Tab;
 import javafx.scene.image.WritableImage;
 import javafx.stage.Stage;
+import javafx.util.Duration;
 import javax.imageio.ImageIO;
 import org.tokenscope.Launcher;
 import org.tokenscope.remote.KeySource;
@@ -54,12 +58,17 @@ public final class ScreenshotCommand implements Callable<Integer> {
     String compare;
 
     @Option(names = "--tab", defaultValue = "Heatmap", paramLabel = "TAB",
-            description = "Heatmap, Compare, Top-k, Tokens, Inside or Generate (default ${DEFAULT-VALUE}).")
+            description = "The tab: Heatmap, Compare, Top-k, Tokens, Inside, Generate, Pairs, What if, Detect, Corpus "
+                    + "or Why (default ${DEFAULT-VALUE}); all: each in turn, into --out with {tab} replaced by the "
+                    + "tab's name (heatmap, top-k, what-if, ...).")
     String tab;
+
+    @Option(names = "--dark", description = "With the dark theme on.")
+    boolean dark;
 
     @Option(names = "--colour-by", paramLabel = "M", description = "What the heatmap's colours show: prob, logprob, "
             + "rank, entropy, surprisal, cross-entropy, binoculars or fast-detectgpt (the last three once the models "
-            + "allow them; default prob).")
+            + "allow them; default rank, in GLTR's buckets, as the window starts).")
     String colourBy;
 
     @Option(names = "--boundaries", description = "Show token boundaries and visible whitespace.")
@@ -99,6 +108,52 @@ public final class ScreenshotCommand implements Callable<Integer> {
     static final String NO_DISPLAY = "There is no display to open the window on (DISPLAY is not set): run it under "
             + "xvfb-run, e.g. `xvfb-run -a " + Launcher.command() + " screenshot ...`.";
 
+    /** Tabs that run passes of their own when shown: their pictures wait longer. */
+    private static final java.util.Set<String> SLOW_TABS = java.util.Set.of("Inside", "Detect");
+
+    /** The tabs to take, in order: the one --tab names, or every tab. */
+    private List<Tab> shots(MainView view) {
+        if (tab.equalsIgnoreCase("all")) {
+            if (!out.toString().contains("{tab}")) {
+                throw new IllegalArgumentException("With --tab all, --out needs {tab} in its name (one file per tab).");
+            }
+            return List.copyOf(view.tabs.getTabs());
+        }
+        List<Tab> named = view.tabs.getTabs().stream().filter(t -> t.getText().equalsIgnoreCase(tab)).toList();
+        if (named.isEmpty()) {
+            throw new IllegalArgumentException("There is no tab '" + tab + "': use one of "
+                    + view.tabs.getTabs().stream().map(Tab::getText).toList() + " or all.");
+        }
+        return named;
+    }
+
+    /**
+     * Brings tab {@code i} to the front, lets layout, the figures and the tab's own work (Inside runs a pass)
+     * settle, saves the picture and goes on to the next.
+     */
+    private void shoot(MainView view, List<Tab> shots, int i, CompletableFuture<Void> done) {
+        if (i == shots.size()) {
+            done.complete(null);
+            return;
+        }
+        Tab shown = shots.get(i);
+        view.tabs.getSelectionModel().select(shown);
+        PauseTransition settle = new PauseTransition(Duration.seconds(SLOW_TABS.contains(shown.getText()) ? 6 : 1.5));
+        settle.setOnFinished(e -> {
+            try {
+                WritableImage image = view.getScene().snapshot(null);
+                String name = shown.getText().toLowerCase(Locale.ROOT).replace(' ', '-');
+                File file = Path.of(out.toString().replace("{tab}", name)).toFile();
+                ImageIO.write(SwingFXUtils.fromFXImage(image, null), "png", file);
+                System.err.println("Saved " + file);
+                shoot(view, shots, i + 1, done);
+            } catch (Exception ex) {
+                done.completeExceptionally(ex);
+            }
+        });
+        settle.play();
+    }
+
     @Override
     public Integer call() throws Exception {
         org.tokenscope.model.WeightFormat format = org.tokenscope.model.WeightFormat.parse(weights); // one sentence if unknown
@@ -130,8 +185,8 @@ public final class ScreenshotCommand implements Callable<Integer> {
                     stage.setTitle("tokenscope");
                     stage.setScene(new Scene(view, width, height));
                     stage.show();
-                    view.tabs.getTabs().stream().filter(t -> t.getText().equalsIgnoreCase(tab)).findFirst()
-                            .ifPresent(t -> view.tabs.getSelectionModel().select(t));
+                    view.toolbar.darkTheme.setSelected(dark);
+                    List<Tab> shots = shots(view);
                     vm.analysisProperty().addListener((o, a, analysis) -> {
                         boolean complete = analysis != null && (compare == null || analysis.b() != null)
                                 && analysis.text().equals(text);
@@ -142,30 +197,15 @@ public final class ScreenshotCommand implements Callable<Integer> {
                             if (colourBy != null) { // now that both models are there to allow it
                                 vm.figures().measureProperty().set(Measure.parse(colourBy));
                             }
-                            // let layout, the figures and (for Inside) its own pass settle, then take the picture
-                            javafx.animation.PauseTransition settle = new javafx.animation.PauseTransition(
-                                    javafx.util.Duration.seconds(tab.equalsIgnoreCase("Inside") ? 6 : 1.5));
-                            Runnable shoot = () -> {
-                                try {
-                                    WritableImage image = stage.getScene().snapshot(null);
-                                    File file = out.toFile();
-                                    ImageIO.write(SwingFXUtils.fromFXImage(image, null), "png", file);
-                                    done.complete(null);
-                                } catch (Exception ex) {
-                                    done.completeExceptionally(ex);
-                                }
-                            };
-                            settle.setOnFinished(e -> {
-                                if (measure) {
-                                    RenderMeasurement.run(view, analysis, json -> {
-                                        System.out.println(json);
-                                        shoot.run();
-                                    });
-                                } else {
+                            Runnable shoot = () -> shoot(view, shots, 0, done);
+                            if (measure) {
+                                RenderMeasurement.run(view, analysis, json -> {
+                                    System.out.println(json);
                                     shoot.run();
-                                }
-                            });
-                            settle.play();
+                                });
+                            } else {
+                                shoot.run();
+                            }
                         }
                     });
                     vm.status().errorProperty().addListener((o, a, message) -> {
@@ -197,7 +237,6 @@ public final class ScreenshotCommand implements Callable<Integer> {
             Platform.exit();
             inference.close();
         }
-        System.err.println("Saved " + out);
         return 0;
     }
 }

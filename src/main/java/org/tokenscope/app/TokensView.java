@@ -10,6 +10,7 @@ public final class TokensView implements TabView {
     public TokensView(TokensViewModel vm) {
         Selection.bind(figure, vm.main());
         figure.factoryProperty().bind(vm.figureProperty());
+        figure.setPlaceholder(Hints.ANALYSE);
     }
 
     @Override

@@ -15,7 +15,9 @@ import javafx.scene.control.Separator;
 import javafx.scene.control.ToggleButton;
 import javafx.scene.control.ToolBar;
 import javafx.scene.control.Tooltip;
+import javafx.scene.layout.VBox;
 import javafx.stage.DirectoryChooser;
+import javafx.util.StringConverter;
 import javafx.stage.Window;
 import org.tokenscope.figure.CompareHeatmapFigure;
 import org.tokenscope.figure.Measure;
@@ -26,14 +28,18 @@ import org.tokenscope.remote.Connection;
 import org.tokenscope.remote.RemoteSpec;
 import org.tokenscope.service.ModelRequest;
 
-/** The window's toolbar: the two model pickers, comparing or not, and how the figures are drawn. */
-final class Toolbar extends ToolBar {
+/**
+ * The window's toolbar, two rows: the models (the two pickers, comparing or not, their weights, Analyse),
+ * then how the figures are drawn (what the colours show, the palette, and toggles that look on when on).
+ */
+final class Toolbar extends VBox {
 
     static final String ADD_SERVER = "Add a remote server…";
 
     final ComboBox<String> modelA = new ComboBox<>();
     final ComboBox<String> modelB = new ComboBox<>();
     final CheckBox compare = new CheckBox("compare with B");
+    final ToggleButton darkTheme;
     private final MainViewModel vm;
 
     /** @param dark called with whether the dark theme is on */
@@ -64,13 +70,13 @@ final class Toolbar extends ToolBar {
         measure.setId("measure");
         measure.setConverter(new javafx.util.StringConverter<>() {
             @Override
-            public String toString(Measure m) { // the detectors' terms by their names
-                return m == null ? "" : m.isDetection() ? m.label() : m.toString();
+            public String toString(Measure m) { // what it is called, the detectors' terms by their names
+                return m == null ? "" : m.isDiscrete() ? m.label() + " (GLTR buckets)" : m.label();
             }
 
             @Override
             public Measure fromString(String s) {
-                return Measure.parse(s);
+                return Arrays.stream(Measure.values()).filter(m -> toString(m).equals(s)).findFirst().orElse(null);
             }
         });
         // the detectors' terms at each token, as far as the loaded models allow them
@@ -90,18 +96,23 @@ final class Toolbar extends ToolBar {
         ChoiceBox<Palette> palette = new ChoiceBox<>(FXCollections.observableArrayList(
                 Arrays.stream(Palette.values()).filter(p -> !p.isDiverging()).toList()));
         palette.valueProperty().bindBidirectional(settings.paletteProperty());
-        ToggleButton minMax = toggle("min–max", "Scale colours to this text's range instead of a fixed one");
+        ToggleButton minMax = toggle("scale to this text", "Spread the colours over this text's range of values "
+                + "(min–max) instead of the measure's fixed range");
+        minMax.setId("min-max");
         minMax.selectedProperty().addListener((o, a, b) -> settings.rangeProperty().set(b ? Scale.Mode.MIN_MAX : Scale.Mode.FIXED));
-        ToggleButton bounds = toggle("boundaries", "Show token boundaries, visible whitespace (· ↵) and the parts of split characters");
+        ToggleButton bounds = toggle("token boundaries", "Show token boundaries, visible whitespace (· ↵) and the parts of split characters");
         bounds.setId("boundaries");
         bounds.selectedProperty().bindBidirectional(settings.boundariesProperty());
-        ToggleButton mono = toggle("mono", "Set the heatmap's text in a monospace font");
+        ToggleButton mono = toggle("monospace", "Set the heatmap's text in a monospace font");
+        mono.setId("monospace");
         mono.selectedProperty().bindBidirectional(settings.monospaceProperty());
-        ToggleButton difference = toggle("B − A", "One heatmap of log p(B) − log p(A)");
+        ToggleButton difference = toggle("show B − A", "One heatmap of log p(B) − log p(A) instead of the two "
+                + "models' heatmaps stacked");
+        difference.setId("difference");
         difference.selectedProperty().addListener((o, a, b) -> settings.compareModeProperty().set(
                 b ? CompareHeatmapFigure.Mode.DIFFERENCE : CompareHeatmapFigure.Mode.STACKED));
         difference.disableProperty().bind(compare.selectedProperty().not());
-        ToggleButton darkTheme = toggle("dark", "Dark theme (figures keep their white paper)");
+        darkTheme = toggle("dark theme", "Dark theme (figures keep their white paper)");
         darkTheme.setId("dark");
         darkTheme.selectedProperty().addListener((o, a, b) -> dark.accept(b));
         ChoiceBox<WeightFormat> weights = new ChoiceBox<>(FXCollections.observableArrayList(WeightFormat.values()));
@@ -114,8 +125,18 @@ final class Toolbar extends ToolBar {
         Button analyse = new Button("Analyse");
         analyse.setOnAction(e -> vm.analyse());
         analyse.setTooltip(new Tooltip("Ctrl+Enter"));
-        getItems().addAll(new Label("A"), modelA, new Separator(), compare, modelB, weights, new Separator(),
-                measure, palette, minMax, bounds, mono, difference, new Separator(), analyse, darkTheme);
+        measure.setId("measure");
+        ToolBar models = new ToolBar(new Label("A"), modelA, new Separator(), compare, modelB, weights, new Separator(),
+                analyse);
+        ToolBar figures = new ToolBar(label("colour by"), measure, label("palette"), palette, new Separator(), minMax,
+                bounds, mono, difference, new Separator(), darkTheme);
+        getChildren().addAll(models, figures);
+    }
+
+    private static Label label(String text) {
+        Label label = new Label(text);
+        label.getStyleClass().add("toolbar-row-label");
+        return label;
     }
 
     private static ToggleButton toggle(String text, String tooltip) {

@@ -35,6 +35,7 @@ public final class TopKView implements TabView {
         figure.setMetadata(vm.main()::exportMetadata);
         figure.selectedProperty().bind(vm.main().selectedProperty());
         figure.factoryProperty().bind(vm.figureProperty());
+        figure.setPlaceholder(Hints.ANALYSE + "\nThen click a token to see what the model expected there.");
         figure.setOnItemClicked(item -> {
             if (item.kind().equals("bar")) { // model A's bars: "why the token rather than this one?"
                 vm.whyNot(item.index());

@@ -89,12 +89,12 @@ public final class TopKViewModel {
         int shown = k.get();
         if (step != null) {
             String model = main.slotA().nameProperty().get();
-            figure.set(w -> Figures.step(model, step, shown, main.figureOptions(w), meta));
+            figure.set((FillingFigure) (w, h) -> Figures.step(model, step, shown, main.figureOptions(w, h), meta));
             return;
         }
         int position = main.selectedProperty().get();
         double t = Math.round(temperature.get() * 100) / 100.0;
-        figure.set(an == null ? null : w -> Figures.topK(an, position < an.a().tokens().size() ? position : -1, shown, t,
-                main.figureOptions(w), meta));
+        figure.set(an == null ? null : (FillingFigure) (w, h) -> Figures.topK(an,
+                position < an.a().tokens().size() ? position : -1, shown, t, main.figureOptions(w, h), meta));
     }
 }

@@ -79,6 +79,9 @@ public final class WhatIfView extends BorderPane implements TabView {
         status.textProperty().bind(vm.statusProperty());
         HBox bottom = new HBox(6, loadA, loadB, status);
         bottom.setAlignment(Pos.CENTER_LEFT);
+        tree.setPlaceholder("Click a token in the heatmap, pick what else could have come there, and Fork: "
+                + "the branches grow here as a tree.");
+        paths.setPlaceholder("Two branches side by side show here after a fork.");
         SplitPane split = new SplitPane(tree, paths);
         split.setOrientation(Orientation.HORIZONTAL);
         split.setDividerPositions(0.62);

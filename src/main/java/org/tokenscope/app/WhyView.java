@@ -80,6 +80,8 @@ public final class WhyView extends BorderPane implements TabView {
         bar.setAlignment(Pos.CENTER_LEFT);
         bar.setPadding(new Insets(4, 6, 0, 6));
         setTop(bar);
+        figure.setPlaceholder("Select a token in the heatmap, then press Why?: each earlier token's share in "
+                + "the prediction shows here.");
         setCenter(figure);
         vm.resultProperty().addListener((o, a, b) -> {
             if (b != null) {

@@ -12,12 +12,14 @@ import java.util.Objects;
  * @param boundaries show token boundaries, make whitespace visible and mark the parts of split characters
  * @param monospace  set the text of the heatmap in the monospace family
  * @param fontSize   the size of the text of the heatmap and token chips
+ * @param height     the height of the pane the figure is shown in, which a plot or a bar chart fills (within
+ *                   its own bounds); 0, as in exports: each figure takes the height its width gives it
  */
 public record FigureOptions(double width, Measure measure, Palette palette, Scale.Mode range, boolean boundaries,
-                            boolean monospace, double fontSize) {
+                            boolean monospace, double fontSize, double height) {
 
     public static final FigureOptions DEFAULT = new FigureOptions(800, Measure.PROB, Palette.VIRIDIS,
-            Scale.Mode.FIXED, false, false, 14);
+            Scale.Mode.FIXED, false, false, 14, 0);
 
     /** The narrowest a figure lays out. */
     public static final double MIN_WIDTH = 200;
@@ -32,33 +34,41 @@ public record FigureOptions(double width, Measure measure, Palette palette, Scal
         if (!(fontSize >= 6 && fontSize <= 72)) {
             throw new IllegalArgumentException("The font size must be between 6 and 72, not " + fontSize + ".");
         }
+        if (!(height >= 0) || !Double.isFinite(height)) {
+            throw new IllegalArgumentException("A figure's height must be 0 (from its content) or more, not " + height + ".");
+        }
     }
 
     public FigureOptions withWidth(double width) {
-        return new FigureOptions(width, measure, palette, range, boundaries, monospace, fontSize);
+        return new FigureOptions(width, measure, palette, range, boundaries, monospace, fontSize, height);
     }
 
     public FigureOptions withMeasure(Measure measure) {
-        return new FigureOptions(width, measure, palette, range, boundaries, monospace, fontSize);
+        return new FigureOptions(width, measure, palette, range, boundaries, monospace, fontSize, height);
     }
 
     public FigureOptions withPalette(Palette palette) {
-        return new FigureOptions(width, measure, palette, range, boundaries, monospace, fontSize);
+        return new FigureOptions(width, measure, palette, range, boundaries, monospace, fontSize, height);
     }
 
     public FigureOptions withRange(Scale.Mode range) {
-        return new FigureOptions(width, measure, palette, range, boundaries, monospace, fontSize);
+        return new FigureOptions(width, measure, palette, range, boundaries, monospace, fontSize, height);
     }
 
     public FigureOptions withBoundaries(boolean boundaries) {
-        return new FigureOptions(width, measure, palette, range, boundaries, monospace, fontSize);
+        return new FigureOptions(width, measure, palette, range, boundaries, monospace, fontSize, height);
     }
 
     public FigureOptions withMonospace(boolean monospace) {
-        return new FigureOptions(width, measure, palette, range, boundaries, monospace, fontSize);
+        return new FigureOptions(width, measure, palette, range, boundaries, monospace, fontSize, height);
+    }
+
+    /** The options for a pane {@code height} tall (0: the figure's own height). */
+    public FigureOptions withHeight(double height) {
+        return new FigureOptions(width, measure, palette, range, boundaries, monospace, fontSize, height);
     }
 
     public FigureOptions withFontSize(double fontSize) {
-        return new FigureOptions(width, measure, palette, range, boundaries, monospace, fontSize);
+        return new FigureOptions(width, measure, palette, range, boundaries, monospace, fontSize, height);
     }
 }

@@ -37,6 +37,8 @@ final class TextFlow {
     private final boolean visible;
     private double x;
     private int line;
+    /** Whether the current line began by wrapping (not after a newline of the text). */
+    private boolean wrapped;
 
     private TextFlow(Font font, double width, boolean boundaries) {
         this.font = font;
@@ -91,7 +93,9 @@ final class TextFlow {
             double inset = visible ? 0.75 : 0;
             for (; b < boxes.size() && boxes.get(b).token() == token; b++) {
                 Box box = boxes.get(b);
-                p.fillRect(ox + box.x() + inset, oy + box.y(), box.width() - 2 * inset, box.height(), fill);
+                if (box.width() - 2 * inset > 0) { // a space hung at a line's end may have no room left
+                    p.fillRect(ox + box.x() + inset, oy + box.y(), box.width() - 2 * inset, box.height(), fill);
+                }
                 p.item(kind, token, ox + box.x(), oy + box.y(), box.width(), box.height(), tip);
             }
             while (r < runs.size() && runs.get(r).token() < token) r++;
@@ -124,6 +128,11 @@ final class TextFlow {
                 if (x + w > width && x > 0) newLine();
                 place(first);
                 newLine();
+                wrapped = false;
+                continue;
+            }
+            if (isSpace(first) && unit.size() == 1 && (x + w > width || x == 0 && wrapped)) {
+                hang(first); // a line never starts with a space box: the space stays at the end of the last
                 continue;
             }
             if (x + w > width && x > 0) newLine();
@@ -203,6 +212,29 @@ final class TextFlow {
         addBox(a.token(), start, x - start);
     }
 
+    private static boolean isSpace(Atom a) {
+        return a.piece() != null && a.piece().kind() == Kind.SPACE;
+    }
+
+    /**
+     * A space where the line ends (or at the start of a line the wrap began): its box only as wide as the
+     * room left on the line, none at the start, so the next line starts with the word, flush left.
+     */
+    private void hang(Atom a) {
+        double room = x == 0 && wrapped ? 0 : Math.max(0, width - x);
+        double full = a.total(pad);
+        if (room >= full) {
+            place(a);
+            return;
+        }
+        if (room > 0) {
+            addBox(a.token(), x, room);
+            x += room;
+        } else {
+            addBox(a.token(), x, 0);
+        }
+    }
+
     /** A token wider than a line: its text cut between characters over as many lines as it needs. */
     private void placeLong(Atom a) {
         String rest = a.shown();
@@ -239,5 +271,6 @@ final class TextFlow {
     private void newLine() {
         line++;
         x = 0;
+        wrapped = true;
     }
 }

@@ -21,9 +21,12 @@ public final class Theme {
     /** Model A and model B in plots: Okabe and Ito's blue and vermillion, told apart by every eye. */
     public static final Rgb SERIES_A = Rgb.of(0x0072b2);
     public static final Rgb SERIES_B = Rgb.of(0xd55e00);
-    /** Alternating token chips: light tints of the two series colours. */
+    /** Light tints of the two series colours: what belongs to A (B) where two paths are told apart. */
     public static final Rgb CHIP_A = Rgb.of(0xd3e6f4);
     public static final Rgb CHIP_B = Rgb.of(0xf8dcc6);
+    /** A token chip: one neutral fill for every token, its edge showing where one ends and the next begins. */
+    public static final Rgb CHIP = Rgb.of(0xf3f3f3);
+    public static final Rgb CHIP_EDGE = Rgb.of(0xa8a8a8);
 
     public static final Font TITLE = new Font(15, true);
     public static final Font SUBTITLE = new Font(11.5, false);

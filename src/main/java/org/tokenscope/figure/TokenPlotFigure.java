@@ -41,7 +41,9 @@ public final class TokenPlotFigure extends DrawnFigure {
         Scale x = new Scale(-0.5, Math.max(1, n) - 0.5);
 
         double w = options.width();
-        double h = Math.max(260, Math.min(520, w * 0.45));
+        // the pane's height when it has one (never taller than wide), else in proportion to the width
+        double h = options.height() > 0 ? Math.max(260, Math.min(options.height(), w))
+                : Math.max(260, Math.min(520, w * 0.45));
         double m = Theme.MARGIN;
         Sheet sheet = new Sheet();
         List<String> names = runs.stream().map(r -> r.model().name()).toList();

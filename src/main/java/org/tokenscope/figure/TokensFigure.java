@@ -10,8 +10,10 @@ import org.tokenscope.figure.TokenPieces.Piece;
 
 /**
  * The tokenization laid bare: every token a chip with its piece (whitespace visible, a split character
- * marked with its part) and beneath it its id and, when known, its length in UTF-8 bytes; chips in
- * alternating colours, wrapped to the width; the counts of tokens, characters and bytes in the subtitle.
+ * marked with its part) and beneath it its id and, when known, its length in UTF-8 bytes; every chip the
+ * same neutral colour with a visible edge (colour would suggest a meaning the tokens do not have), a chip
+ * holding only part of a character edged in the series colour B and said so in the subtitle; wrapped to
+ * the width; the counts of tokens, characters and bytes in the subtitle.
  * Items are the chips (kind "chip").
  */
 public final class TokensFigure extends DrawnFigure {
@@ -48,7 +50,8 @@ public final class TokensFigure extends DrawnFigure {
         String title = "Tokens · " + model;
         String subtitle = tokens.size() + (tokens.size() == 1 ? " token · " : " tokens · ") + chars
                 + (chars == 1 ? " character · " : " characters · ") + bytes + " UTF-8 bytes"
-                + (tokens.isEmpty() ? "" : " · " + Glyphs.number((double) chars / tokens.size(), 2) + " characters per token");
+                + (tokens.isEmpty() ? "" : " · " + Glyphs.number((double) chars / tokens.size(), 2) + " characters per token")
+                + (tokens.stream().anyMatch(TokenScore::partial) ? " · orange edge: part of a character" : "");
         double y = Header.draw(sheet, m, m, inner, title, subtitle) + 14;
         Font piece = new Font(options.fontSize(), false, options.monospace());
         Font id = Theme.TICK;
@@ -73,8 +76,12 @@ public final class TokensFigure extends DrawnFigure {
                     + (byteLength != null && byteLength[i] >= 0 ? " · " + byteLength[i] + (byteLength[i] == 1 ? " byte" : " bytes") : "")
                     + "\ncharacters " + t.start() + "–" + t.end();
             sheet.beginItem("chip-" + i, tip);
-            sheet.fillRect(x, y, chipW, chipH, i % 2 == 0 ? Theme.CHIP_A : Theme.CHIP_B);
-            if (t.partial()) sheet.strokeRect(x + 0.5, y + 0.5, chipW - 1, chipH - 1, Theme.AXIS, 1);
+            sheet.fillRect(x, y, chipW, chipH, Theme.CHIP);
+            if (t.partial()) {
+                sheet.strokeRect(x + 1, y + 1, chipW - 2, chipH - 2, Theme.SERIES_B, 2);
+            } else {
+                sheet.strokeRect(x + 0.5, y + 0.5, chipW - 1, chipH - 1, Theme.CHIP_EDGE, 1);
+            }
             double cx = x + chipW / 2;
             sheet.text(shown, cx, y + PAD_Y + TextMeasure.ascent(piece), piece, Theme.INK, Anchor.MIDDLE);
             sheet.text(idText, cx, y + PAD_Y + TextMeasure.lineHeight(piece) + TextMeasure.ascent(id), id, Theme.MUTED,

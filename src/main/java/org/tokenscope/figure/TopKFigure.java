@@ -29,6 +29,8 @@ public final class TopKFigure extends DrawnFigure {
 
     private static final double ROW = 22;
     private static final double BAR = 15;
+    /** The tallest a row grows to fill a pane. */
+    private static final double MAX_ROW = 40;
     private static final double GAP = 28;
 
     private TopKFigure(double width, double height, String title, Sheet sheet, Map<String, String> metadata) {
@@ -51,6 +53,10 @@ public final class TopKFigure extends DrawnFigure {
         double pmax = 0;
         for (Panel p : panels) for (Alternative a : p.alternatives()) pmax = Math.max(pmax, Math.exp(a.logprob()));
         double panelWidth = (w - 2 * m - GAP * (panels.size() - 1)) / panels.size();
+        // rows grow to fill a pane's height (up to MAX_ROW), bars with them
+        double row = options.height() > 0 && k > 0
+                ? Math.max(ROW, Math.min(MAX_ROW, (options.height() - top - 30 - m) / k)) : ROW;
+        double bar = BAR * row / ROW;
         Font label = Theme.LABEL;
         Font bold = label.withBold(true);
         double rowsBottom = top;
@@ -60,7 +66,7 @@ public final class TopKFigure extends DrawnFigure {
             double y = Header.section(sheet, x0, top, panelWidth, panel.title()) + 8;
             if (panel.alternatives().isEmpty()) {
                 sheet.text(TextMeasure.ellipsize("no alternatives", label, panelWidth), x0, y + TextMeasure.ascent(label), label, Theme.MUTED, Anchor.START);
-                rowsBottom = Math.max(rowsBottom, y + ROW);
+                rowsBottom = Math.max(rowsBottom, y + row);
                 continue;
             }
             double labelWidth = 0;
@@ -76,22 +82,22 @@ public final class TopKFigure extends DrawnFigure {
                 Alternative a = panel.alternatives().get(r);
                 double p = Math.exp(a.logprob());
                 boolean actual = panel.actualId() != null && panel.actualId() == a.id();
-                double rowY = y + r * ROW;
+                double rowY = y + r * row;
                 double barW = pmax > 0 ? p / pmax * barMax : 0;
                 String tip = Tooltips.quoted(a.text()) + " · id " + a.id() + " · rank " + (r + 1) + "\np "
                         + Glyphs.probability(p) + " · log p " + Glyphs.number(a.logprob(), 3)
                         + (actual ? "\nthe token that came next" : "");
                 sheet.beginItem("bar-" + panel.title() + "-" + r, tip);
                 String shown = TextMeasure.ellipsize(Glyphs.visible(a.text()), actual ? bold : label, labelWidth);
-                double baseline = rowY + BAR / 2 + TextMeasure.ascent(label) * 0.38;
+                double baseline = rowY + bar / 2 + TextMeasure.ascent(label) * 0.38;
                 sheet.text(shown, barX - 8, baseline, actual ? bold : label, Theme.INK, Anchor.END);
-                sheet.fillRect(barX, rowY, Math.max(1, barW), BAR, actual ? Theme.SERIES_B : Theme.SERIES_A);
+                sheet.fillRect(barX, rowY, Math.max(1, barW), bar, actual ? Theme.SERIES_B : Theme.SERIES_A);
                 sheet.text(Glyphs.percent(p), barX + Math.max(1, barW) + 5, baseline, Theme.TICK, Theme.MUTED, Anchor.START);
                 sheet.endItem();
-                sheet.item(pi == 0 ? "bar" : "bar-b", r, x0, rowY - (ROW - BAR) / 2, panelWidth, ROW, tip);
+                sheet.item(pi == 0 ? "bar" : "bar-b", r, x0, rowY - (row - bar) / 2, panelWidth, row, tip);
             }
-            sheet.line(barX, y - 3, barX, y + panel.alternatives().size() * ROW - (ROW - BAR), Theme.AXIS, 1);
-            rowsBottom = Math.max(rowsBottom, y + panel.alternatives().size() * ROW);
+            sheet.line(barX, y - 3, barX, y + panel.alternatives().size() * row - (row - bar), Theme.AXIS, 1);
+            rowsBottom = Math.max(rowsBottom, y + panel.alternatives().size() * row);
         }
         double h = rowsBottom + m;
         Map<String, String> md = HeatmapFigure.metadata(metadata, "topk", options, null);

@@ -140,4 +140,64 @@ class HeatmapLayoutTest {
                     .isGreaterThanOrEqualTo(boxColour.get(byProbability.get(i - 1).index()).luminance() - 1e-9);
         }
     }
+
+    /**
+     * A wrapped line starts with its word, never with the space before it: the space stays at the end of
+     * the line above (as wide as the room left there), at every width, with and without boundaries.
+     */
+    @Test
+    void noWrappedLineStartsWithASpace() {
+        ScoredText scored = Samples.scored(Samples.PARAGRAPH.repeat(4), "gpt2", 5, true);
+        int checked = 0;
+        for (boolean boundaries : new boolean[] {false, true}) {
+            for (double width = 200; width <= 900; width += 23) {
+                HeatmapFigure f = HeatmapFigure.of(scored, OPTIONS.withWidth(width).withBoundaries(boundaries),
+                        ExportMetadata.NONE);
+                for (int i = 1; i < scored.tokens().size(); i++) {
+                    String text = scored.tokens().get(i).text();
+                    if (!text.startsWith(" ") || scored.tokens().get(i - 1).text().endsWith("\n")) {
+                        continue;
+                    }
+                    final int index = i;
+                    Item first = f.items().stream().filter(it -> it.index() == index).findFirst().orElseThrow();
+                    assertThat(first.x()).as("token %d '%s' at width %s, boundaries %s", i, text, width, boundaries)
+                            .isGreaterThan(Theme.MARGIN + 1e-9);
+                    assertThat(first.x() + first.width()).isLessThanOrEqualTo(width - Theme.MARGIN + 1e-6);
+                    checked++;
+                }
+            }
+        }
+        assertThat(checked).isGreaterThan(1000);
+    }
+
+    /**
+     * Each box's text is black or white, whichever has the more contrast with that box's colour: at least
+     * WCAG's 4.5:1 for normal text, on every colour of every measure (GLTR's buckets, probability, entropy).
+     */
+    @Test
+    void everyTokensTextReadsOnItsBox() {
+        ScoredText scored = Samples.scored(Samples.PARAGRAPH.repeat(3), "gpt2", 4, true);
+        int checked = 0;
+        for (Measure measure : Measure.values()) {
+            for (Palette palette : List.of(Palette.VIRIDIS, Palette.CIVIDIS)) {
+                Recorder r = Recorder.of(HeatmapFigure.of(scored, OPTIONS.withMeasure(measure).withPalette(palette),
+                        ExportMetadata.NONE));
+                java.util.Map<String, Painter.Rgb> box = new java.util.HashMap<>();
+                r.fills.stream().filter(f -> f.item() != null).forEach(f -> box.put(f.item(), f.fill()));
+                for (int i = 0; i < r.texts.size(); i++) {
+                    Painter.Rgb fill = box.get(r.textItems.get(i));
+                    if (fill == null || r.texts.get(i).fill().alpha() < 1) {
+                        continue; // outside a box, or a faint whitespace mark
+                    }
+                    Painter.Rgb ink = r.texts.get(i).fill();
+                    double hi = Math.max(ink.luminance(), fill.luminance());
+                    double lo = Math.min(ink.luminance(), fill.luminance());
+                    assertThat((hi + 0.05) / (lo + 0.05)).as("'%s' on %s (%s, %s)", r.texts.get(i).text(), fill, measure, palette)
+                            .isGreaterThanOrEqualTo(4.5);
+                    checked++;
+                }
+            }
+        }
+        assertThat(checked).isGreaterThan(500);
+    }
 }

@@ -10,12 +10,19 @@ final class Recorder implements Painter {
     }
 
     final List<Text> texts = new ArrayList<>();
+    /** The item each of {@link #texts} was drawn in (null outside items). */
+    final List<String> textItems = new ArrayList<>();
     final List<double[]> rects = new ArrayList<>();
     /** Every filled rectangle's colour, with the item it was drawn in (null outside items). */
     record Fill(String item, double x, double y, double width, double height, Rgb fill) {
     }
 
     final List<Fill> fills = new ArrayList<>();
+    /** Every outlined rectangle's colour and line width, with the item it was drawn in. */
+    record Stroke(String item, Rgb stroke, double lineWidth) {
+    }
+
+    final List<Stroke> strokes = new ArrayList<>();
     private String item;
     int circles;
     int items;
@@ -44,6 +51,7 @@ final class Recorder implements Painter {
 
     @Override
     public void strokeRect(double x, double y, double width, double height, Rgb stroke, double lineWidth) {
+        strokes.add(new Stroke(item, stroke, lineWidth));
     }
 
     @Override
@@ -62,11 +70,13 @@ final class Recorder implements Painter {
     @Override
     public void text(String text, double x, double y, Font font, Rgb fill, Anchor anchor) {
         texts.add(new Text(text, x, y, font, fill, anchor, false));
+        textItems.add(item);
     }
 
     @Override
     public void textUp(String text, double x, double y, Font font, Rgb fill, Anchor anchor) {
         texts.add(new Text(text, x, y, font, fill, anchor, true));
+        textItems.add(item);
     }
 
     @Override
