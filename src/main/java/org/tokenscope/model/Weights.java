@@ -403,9 +403,11 @@ final class Weights {
 
     private static NDArray toArray(TensorSource bundle, TensorInfo info, NDManager manager,
                                    List<ByteBuffer> pinned) throws ModelFormatException {
-        FiniteCheck.requireFinite(String.valueOf(bundle.file(info.name())), info, bundle.data(info.name()));
-        Shape shape = new Shape(info.shape());
+        // one mapping for the check and the array: each data() call maps the region again, and a page
+        // the check touched in a second mapping stays resident (and counted) until that buffer is collected
         ByteBuffer data = bundle.data(info.name()).order(ByteOrder.LITTLE_ENDIAN);
+        FiniteCheck.requireFinite(String.valueOf(bundle.file(info.name())), info, data);
+        Shape shape = new Shape(info.shape());
         DataType type = switch (info.dtype()) {
             case F32 -> DataType.FLOAT32;
             case F16 -> DataType.FLOAT16;
