@@ -95,14 +95,14 @@ class ShippedModelsTest {
     }
 
     /**
-     * About 1.5 times the figures measured in assets/models/README.md (English 1,782.7 and 1,756.9,
-     * Python docs 277.0 and 217.3, small and large): loose, so a retrained pair passes as long as it
-     * is no worse; tighten them with the figures of a pair retrained on the broader corpus.
+     * About 1.25 times the figures measured in assets/models/README.md (English 528.2 and 404.4,
+     * Python docs 288.3 and 218.2, small and large): loose, so a retrained pair passes as long as it
+     * is no worse, and far below the Python-only pair's English figures (1,782.7 and 1,756.9).
      */
-    static final double ENGLISH_SMALL_BOUND = 2700;
-    static final double ENGLISH_LARGE_BOUND = 2700;
-    static final double PYTHON_SMALL_BOUND = 420;
-    static final double PYTHON_LARGE_BOUND = 330;
+    static final double ENGLISH_SMALL_BOUND = 660;
+    static final double ENGLISH_LARGE_BOUND = 500;
+    static final double PYTHON_SMALL_BOUND = 360;
+    static final double PYTHON_LARGE_BOUND = 275;
 
     /** Perplexity of a committed held-out sample, scored as `score --file` scores it (windows of the context). */
     static double heldOut(String model, String sample) throws Exception {
@@ -131,7 +131,7 @@ class ShippedModelsTest {
         System.out.printf(Locale.ROOT, "held-out perplexity: English small %.1f large %.1f; Python docs small %.1f large %.1f%n",
                 smallEnglish, largeEnglish, smallPython, largePython);
         assertThat(largeEnglish).as("large on English").isLessThan(ENGLISH_LARGE_BOUND);
-        assertThat(largeEnglish).as("large below small on English").isLessThan(smallEnglish);
+        assertThat(largeEnglish).as("large at least 10 % below small on English").isLessThan(0.9 * smallEnglish);
         assertThat(smallEnglish).as("small on English").isLessThan(ENGLISH_SMALL_BOUND);
         assertThat(largePython).as("large on the Python docs").isLessThan(PYTHON_LARGE_BOUND);
         assertThat(smallPython).as("small on the Python docs").isLessThan(PYTHON_SMALL_BOUND);
@@ -144,10 +144,10 @@ class ShippedModelsTest {
         for (String name : List.of(ModelSources.BUNDLED_SMALL, ModelSources.BUNDLED_LARGE)) {
             String corpus = new ObjectMapper().readTree(ModelSources.bundled(name).orElseThrow()
                     .resolve("training.json").toFile()).get("corpus").asText();
-            assertThat(corpus).as(name).contains("Python");
-            assertThat(ModelSources.BUNDLED_TRAINING.contains("Python docs' prose only"))
-                    .as(name + ": the note says 'Python docs only' exactly when that is the corpus")
-                    .isEqualTo(corpus.startsWith("Python 3.11 documentation, prose only"));
+            for (String part : List.of("Python", "State of the Union", "Moby-Dick", "Devil's Dictionary", "WordNet")) {
+                assertThat(corpus).as(name).contains(part);
+                assertThat(ModelSources.BUNDLED_TRAINING).as("the note names what %s was trained on", name).contains(part);
+            }
         }
     }
 }
