@@ -115,7 +115,8 @@ public final class CorpusView extends BorderPane implements TabView {
             s.metrics().forEach((name, m) -> curves.put(name, m.roc()));
             roc.factoryProperty().set(w -> new Figures.Drawn(CorpusFigures.roc(curves, w, main.exportMetadata()), table()));
         });
-        histogram.setPlaceholder("Open a file or a folder of texts: each text's scores, as a histogram per label, show here.");
+        histogram.setPlaceholder("Each text's scores, as a histogram per label.");
+        table.setPlaceholder(new Label("No documents yet: Open file… (.jsonl, .csv) or Open folder… (.txt files)."));
         roc.setPlaceholder("With a label field of two classes (human, machine), each score's ROC curve shows here.");
         roc.setFitHeight(true); // a square: below the histogram, as large as the room left
         VBox figures = new VBox(4, new HBox(6, new Label("histogram of"), metric), histogram, roc);

@@ -30,11 +30,8 @@ import org.tokenscope.model.safetensors.SafetensorsBundle;
  */
 public final class LanguageModel implements DecoderModel, AutoCloseable {
 
-    /**
-     * Logits evaluated at once when scoring (about 16 MiB of them): bounds the [rows, vocab]
-     * temporaries, so 83 rows of GPT-2's 50,257 and 32 of Llama 3's 128,256.
-     */
-    private static final int HEAD_CHUNK_LOGITS = 4 << 20;
+    /** Rows of the output head evaluated at once when scoring: bounds the [rows, vocab] temporaries. */
+    private static final int HEAD_CHUNK = 128;
 
     /** Queries attended to at once in a long forward pass (see {@link #attend}). */
     private static final int ATTENTION_BLOCK = 128;
@@ -327,11 +324,6 @@ public final class LanguageModel implements DecoderModel, AutoCloseable {
         return capped.muli(cap);
     }
 
-    /** Rows of the output head evaluated at once when scoring: 16 to 128, fewer for larger vocabularies. */
-    private int headChunk() {
-        return Math.max(16, Math.min(128, HEAD_CHUNK_LOGITS / config.vocab()));
-    }
-
     /** Logits at every position: [ids.length][vocab]. Meant for short inputs (tests, tools). */
     public float[][] logits(int[] ids) {
         checkIds(ids, 0);
@@ -381,9 +373,8 @@ public final class LanguageModel implements DecoderModel, AutoCloseable {
                             NextTokenStats.Builder out) {
         int n = targets.length;
         NDManager scratch = hidden.getManager();
-        int headChunk = headChunk();
-        for (int from = 0; from < n; from += headChunk) {
-            int to = Math.min(n, from + headChunk);
+        for (int from = 0; from < n; from += HEAD_CHUNK) {
+            int to = Math.min(n, from + HEAD_CHUNK);
             if (!anyTarget(targets, from, to)) {
                 continue;
             }
@@ -488,9 +479,8 @@ public final class LanguageModel implements DecoderModel, AutoCloseable {
     private void lens(NDArray x, int afterLayer, int[] targets, int topK, Internals.Builder out) { // x: [T, E]
         int n = targets.length;
         int k = Math.max(1, Math.min(topK, config.vocab()));
-        int headChunk = headChunk();
-        for (int from = 0; from < n; from += headChunk) {
-            int to = Math.min(n, from + headChunk);
+        for (int from = 0; from < n; from += HEAD_CHUNK) {
+            int to = Math.min(n, from + HEAD_CHUNK);
             try (NDManager chunk = x.getManager().newSubManager()) {
                 NDArray rows = x.get(new NDIndex("{}:{}", from, to));
                 rows.attach(chunk);
