@@ -219,7 +219,12 @@ def family_plot(out, path):
     for ax in (left, right):
         ax.grid(True, axis="y", color="#e6e6e6")
         ax.legend(fontsize=8)
-    fig.suptitle("Family-shaped random checkpoints on a shared 2-core machine (load average 20–30)", fontsize=9)
+    loads = []  # the 1-minute load averages bench/run.sh recorded before each run
+    if os.path.exists(os.path.join(out, "contention.tsv")):
+        with open(os.path.join(out, "contention.tsv")) as f:
+            loads = [float(row.split("\t")[5].split()[0]) for row in f if row.count("\t") >= 6]
+    where = f" (load average {min(loads):.1f}–{max(loads):.1f} before the runs)" if loads else ""
+    fig.suptitle(f"Family-shaped random checkpoints, 2 cores{where}", fontsize=9)
     fig.tight_layout()
     fig.savefig(path)
 
