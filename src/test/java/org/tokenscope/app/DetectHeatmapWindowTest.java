@@ -3,69 +3,27 @@ package org.tokenscope.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import javafx.scene.Scene;
 import javafx.scene.control.ChoiceBox;
 import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 import org.tokenscope.analysis.TextDetection;
 import org.tokenscope.figure.Figure;
 import org.tokenscope.figure.Measure;
-import org.tokenscope.service.ModelRequest;
-import org.tokenscope.testing.CheckpointWriter;
-import org.tokenscope.testing.TinyGpt2;
 
 /**
  * The heatmap's detection measures in the real window, headless: picked in the toolbar's measure
  * picker when A and B share a tokenizer, they colour the heatmap by each token's term, as the Detect
  * tab's heatmaps do.
  */
-@ExtendWith(ApplicationExtension.class)
-class DetectHeatmapWindowTest {
-
-    static Path dir;
-    static Path small;
-    static Path large;
-    static InferenceThread inference;
-    MainViewModel vm;
-    MainView view;
-
-    @BeforeAll
-    static void write() throws Exception {
-        dir = Files.createTempDirectory("tokenscope-detect-ui");
-        small = CheckpointWriter.write(TinyGpt2.random(1, 2, 4, 32, 64, 50257), dir.resolve("small"));
-        large = CheckpointWriter.write(TinyGpt2.random(2, 3, 4, 48, 64, 50257), dir.resolve("large"));
-        inference = new InferenceThread();
-    }
-
-    @AfterAll
-    static void stop() {
-        inference.close();
-    }
+class DetectHeatmapWindowTest extends TwoModelWindowTest {
 
     @Start
     void start(Stage stage) {
-        vm = new MainViewModel(inference);
-        view = new MainView(vm, List.of("gpt2"));
-        stage.setScene(new Scene(view, 1100, 760));
-        stage.show();
-        vm.loadModel(vm.slotA(), ModelRequest.named(small.toString()));
-        vm.loadModel(vm.slotB(), ModelRequest.named(large.toString()));
-    }
-
-    private void waitFor(java.util.concurrent.Callable<Boolean> condition) throws Exception {
-        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, condition);
-        WaitForAsyncUtils.waitForFxEvents();
+        open(stage);
     }
 
     @Test

@@ -5,61 +5,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import javafx.geometry.Point2D;
-import javafx.scene.Scene;
 import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 import org.tokenscope.analysis.TokenScore;
 import org.tokenscope.figure.Figure;
-import org.tokenscope.testing.CheckpointWriter;
-import org.tokenscope.testing.TinyGpt2;
 import org.tokenscope.service.ModelRequest;
 
 /** The real window, headless (Monocle), with the real inference thread and tiny checkpoints. */
-@ExtendWith(ApplicationExtension.class)
-class MainWindowTest {
-
-    static Path dir;
-    static Path small;
-    static Path large;
-    static InferenceThread inference;
-    MainViewModel vm;
-    MainView view;
-
-    @BeforeAll
-    static void write() throws Exception {
-        dir = Files.createTempDirectory("tokenscope-ui");
-        small = CheckpointWriter.write(TinyGpt2.random(1, 2, 4, 32, 64, 50257), dir.resolve("small"));
-        large = CheckpointWriter.write(TinyGpt2.random(2, 3, 4, 48, 64, 50257), dir.resolve("large"));
-        inference = new InferenceThread();
-    }
-
-    @AfterAll
-    static void stop() {
-        inference.close();
-    }
+class MainWindowTest extends TwoModelWindowTest {
 
     @Start
     void start(Stage stage) {
-        vm = new MainViewModel(inference);
-        view = new MainView(vm, List.of("gpt2"));
-        stage.setScene(new Scene(view, 1100, 760));
-        stage.show();
-        vm.loadModel(vm.slotA(), ModelRequest.named(small.toString()));
-        vm.loadModel(vm.slotB(), ModelRequest.named(large.toString()));
-    }
-
-    private void waitFor(java.util.concurrent.Callable<Boolean> condition) throws Exception {
-        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, condition);
-        WaitForAsyncUtils.waitForFxEvents();
+        open(stage);
     }
 
     private void analysed() throws Exception {
