@@ -59,6 +59,9 @@ public final class LanguageModel implements DecoderModel, AutoCloseable {
     private final boolean training;
     /** This model with {@link #training} set, sharing everything (see {@link #withGradients}); made when first asked for. */
     private LanguageModel gradientTwin;
+    /** The one-token step in Java for bf16/q8 weights ({@link DecodeStep}); made when a session first needs it. */
+    private DecodeStep decodeStep;
+    private boolean decodeStepMade;
 
     private LanguageModel(String name, Path folder, ModelConfig config, Tokenizer tokenizer, NDManager manager,
                           Weights weights, int[] generationEos, boolean training) {
@@ -97,6 +100,25 @@ public final class LanguageModel implements DecoderModel, AutoCloseable {
             gradientTwin = new LanguageModel(name, folder, config, tokenizer, manager, weights, new int[0], true);
         }
         return gradientTwin;
+    }
+
+    /**
+     * The Java step for one new token, or null where the engine's is the one to use: float32
+     * weights, a training model, or {@code -Dtokenscope.javaStep=false} (to compare the two).
+     */
+    private synchronized DecodeStep decodeStep() {
+        if (!decodeStepMade) {
+            decodeStepMade = true;
+            decodeStep = training || !Boolean.parseBoolean(System.getProperty("tokenscope.javaStep", "true")) ? null
+                    : DecodeStep.of(config, weights, globalRope,
+                    globalRope == null || config.localRopeTheta() == config.ropeTheta() ? globalRope : localRope);
+        }
+        return decodeStep;
+    }
+
+    /** Whether a session's one-token appends run in Java ({@link DecodeStep}) rather than through the engine. */
+    boolean stepsInJava() {
+        return decodeStep() != null;
     }
 
     /** A manager for one request's arrays, under the model's own. */
@@ -508,7 +530,7 @@ public final class LanguageModel implements DecoderModel, AutoCloseable {
     /** A new incremental-decoding session with an empty key/value cache. */
     @Override
     public Session newSession() {
-        return new Session(manager.newSubManager(), new KvCache(config.layers(), config.context()));
+        return new Session(manager.newSubManager(), new KvCache(config.layers(), config.context(), config.kvHeads(), config.headDim()));
     }
 
     @Override
@@ -580,6 +602,9 @@ public final class LanguageModel implements DecoderModel, AutoCloseable {
     private NDArray forward(NDManager scratch, NDArray rows, KvCache cache, java.util.function.BooleanSupplier cancel,
                             Probe probe, Intervention edit) {
         int past = cache == null ? 0 : cache.length;
+        if (cache != null) {
+            cache.toEngine(scratch);
+        }
         int t = (int) rows.getShape().get(rows.getShape().dimension() - 2);
         NDArray x = rows;                                                                       // [(B,) T, E]
         if (config.embedScale() != 1f) {
@@ -612,6 +637,7 @@ public final class LanguageModel implements DecoderModel, AutoCloseable {
         }
         if (cache != null) {
             cache.length = past + t;
+            cache.engineLength = cache.length;
         }
         return norm(x, weights.finalNorm);
     }
@@ -1002,18 +1028,89 @@ public final class LanguageModel implements DecoderModel, AutoCloseable {
         private static final int FIRST_CAPACITY = 64;
         final NDArray[][] buffers; // [layer][0 = keys, 1 = values]: [H, capacity, D]
         final int context;
+        /** Positions the session holds. */
         int length;
+        /** Positions held in {@link #buffers}: those after it were made by the Java step, in {@link #java} only. */
+        int engineLength;
+        /** The same keys and values for the Java step ({@link DecodeStep}), made when it first runs; positions below its {@code valid}. */
+        DecodeStep.Cache java;
         NDManager owner;
 
-        KvCache(int layers, int context) {
+        private final int kvHeads;
+        private final int headDim;
+
+        KvCache(int layers, int context, int kvHeads, int headDim) {
             this.buffers = new NDArray[layers][2];
             this.context = context;
+            this.kvHeads = kvHeads;
+            this.headDim = headDim;
         }
 
         /**
          * Stores {@code fresh} ([H, T, D]) at positions {@code past ..} and returns the keys or values
          * of all positions so far ([H, past + T, D]), a view that belongs to {@code fresh}'s manager.
          */
+        /** Copies what only the Java step's cache holds into the engine's buffers, before an engine pass. */
+        void toEngine(NDManager scratch) {
+            if (engineLength >= length) {
+                return;
+            }
+            int n = length - engineLength;
+            int kv = kvHeads;
+            for (int layer = 0; layer < buffers.length; layer++) {
+                for (int which = 0; which < 2; which++) {
+                    float[] from = java.of(layer, which);              // [capacity, KV, D]
+                    float[] fresh = new float[kv * n * headDim];        // [KV, n, D]
+                    for (int p = 0; p < n; p++) {
+                        for (int h = 0; h < kv; h++) {
+                            System.arraycopy(from, ((engineLength + p) * kv + h) * headDim, fresh, (h * n + p) * headDim, headDim);
+                        }
+                    }
+                    try (NDManager m = scratch.newSubManager()) {
+                        append(layer, which, m.create(fresh, new Shape(kv, n, headDim)), engineLength);
+                    }
+                }
+            }
+            engineLength = length;
+        }
+
+        /** Copies what only the engine's buffers hold into the Java step's cache, before a Java step. */
+        void toJava(DecodeStep step) {
+            if (java == null) {
+                java = step.newCache();
+            }
+            if (java.valid >= length) {
+                return;
+            }
+            java.reserve(length, context);
+            int a = java.valid;
+            int n = length - a;
+            for (int layer = 0; layer < buffers.length; layer++) {
+                for (int which = 0; which < 2; which++) {
+                    float[] got;                                       // [KV, n, D]
+                    try (NDArray part = buffers[layer][which].get(new NDIndex(":, {}:{}", a, length))) {
+                        got = part.toFloatArray();
+                    }
+                    float[] to = java.of(layer, which);                // [capacity, KV, D]
+                    for (int p = 0; p < n; p++) {
+                        for (int h = 0; h < kvHeads; h++) {
+                            System.arraycopy(got, (h * n + p) * headDim, to, ((a + p) * kvHeads + h) * headDim, headDim);
+                        }
+                    }
+                }
+            }
+            java.valid = length;
+        }
+
+        /** Forgets every position from {@code n} on. */
+        void truncate(int n) {
+            length = Math.min(length, n);
+            engineLength = Math.min(engineLength, n);
+            if (java != null) {
+                java.valid = Math.min(java.valid, n);
+            }
+        }
+
         NDArray append(int layer, int which, NDArray fresh, int past) {
             int end = past + (int) fresh.getShape().get(1);
             NDArray buffer = reserve(layer, which, fresh.getShape(), past, end);
@@ -1058,6 +1155,19 @@ public final class LanguageModel implements DecoderModel, AutoCloseable {
         @Override
         public float[] append(int[] ids) {
             checkIds(ids, cache.length);
+            DecodeStep step = ids.length == 1 ? decodeStep() : null;
+            if (step != null) {
+                cache.toJava(step);
+                float[] logits = step.logits(ids[0], cache.length, cache.java);
+                cache.length++;
+                return logits;
+            }
+            return appendThroughEngine(ids);
+        }
+
+        /** {@link #append} through the engine's forward pass whatever the weights (tests compare the two). */
+        float[] appendThroughEngine(int[] ids) {
+            checkIds(ids, cache.length);
             try (NDManager scratch = sessionManager.newSubManager()) {
                 NDArray hidden = forward(scratch, ids, cache);                        // [T, E]
                 NDArray last = hidden.get(new NDIndex("{}", ids.length - 1));          // [E]
@@ -1083,7 +1193,7 @@ public final class LanguageModel implements DecoderModel, AutoCloseable {
                 NDArray hidden = forward(scratch, ids, cache, cancel);              // [T, E]
                 reduceNext(hidden, targets, k, cancel, out);
             } catch (RuntimeException e) {
-                cache.length = past; // positions written past it are overwritten by the next append
+                cache.truncate(past); // positions written past it are overwritten by the next append
                 throw e;
             }
             return out.build();
@@ -1092,14 +1202,16 @@ public final class LanguageModel implements DecoderModel, AutoCloseable {
         /** Forgets every cached position from {@code length} on, so the next append continues there. */
         public void truncate(int length) {
             if (length < 0) throw new IllegalArgumentException("A cache length cannot be negative: " + length + ".");
-            cache.length = Math.min(cache.length, length);
+            cache.truncate(length);
         }
 
         @Override
         public Session fork() {
             NDManager copyManager = manager.newSubManager();
-            KvCache copy = new KvCache(config.layers(), config.context());
+            KvCache copy = new KvCache(config.layers(), config.context(), config.kvHeads(), config.headDim());
             copy.length = cache.length;
+            copy.engineLength = cache.engineLength;
+            copy.java = cache.java == null ? null : cache.java.copy();
             for (int layer = 0; layer < config.layers(); layer++) {
                 for (int which = 0; which < 2; which++) {
                     NDArray a = cache.buffers[layer][which];

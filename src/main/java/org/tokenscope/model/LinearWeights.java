@@ -47,6 +47,9 @@ sealed interface LinearWeights permits LinearWeights.F32, LinearWeights.Packed {
     /** Rows {@code ids} of W as float32 ([n, in], in {@code manager}): an embedding lookup. */
     NDArray rows(NDManager manager, long[] ids);
 
+    /** Row {@code id} of W as float32 into {@code dst} ([in]): one embedding lookup, for the Java step. */
+    void row(int id, float[] dst);
+
     /** The same matrix (shared, not copied) with {@code bias} ([out] or null) added by {@link #apply}. */
     LinearWeights withBias(NDArray bias);
 
@@ -134,6 +137,13 @@ sealed interface LinearWeights permits LinearWeights.F32, LinearWeights.Packed {
         }
 
         @Override
+        public void row(int id, float[] dst) {
+            try (NDArray picked = weightOutIn.get(id)) {                   // [in], a view
+                System.arraycopy(picked.toFloatArray(), 0, dst, 0, in());
+            }
+        }
+
+        @Override
         public NDArray rows(NDManager manager, long[] ids) {
             NDArray picked = weightOutIn.get(manager.create(ids)); // [n, in], a copy
             picked.attach(manager);
@@ -193,6 +203,19 @@ sealed interface LinearWeights permits LinearWeights.F32, LinearWeights.Packed {
         public NDArray apply(NDArray x) { // [T, in] -> [T, out]
             int t = Math.toIntExact(x.getShape().get(0));
             return t <= JAVA_POSITIONS ? applyRows(x, t) : applyWidened(x);
+        }
+
+        /** y = W·x + b for one position, all in Java: x [in] -> y [out]. */
+        void applyVector(float[] x, float[] y) {
+            matrix.matvec(x, y);
+            if (biasValues != null) {
+                for (int o = 0; o < biasValues.length; o++) y[o] += biasValues[o];
+            }
+        }
+
+        @Override
+        public void row(int id, float[] dst) {
+            matrix.dequantizeRow(id, dst, 0);
         }
 
         /** The positions through the Java kernel: each row of W read once for all of them. */

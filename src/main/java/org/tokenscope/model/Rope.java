@@ -74,6 +74,29 @@ final class Rope {
         return new NDArray[] {manager.create(cos, new Shape(t, headDim)), manager.create(sin, new Shape(t, headDim))};
     }
 
+    /** cos and sin of one position's D/2 angles, as {@link #table} computes them, into {@code cos} and {@code sin}. */
+    void angles(int position, float[] cos, float[] sin) {
+        for (int i = 0; i < headDim / 2; i++) {
+            float angle = (float) position * inverseFrequencies[i];
+            cos[i] = (float) Math.cos(angle);
+            sin[i] = (float) Math.sin(angle);
+        }
+    }
+
+    /**
+     * One head's vector x[offset .. offset + D) rotated in place as {@link #rotate} does:
+     * (x₁, x₂) -> (x₁·cos − x₂·sin, x₂·cos + x₁·sin), cos and sin from {@link #angles}.
+     */
+    static void rotate(float[] x, int offset, float[] cos, float[] sin) {
+        int half = cos.length;
+        for (int i = 0; i < half; i++) {
+            float x1 = x[offset + i];
+            float x2 = x[offset + half + i];
+            x[offset + i] = x1 * cos[i] + -x2 * sin[i];
+            x[offset + half + i] = x2 * cos[i] + x1 * sin[i];
+        }
+    }
+
     /** x·cos + rotate_half(x)·sin, rotate_half(x) = [−x₂, x₁]: [N, T, D], [T, D], [T, D] -> [N, T, D]. */
     static NDArray rotate(NDArray x, NDArray cos, NDArray sin, boolean training) {
         long half = x.getShape().get(2) / 2;

@@ -35,6 +35,12 @@ interface Kernels {
      */
     void dotPositions(float[] w, float[] x, int t, int n, float[] y, int yOffset, int yStride);
 
+    /** Σ_i a[ao + i]·b[bo + i] over n values. */
+    float dot(float[] a, int ao, float[] b, int bo, int n);
+
+    /** y[yo + i] += a·x[xo + i] over n values. */
+    void axpy(float a, float[] x, int xo, float[] y, int yo, int n);
+
     final class Holder {
         static final Kernels BEST = load();
 

@@ -48,4 +48,20 @@ final class ScalarKernels implements Kernels {
             y[yOffset + p * yStride] = sum;
         }
     }
+
+    @Override
+    public float dot(float[] a, int ao, float[] b, int bo, int n) {
+        float sum = 0;
+        for (int i = 0; i < n; i++) {
+            sum += a[ao + i] * b[bo + i];
+        }
+        return sum;
+    }
+
+    @Override
+    public void axpy(float a, float[] x, int xo, float[] y, int yo, int n) {
+        for (int i = 0; i < n; i++) {
+            y[yo + i] += a * x[xo + i];
+        }
+    }
 }

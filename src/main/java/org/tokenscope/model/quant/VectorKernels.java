@@ -40,6 +40,41 @@ final class VectorKernels implements Kernels {
 
     @Override
     public float dotQ8(byte[] quants, int qOffset, short[] scales, int sOffset, float[] x, int n) {
+        if (L != 16) {
+            return dotQ8Any(quants, qOffset, scales, sOffset, x, n);
+        }
+        // AVX-512: a block is two registers. Two blocks a pass, each into its own accumulator (two
+        // chains in flight), the block's products multiplied and added, not fused: written with a
+        // fused multiply-add, or through small helper methods, the same loop read 4.4 GB/s of
+        // weights a core where this one reads 7.7 (gpt2's 49 matrices, JDK 25).
+        int full = n / Q8Matrix.BLOCK * Q8Matrix.BLOCK;
+        FloatVector acc0 = FloatVector.zero(F);
+        FloatVector acc1 = FloatVector.zero(F);
+        int q = qOffset;
+        int s = sOffset;
+        int c = 0;
+        for (; c + 64 <= full; c += 64, q += 64, s += 2) {
+            FloatVector w0 = (FloatVector) ByteVector.fromArray(B, quants, q).castShape(F, 0);
+            FloatVector w1 = (FloatVector) ByteVector.fromArray(B, quants, q + 16).castShape(F, 0);
+            FloatVector w2 = (FloatVector) ByteVector.fromArray(B, quants, q + 32).castShape(F, 0);
+            FloatVector w3 = (FloatVector) ByteVector.fromArray(B, quants, q + 48).castShape(F, 0);
+            FloatVector b0 = FloatVector.fromArray(F, x, c).mul(w0).add(FloatVector.fromArray(F, x, c + 16).mul(w1));
+            FloatVector b1 = FloatVector.fromArray(F, x, c + 32).mul(w2).add(FloatVector.fromArray(F, x, c + 48).mul(w3));
+            acc0 = b0.fma(FloatVector.broadcast(F, Float.float16ToFloat(scales[s])), acc0);
+            acc1 = b1.fma(FloatVector.broadcast(F, Float.float16ToFloat(scales[s + 1])), acc1);
+        }
+        if (c < full) {
+            FloatVector w0 = (FloatVector) ByteVector.fromArray(B, quants, q).castShape(F, 0);
+            FloatVector w1 = (FloatVector) ByteVector.fromArray(B, quants, q + 16).castShape(F, 0);
+            FloatVector b0 = FloatVector.fromArray(F, x, c).mul(w0).add(FloatVector.fromArray(F, x, c + 16).mul(w1));
+            acc0 = b0.fma(FloatVector.broadcast(F, Float.float16ToFloat(scales[s])), acc0);
+            s++;
+        }
+        return acc0.add(acc1).reduceLanes(VectorOperators.ADD) + tail(quants, qOffset, scales, s, x, full, n);
+    }
+
+    /** The same for any register width (8 lanes with AVX2): one block a pass. */
+    private static float dotQ8Any(byte[] quants, int qOffset, short[] scales, int sOffset, float[] x, int n) {
         int full = n / Q8Matrix.BLOCK * Q8Matrix.BLOCK;
         FloatVector acc = FloatVector.zero(F);
         int q = qOffset;
@@ -47,21 +82,24 @@ final class VectorKernels implements Kernels {
         for (int c = 0; c < full; c += Q8Matrix.BLOCK, q += Q8Matrix.BLOCK, s++) {
             FloatVector block = FloatVector.zero(F);                          // Σ x·q over the block, L lanes
             for (int i = 0; i < Q8Matrix.BLOCK; i += L) {
-                FloatVector w = (FloatVector) ByteVector.fromArray(B, quants, q + i)
-                        .castShape(F, 0);                                     // L int8 -> L float32
-                block = FloatVector.fromArray(F, x, c + i).fma(w, block);
+                FloatVector w = (FloatVector) ByteVector.fromArray(B, quants, q + i).castShape(F, 0);
+                block = block.add(FloatVector.fromArray(F, x, c + i).mul(w));
             }
             acc = block.fma(FloatVector.broadcast(F, Float.float16ToFloat(scales[s])), acc);
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
-        if (full < n) { // a short last block (rows whose length is not a multiple of 32)
-            float partial = 0;
-            for (int c = full; c < n; c++) {
-                partial += x[c] * quants[qOffset + c];
-            }
-            sum += partial * Float.float16ToFloat(scales[s]);
+        return acc.reduceLanes(VectorOperators.ADD) + tail(quants, qOffset, scales, s, x, full, n);
+    }
+
+    /** A short last block (rows whose length is not a multiple of 32): scale s over columns full..n. */
+    private static float tail(byte[] quants, int qOffset, short[] scales, int s, float[] x, int full, int n) {
+        if (full == n) {
+            return 0;
         }
-        return sum;
+        float partial = 0;
+        for (int c = full; c < n; c++) {
+            partial += x[c] * quants[qOffset + c];
+        }
+        return partial * Float.float16ToFloat(scales[s]);
     }
 
     @Override
@@ -148,6 +186,34 @@ final class VectorKernels implements Kernels {
                 s0 += w[c] * x[x0 + c];
             }
             y[yOffset + p * yStride] = s0;
+        }
+    }
+
+    @Override
+    public float dot(float[] a, int ao, float[] b, int bo, int n) {
+        int full = n / L * L;
+        FloatVector acc = FloatVector.zero(F);
+        int i = 0;
+        for (; i < full; i += L) {
+            acc = FloatVector.fromArray(F, a, ao + i).fma(FloatVector.fromArray(F, b, bo + i), acc);
+        }
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            sum += a[ao + i] * b[bo + i];
+        }
+        return sum;
+    }
+
+    @Override
+    public void axpy(float a, float[] x, int xo, float[] y, int yo, int n) {
+        int full = n / L * L;
+        FloatVector scale = FloatVector.broadcast(F, a);
+        int i = 0;
+        for (; i < full; i += L) {
+            FloatVector.fromArray(F, x, xo + i).fma(scale, FloatVector.fromArray(F, y, yo + i)).intoArray(y, yo + i);
+        }
+        for (; i < n; i++) {
+            y[yo + i] += a * x[xo + i];
         }
     }
 

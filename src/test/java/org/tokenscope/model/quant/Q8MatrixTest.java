@@ -132,7 +132,7 @@ class Q8MatrixTest {
 
     @Test
     void matvecEqualsTheDoublePrecisionProductOfTheDequantizedMatrix() {
-        for (int cols : new int[] {32, 200, 768}) { // whole blocks, a short last block, gpt2's width
+        for (int cols : new int[] {32, 96, 200, 232, 768}) { // whole blocks (odd and even counts), a short last block, gpt2's width
             float[][] m = random(6 + cols, 300, cols, 0.1);
             Q8Matrix q = quantize(m); // 300 × 768 is large enough to run in parallel
             float[] x = random(7, 1, cols, 1)[0];

@@ -1,0 +1,33 @@
+package org.tokenscope.model.quant;
+
+/**
+ * The small vector operations of a one-token step outside the weight matrices (attention over the
+ * cache: q·k and Σ w·v), on the same {@link Kernels} as the matrices, and the same worker threads.
+ */
+public final class VectorMath {
+
+    private static final Kernels KERNELS = Kernels.best();
+
+    private VectorMath() {
+    }
+
+    /** Σ_i a[ao + i]·b[bo + i] over n values. */
+    public static float dot(float[] a, int ao, float[] b, int bo, int n) {
+        return KERNELS.dot(a, ao, b, bo, n);
+    }
+
+    /** y[yo + i] += a·x[xo + i] over n values. */
+    public static void axpy(float a, float[] x, int xo, float[] y, int yo, int n) {
+        KERNELS.axpy(a, x, xo, y, yo, n);
+    }
+
+    /** Runs {@code chunk} over rows 0..rows split between the kernels' threads ({@code cost}: values a row touches). */
+    public static void parallel(int rows, int cost, RowChunk chunk) {
+        Rows.split(rows, cost, chunk::run);
+    }
+
+    /** Rows {@code from..to} of a {@link #parallel} job. */
+    public interface RowChunk {
+        void run(int from, int to);
+    }
+}
