@@ -140,101 +140,119 @@ final class DecodeStep {
     }
 
     /**
-     * The logits after token {@code id} at {@code position} ([V]), its keys and values written into
-     * {@code cache} at that position; positions before it must be {@link Cache#valid}.
+     * The logits after the last of {@code ids} ([V]), the tokens sitting at positions {@code start ..},
+     * their keys and values written into {@code cache} there; positions before {@code start} must be
+     * {@link Cache#valid}. One id is a generation step; a few (a prompt) go through each matrix
+     * together, each widened row multiplied by every position while it is in the L1 cache.
      */
-    float[] logits(int id, int position, Cache cache) {
-        if (cache.valid < position) {
-            throw new IllegalStateException("the cache holds " + cache.valid + " positions; the step is at " + position);
+    float[] logits(int[] ids, int start, Cache cache) {
+        if (cache.valid < start) {
+            throw new IllegalStateException("the cache holds " + cache.valid + " positions; the step is at " + start);
         }
-        cache.reserve(position + 1, config.context());
+        int t = ids.length;
+        cache.reserve(start + t, config.context());
         int e = config.width();
-        float[] x = new float[e];
-        weights.embedding.row(id, x);
+        float[] x = new float[t * e];                                               // [T, E]
+        float[] row = new float[e];
+        for (int p = 0; p < t; p++) {
+            weights.embedding.row(ids[p], row);
+            System.arraycopy(row, 0, x, p * e, e);
+        }
         if (config.embedScale() != 1f) {
-            for (int i = 0; i < e; i++) x[i] *= config.embedScale();
+            for (int i = 0; i < x.length; i++) x[i] *= config.embedScale();
         }
         if (positions != null) {
-            for (int i = 0; i < e; i++) x[i] += positions[position * e + i];
+            for (int i = 0; i < x.length; i++) x[i] += positions[start * e + i];
         }
-        int half = config.headDim() / 2;
-        float[][] global = new float[2][half];
-        float[][] local = global;
-        if (globalRope != null) {
-            globalRope.angles(position, global[0], global[1]);
-            if (localRope != globalRope) {
-                local = new float[2][half];
-                localRope.angles(position, local[0], local[1]);
-            }
-        }
+        float[][][] global = angles(globalRope, start, t);
+        float[][][] local = localRope == globalRope ? global : angles(localRope, start, t);
         for (int l = 0; l < layers.length; l++) {
             Layer b = layers[l];
-            float[] attended = attention(norm(x, b.attnNorm()), b, l, position, cache,
+            float[] attended = attention(norm(x, b.attnNorm()), t, b, l, start, cache,
                     config.sliding(l) ? local : global);
             if (b.attnOutNorm() != null) {
                 attended = norm(attended, b.attnOutNorm());
             }
             add(x, attended);
-            float[] out = mlp(norm(x, b.mlpNorm()), b);
+            float[] out = mlp(norm(x, b.mlpNorm()), t, b);
             if (b.mlpOutNorm() != null) {
                 out = norm(out, b.mlpOutNorm());
             }
             add(x, out);
         }
-        cache.valid = position + 1;
-        float[] logits = new float[config.vocab()];
-        head.applyVector(norm(x, new Norm(finalGain, finalBias)), logits);
+        cache.valid = start + t;
+        float[] last = norm(Arrays.copyOfRange(x, (t - 1) * e, t * e), new Norm(finalGain, finalBias));
+        float[] logits = head.applyArrays(last, 1);
         softcap(logits, 0, logits.length, config.finalSoftcap());
         return logits;
     }
 
-    private float[] attention(float[] x, Layer b, int layer, int position, Cache cache, float[][] angles) {
+    /** cos and sin of positions start .. start + t − 1: [T][2][D/2]; null without rotary positions. */
+    private float[][][] angles(Rope rope, int start, int t) {
+        if (rope == null) {
+            return null;
+        }
+        int half = config.headDim() / 2;
+        float[][][] a = new float[t][2][half];
+        for (int p = 0; p < t; p++) rope.angles(start + p, a[p][0], a[p][1]);
+        return a;
+    }
+
+    /** Causal self-attention of x [T, E] at positions start.. over the cache and themselves: [T, E]. */
+    private float[] attention(float[] x, int t, Layer b, int layer, int start, Cache cache, float[][][] angles) {
         int heads = config.heads();
         int kvHeads = config.kvHeads();
         int d = config.headDim();
+        int qw = heads * d;
+        int stride = kvHeads * d;
         float[] q;
         float[] k;
         float[] v;
-        if (b.qkv() != null) { // GPT-2: one fused projection, [3E] = q | k | v
-            float[] qkv = new float[b.qkv().out()];
-            b.qkv().applyVector(x, qkv);
-            int w = heads * d;
-            q = Arrays.copyOfRange(qkv, 0, w);
-            k = Arrays.copyOfRange(qkv, w, w + kvHeads * d);
-            v = Arrays.copyOfRange(qkv, w + kvHeads * d, w + 2 * kvHeads * d);
+        if (b.qkv() != null) { // GPT-2: one fused projection, each row q | k | v
+            float[] qkv = b.qkv().applyArrays(x, t);
+            int w = qw + 2 * stride;
+            q = new float[t * qw];
+            k = new float[t * stride];
+            v = new float[t * stride];
+            for (int p = 0; p < t; p++) {
+                System.arraycopy(qkv, p * w, q, p * qw, qw);
+                System.arraycopy(qkv, p * w + qw, k, p * stride, stride);
+                System.arraycopy(qkv, p * w + qw + stride, v, p * stride, stride);
+            }
         } else {
-            q = new float[heads * d];
-            k = new float[kvHeads * d];
-            v = new float[kvHeads * d];
-            b.q().applyVector(x, q);
-            b.k().applyVector(x, k);
-            b.v().applyVector(x, v);
+            q = b.q().applyArrays(x, t);
+            k = b.k().applyArrays(x, t);
+            v = b.v().applyArrays(x, t);
         }
         if (b.qNorm() != null) {
-            for (int h = 0; h < heads; h++) rmsNorm(q, h * d, d, b.qNorm());
-            for (int h = 0; h < kvHeads; h++) rmsNorm(k, h * d, d, b.kNorm());
+            for (int h = 0; h < t * heads; h++) rmsNorm(q, h * d, d, b.qNorm());
+            for (int h = 0; h < t * kvHeads; h++) rmsNorm(k, h * d, d, b.kNorm());
         }
-        if (!config.learnedPositions()) {
-            for (int h = 0; h < heads; h++) Rope.rotate(q, h * d, angles[0], angles[1]);
-            for (int h = 0; h < kvHeads; h++) Rope.rotate(k, h * d, angles[0], angles[1]);
+        if (angles != null) {
+            for (int p = 0; p < t; p++) {
+                for (int h = 0; h < heads; h++) Rope.rotate(q, (p * heads + h) * d, angles[p][0], angles[p][1]);
+                for (int h = 0; h < kvHeads; h++) Rope.rotate(k, (p * kvHeads + h) * d, angles[p][0], angles[p][1]);
+            }
         }
         float scale = (float) config.queryScale();
         for (int i = 0; i < q.length; i++) q[i] *= scale;
-        int stride = kvHeads * d;
         float[] keys = cache.of(layer, 0);
         float[] values = cache.of(layer, 1);
-        System.arraycopy(k, 0, keys, position * stride, stride);
-        System.arraycopy(v, 0, values, position * stride, stride);
-        int lo = config.sliding(layer) ? Math.max(0, position - config.slidingWindow() + 1) : 0;
-        int seen = position + 1 - lo;
+        System.arraycopy(k, 0, keys, start * stride, t * stride);
+        System.arraycopy(v, 0, values, start * stride, t * stride);
         int group = heads / kvHeads;
-        float[] mixed = new float[heads * d];
-        VectorMath.parallel(heads, seen * d * 2, (from, to) -> {
-            float[] scores = new float[seen];
-            for (int h = from; h < to; h++) {
+        float[] mixed = new float[t * qw];
+        VectorMath.parallel(t * heads, (start + t) * d * 2, (from, to) -> {
+            float[] scores = new float[start + t];
+            for (int ph = from; ph < to; ph++) { // query row p, head h
+                int p = ph / heads;
+                int h = ph % heads;
                 int kv = h / group;
+                int position = start + p;
+                int lo = config.sliding(layer) ? Math.max(0, position - config.slidingWindow() + 1) : 0;
+                int seen = position + 1 - lo;
                 for (int s = 0; s < seen; s++) {
-                    scores[s] = VectorMath.dot(q, h * d, keys, (lo + s) * stride + kv * d, d);
+                    scores[s] = VectorMath.dot(q, ph * d, keys, (lo + s) * stride + kv * d, d);
                 }
                 softcap(scores, 0, seen, config.attnSoftcap());
                 float max = Float.NEGATIVE_INFINITY;
@@ -246,28 +264,22 @@ final class DecodeStep {
                 }
                 float inverse = (float) (1 / sum);
                 for (int s = 0; s < seen; s++) {
-                    VectorMath.axpy(scores[s] * inverse, values, (lo + s) * stride + kv * d, mixed, h * d, d);
+                    VectorMath.axpy(scores[s] * inverse, values, (lo + s) * stride + kv * d, mixed, ph * d, d);
                 }
             }
         });
-        float[] out = new float[b.o().out()];
-        b.o().applyVector(mixed, out);
-        return out;
+        return b.o().applyArrays(mixed, t);
     }
 
-    private float[] mlp(float[] x, Layer b) {
-        float[] h = new float[b.up().out()];
-        b.up().applyVector(x, h);
+    private float[] mlp(float[] x, int t, Layer b) {
+        float[] h = b.up().applyArrays(x, t);
         if (b.gate() != null) {
-            float[] gate = new float[b.gate().out()];
-            b.gate().applyVector(x, gate);
+            float[] gate = b.gate().applyArrays(x, t);
             for (int i = 0; i < h.length; i++) h[i] = activate(gate[i]) * h[i];
         } else {
             for (int i = 0; i < h.length; i++) h[i] = activate(h[i]);
         }
-        float[] out = new float[b.down().out()];
-        b.down().applyVector(h, out);
-        return out;
+        return b.down().applyArrays(h, t);
     }
 
     private float activate(float x) {
@@ -278,23 +290,26 @@ final class DecodeStep {
         };
     }
 
-    /** The family's norm of x ([E]) into a new array. */
+    /** The family's norm of each row of x ([T, E]) into a new array. */
     private float[] norm(float[] x, Norm w) {
         float[] y = x.clone();
-        if (config.norm() == ModelConfig.Norm.LAYER) {
-            int n = x.length;
-            double mean = 0;
-            for (float v : x) mean += v;
-            mean /= n;
-            double variance = 0;
-            for (float v : x) variance += (v - mean) * (v - mean);
-            variance /= n;
-            double inverse = 1 / Math.sqrt(variance + config.normEps());
-            for (int i = 0; i < n; i++) {
-                y[i] = (float) ((x[i] - mean) * inverse) * w.gain()[i] + (w.bias() == null ? 0 : w.bias()[i]);
+        int n = w.gain().length;
+        for (int offset = 0; offset < x.length; offset += n) {
+            if (config.norm() == ModelConfig.Norm.LAYER) {
+                double mean = 0;
+                for (int i = 0; i < n; i++) mean += x[offset + i];
+                mean /= n;
+                double variance = 0;
+                for (int i = 0; i < n; i++) variance += (x[offset + i] - mean) * (x[offset + i] - mean);
+                variance /= n;
+                double inverse = 1 / Math.sqrt(variance + config.normEps());
+                for (int i = 0; i < n; i++) {
+                    y[offset + i] = (float) ((x[offset + i] - mean) * inverse) * w.gain()[i]
+                            + (w.bias() == null ? 0 : w.bias()[i]);
+                }
+            } else {
+                rmsNorm(y, offset, n, w.gain()); // RMS_PLUS_ONE: the gain was made 1 + w at load
             }
-        } else {
-            rmsNorm(y, 0, y.length, w.gain()); // RMS_PLUS_ONE: the gain was made 1 + w at load
         }
         return y;
     }

@@ -1155,11 +1155,12 @@ public final class LanguageModel implements DecoderModel, AutoCloseable {
         @Override
         public float[] append(int[] ids) {
             checkIds(ids, cache.length);
-            DecodeStep step = ids.length == 1 ? decodeStep() : null;
+            // a step or a short prompt in Java: no engine call, no engine threads taking turns with the kernels'
+            DecodeStep step = ids.length <= LinearWeights.JAVA_POSITIONS ? decodeStep() : null;
             if (step != null) {
                 cache.toJava(step);
-                float[] logits = step.logits(ids[0], cache.length, cache.java);
-                cache.length++;
+                float[] logits = step.logits(ids, cache.length, cache.java);
+                cache.length += ids.length;
                 return logits;
             }
             return appendThroughEngine(ids);

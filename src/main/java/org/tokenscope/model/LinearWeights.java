@@ -205,12 +205,20 @@ sealed interface LinearWeights permits LinearWeights.F32, LinearWeights.Packed {
             return t <= JAVA_POSITIONS ? applyRows(x, t) : applyWidened(x);
         }
 
-        /** y = W·x + b for one position, all in Java: x [in] -> y [out]. */
-        void applyVector(float[] x, float[] y) {
-            matrix.matvec(x, y);
-            if (biasValues != null) {
-                for (int o = 0; o < biasValues.length; o++) y[o] += biasValues[o];
+        /** Y = X·Wᵀ + b for t positions, all in Java: x [t, in] -> a new [t, out]. */
+        float[] applyArrays(float[] x, int t) {
+            float[] y = new float[t * out()];
+            if (t == 1) {
+                matrix.matvec(x, y);
+            } else {
+                matrix.matmul(x, t, y);
             }
+            if (biasValues != null) {
+                for (int p = 0; p < t; p++) {
+                    for (int o = 0; o < biasValues.length; o++) y[p * biasValues.length + o] += biasValues[o];
+                }
+            }
+            return y;
         }
 
         @Override
@@ -220,18 +228,7 @@ sealed interface LinearWeights permits LinearWeights.F32, LinearWeights.Packed {
 
         /** The positions through the Java kernel: each row of W read once for all of them. */
         NDArray applyRows(NDArray x, int t) {
-            float[] in = x.toFloatArray();                                   // [T·in]
-            float[] y = new float[t * out()];                                // [T·out]
-            if (t == 1) {
-                matrix.matvec(in, y);
-            } else {
-                matrix.matmul(in, t, y);
-            }
-            if (biasValues != null) {
-                for (int p = 0; p < t; p++) {
-                    for (int o = 0; o < biasValues.length; o++) y[p * biasValues.length + o] += biasValues[o];
-                }
-            }
+            float[] y = applyArrays(x.toFloatArray(), t);                    // [T·in] -> [T·out]
             return x.getManager().create(y, new Shape(t, out()));            // [T, out]
         }
 

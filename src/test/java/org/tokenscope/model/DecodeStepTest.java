@@ -59,7 +59,7 @@ class DecodeStepTest {
             assertThat(model.stepsInJava()).isTrue();
             int[] ids = DecoderFamiliesTest.randomIds(5, Math.min(75, model.contextLength())); // tiny gpt2: 64
             int[] prompt = Arrays.copyOf(ids, 5);
-            assertClose(java.append(prompt), engine.append(prompt), "prompt");
+            assertClose(java.append(prompt), engine.appendThroughEngine(prompt), "prompt");
             for (int n = 5; n < ids.length; n++) { // up to 70 steps: past the cache's first 64 and every window
                 int[] next = {ids[n]};
                 assertClose(java.append(next), engine.appendThroughEngine(next), "step " + (n - 5));
@@ -70,7 +70,7 @@ class DecodeStepTest {
     @ParameterizedTest(name = "{0} {3}")
     @MethodSource("cases")
     void theCachePassesBetweenJavaAndEngine(String label, Spec spec, DType dtype, WeightFormat format) throws Exception {
-        int[] ids = DecoderFamiliesTest.randomIds(6, 30);
+        int[] ids = DecoderFamiliesTest.randomIds(6, 46);
         try (LanguageModel model = load(label, spec, dtype, format);
              LanguageModel.Session mixed = model.newSession();
              LanguageModel.Session engine = model.newSession()) {
@@ -90,9 +90,12 @@ class DecodeStepTest {
                 float[] again = mixed.append(new int[] {ids[21]});
                 assertThat(forked).containsExactly(again, within(1e-6f));
             }
-            float[] scored = mixed.append(Arrays.copyOfRange(ids, 22, 25));
+            float[] scored = mixed.append(Arrays.copyOfRange(ids, 22, 25));          // three positions in Java
+            float[] throughEngine = mixed.appendThroughEngine(Arrays.copyOfRange(ids, 25, 45)); // 20 in the engine
             engine.appendThroughEngine(new int[] {ids[21]});
-            assertClose(scored, engine.appendThroughEngine(Arrays.copyOfRange(ids, 22, 25)), "engine after fork");
+            assertClose(scored, engine.appendThroughEngine(Arrays.copyOfRange(ids, 22, 25)), "Java prompt after fork");
+            assertClose(throughEngine, engine.appendThroughEngine(Arrays.copyOfRange(ids, 25, 45)), "engine after Java");
+            assertClose(mixed.append(new int[] {ids[45]}), engine.appendThroughEngine(new int[] {ids[45]}), "Java after engine");
         }
     }
 

@@ -35,6 +35,12 @@ interface Kernels {
      */
     void dotPositions(float[] w, float[] x, int t, int n, float[] y, int yOffset, int yStride);
 
+    /**
+     * Four float32 rows w [4, n] against t positions x [t, n]: y[p·yStride + row + r] = Σ_c w[r·n + c]·x[p·n + c].
+     * Four rows of a matrix × a few positions, once the rows are widened (a register tile of 4 × 4).
+     */
+    void dotRows4(float[] w, int n, float[] x, int t, float[] y, int row, int yStride);
+
     /** Σ_i a[ao + i]·b[bo + i] over n values. */
     float dot(float[] a, int ao, float[] b, int bo, int n);
 

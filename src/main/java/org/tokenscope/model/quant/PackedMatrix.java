@@ -61,11 +61,18 @@ public abstract sealed class PackedMatrix permits Bf16Matrix, Q8Matrix {
             throw new IllegalArgumentException("matmul of [" + rows + ", " + cols + "] with " + x.length
                     + " inputs into " + y.length + " outputs for " + t + " positions");
         }
-        Rows.split(rows, cols, (from, to) -> {
-            float[] row = new float[cols];
-            for (int r = from; r < to; r++) {
-                dequantizeRow(r, row, 0);
-                kernels.dotPositions(row, x, t, cols, y, r, rows);
+        Rows.split((rows + 3) / 4, 4 * cols, (from, to) -> { // in quads of rows: a 4 × 4 register tile
+            float[] quad = new float[4 * cols];
+            for (int r = 4 * from; r < Math.min(rows, 4 * to); r += 4) {
+                if (r + 4 <= rows) {
+                    for (int i = 0; i < 4; i++) dequantizeRow(r + i, quad, i * cols);
+                    kernels.dotRows4(quad, cols, x, t, y, r, rows);
+                } else {
+                    for (int i = r; i < rows; i++) {
+                        dequantizeRow(i, quad, 0);
+                        kernels.dotPositions(quad, x, t, cols, y, i, rows);
+                    }
+                }
             }
         });
     }

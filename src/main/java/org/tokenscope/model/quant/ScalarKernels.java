@@ -50,6 +50,15 @@ final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void dotRows4(float[] w, int n, float[] x, int t, float[] y, int row, int yStride) {
+        for (int r = 0; r < 4; r++) {
+            for (int p = 0; p < t; p++) {
+                y[p * yStride + row + r] = dot(w, r * n, x, p * n, n);
+            }
+        }
+    }
+
+    @Override
     public float dot(float[] a, int ao, float[] b, int bo, int n) {
         float sum = 0;
         for (int i = 0; i < n; i++) {

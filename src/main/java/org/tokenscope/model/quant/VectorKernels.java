@@ -190,6 +190,84 @@ final class VectorKernels implements Kernels {
     }
 
     @Override
+    public void dotRows4(float[] w, int n, float[] x, int t, float[] y, int row, int yStride) {
+        int full = n / L * L;
+        int w1 = n;
+        int w2 = 2 * n;
+        int w3 = 3 * n;
+        int p = 0;
+        for (; p + 4 <= t; p += 4) { // a tile of 4 rows × 4 positions: 8 loads feed 16 multiply-adds
+            int x0 = p * n;
+            int x1 = x0 + n;
+            int x2 = x1 + n;
+            int x3 = x2 + n;
+            FloatVector a00 = FloatVector.zero(F), a01 = a00, a02 = a00, a03 = a00;
+            FloatVector a10 = a00, a11 = a00, a12 = a00, a13 = a00;
+            FloatVector a20 = a00, a21 = a00, a22 = a00, a23 = a00;
+            FloatVector a30 = a00, a31 = a00, a32 = a00, a33 = a00;
+            for (int c = 0; c < full; c += L) {
+                FloatVector r0 = FloatVector.fromArray(F, w, c);
+                FloatVector r1 = FloatVector.fromArray(F, w, w1 + c);
+                FloatVector r2 = FloatVector.fromArray(F, w, w2 + c);
+                FloatVector r3 = FloatVector.fromArray(F, w, w3 + c);
+                FloatVector v = FloatVector.fromArray(F, x, x0 + c);
+                a00 = r0.fma(v, a00);
+                a10 = r1.fma(v, a10);
+                a20 = r2.fma(v, a20);
+                a30 = r3.fma(v, a30);
+                v = FloatVector.fromArray(F, x, x1 + c);
+                a01 = r0.fma(v, a01);
+                a11 = r1.fma(v, a11);
+                a21 = r2.fma(v, a21);
+                a31 = r3.fma(v, a31);
+                v = FloatVector.fromArray(F, x, x2 + c);
+                a02 = r0.fma(v, a02);
+                a12 = r1.fma(v, a12);
+                a22 = r2.fma(v, a22);
+                a32 = r3.fma(v, a32);
+                v = FloatVector.fromArray(F, x, x3 + c);
+                a03 = r0.fma(v, a03);
+                a13 = r1.fma(v, a13);
+                a23 = r2.fma(v, a23);
+                a33 = r3.fma(v, a33);
+            }
+            int y0 = p * yStride + row; // reduced one by one: vectors held in an array are boxed (40x slower)
+            y[y0] = a00.reduceLanes(VectorOperators.ADD);
+            y[y0 + 1] = a10.reduceLanes(VectorOperators.ADD);
+            y[y0 + 2] = a20.reduceLanes(VectorOperators.ADD);
+            y[y0 + 3] = a30.reduceLanes(VectorOperators.ADD);
+            y[y0 + yStride] = a01.reduceLanes(VectorOperators.ADD);
+            y[y0 + yStride + 1] = a11.reduceLanes(VectorOperators.ADD);
+            y[y0 + yStride + 2] = a21.reduceLanes(VectorOperators.ADD);
+            y[y0 + yStride + 3] = a31.reduceLanes(VectorOperators.ADD);
+            y[y0 + 2 * yStride] = a02.reduceLanes(VectorOperators.ADD);
+            y[y0 + 2 * yStride + 1] = a12.reduceLanes(VectorOperators.ADD);
+            y[y0 + 2 * yStride + 2] = a22.reduceLanes(VectorOperators.ADD);
+            y[y0 + 2 * yStride + 3] = a32.reduceLanes(VectorOperators.ADD);
+            y[y0 + 3 * yStride] = a03.reduceLanes(VectorOperators.ADD);
+            y[y0 + 3 * yStride + 1] = a13.reduceLanes(VectorOperators.ADD);
+            y[y0 + 3 * yStride + 2] = a23.reduceLanes(VectorOperators.ADD);
+            y[y0 + 3 * yStride + 3] = a33.reduceLanes(VectorOperators.ADD);
+            if (full < n) { // columns past the last whole register
+                for (int r = 0; r < 4; r++) {
+                    for (int q = 0; q < 4; q++) {
+                        float sum = 0;
+                        for (int c = full; c < n; c++) {
+                            sum += w[r * n + c] * x[(p + q) * n + c];
+                        }
+                        y[y0 + q * yStride + r] += sum;
+                    }
+                }
+            }
+        }
+        for (int r = 0; r < 4; r++) { // the last t % 4 positions, a row at a time
+            for (int q = p; q < t; q++) {
+                y[q * yStride + row + r] = dot(w, r * n, x, q * n, n);
+            }
+        }
+    }
+
+    @Override
     public float dot(float[] a, int ao, float[] b, int bo, int n) {
         int full = n / L * L;
         FloatVector acc = FloatVector.zero(F);
