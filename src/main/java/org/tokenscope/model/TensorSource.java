@@ -68,6 +68,15 @@ public interface TensorSource extends AutoCloseable {
      */
     ByteBuffer data(String name) throws ModelFormatException;
 
+    /**
+     * Bytes {@code offset ..} of tensor {@code name} into {@code dst}, up to its limit: what a weight
+     * quantized at load time reads a block of rows at a time (safetensors: positional reads, so the
+     * file's pages are not held in this process's memory as a mapping's would be).
+     */
+    default void read(String name, long offset, ByteBuffer dst) throws java.io.IOException, ModelFormatException {
+        dst.put(data(name).slice(Math.toIntExact(offset), dst.remaining()));
+    }
+
     default boolean contains(String name) {
         return tensors().containsKey(name);
     }

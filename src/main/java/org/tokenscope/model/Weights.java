@@ -376,11 +376,24 @@ final class Weights {
             throw new ModelFormatException(bundle.file(info.name()) + ": tensor '" + info.name()
                     + "' is stored as " + info.dtype() + "; weights must be F32, F16 or BF16.");
         }
-        TensorRows rows = TensorRows.of(bundle.data(info.name()), info.dtype(), info.shape(), storedInOut);
+        // a BF16 file kept as bf16 is copied bit for bit from its mapping; everything else is read a
+        // block of rows at a time, so the float32 source's pages never count in our memory
+        boolean copied = format == WeightFormat.BF16 && info.dtype() == DType.BF16 && !storedInOut;
+        TensorRows rows = copied ? TensorRows.of(bundle.data(info.name()), info.dtype(), info.shape(), false)
+                : TensorRows.of((offset, dst) -> {
+                    try {
+                        bundle.read(info.name(), offset, dst);
+                    } catch (ModelFormatException e) {
+                        throw new java.io.IOException(e.getMessage(), e);
+                    }
+                }, info.dtype(), info.shape(), storedInOut);
         try {
             return LinearWeights.of(format, rows, null, null, scratch);
         } catch (IllegalArgumentException e) {
             throw new ModelFormatException(bundle.file(info.name()) + ": tensor '" + info.name() + "': " + e.getMessage() + ".");
+        } catch (java.io.UncheckedIOException e) {
+            throw new ModelFormatException(bundle.file(info.name()) + ": tensor '" + info.name() + "' cannot be read: "
+                    + e.getCause().getMessage(), e);
         }
     }
 

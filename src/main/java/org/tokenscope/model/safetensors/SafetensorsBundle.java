@@ -194,6 +194,12 @@ public final class SafetensorsBundle implements TensorSource {
         return fileHolding(name).data(name);
     }
 
+    /** See {@link SafetensorsFile#read(String, long, ByteBuffer)}. */
+    @Override
+    public void read(String name, long offset, ByteBuffer dst) throws java.io.IOException, ModelFormatException {
+        fileHolding(name).read(name, offset, dst);
+    }
+
     /** See {@link SafetensorsFile#readFloats(String)}. */
     @Override
     public float[] readFloats(String name) throws ModelFormatException {

@@ -90,6 +90,28 @@ public final class SafetensorsFile implements AutoCloseable {
     }
 
     /**
+     * Bytes {@code offset ..} of tensor {@code name} read into {@code dst} up to its limit, with
+     * positional reads: they pass through the page cache but, unlike a mapping's pages, are never
+     * counted in this process's resident memory.
+     */
+    public void read(String name, long offset, ByteBuffer dst) throws IOException, ModelFormatException {
+        TensorInfo tensor = tensor(name);
+        if (offset < 0 || offset + dst.remaining() > tensor.byteSize()) {
+            throw new IllegalArgumentException("bytes " + offset + ".." + (offset + dst.remaining()) + " of tensor '"
+                    + name + "', which has " + tensor.byteSize());
+        }
+        long position = header.dataStart() + tensor.begin() + offset;
+        while (dst.hasRemaining()) {
+            int n = channel.read(dst, position);
+            if (n < 0) {
+                throw new ModelFormatException(file + " has been truncated since it was opened: tensor '" + name
+                        + "' needs bytes up to " + (position + dst.remaining()) + ".");
+            }
+            position += n;
+        }
+    }
+
+    /**
      * The bytes of tensor {@code name}, exactly {@code byteSize()} of them, as a read-only,
      * little-endian, direct buffer mapped from the file: nothing is copied into the Java heap.
      */
