@@ -25,7 +25,7 @@ load() { printf '%s\t%s\n' "$1" "$(cut -d' ' -f1-3 /proc/loadavg)" >> "$out/load
 for m in "${models[@]}"; do
   for w in ${WEIGHTS:-f32 q8}; do
     load "$m-ours-$w"
-    "$java" --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -XX:+UseTransparentHugePages ${single[@]+"${single[@]}"} \
+    "$java" --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -XX:+UseTransparentHugePages -Xmn64m ${single[@]+"${single[@]}"} \
       -jar "$here/target/tokenscope.jar" \
       bench --model "$ckpt/$m" --weights "$w" --tokens "$tokens" --new-tokens "$new" --uncached-new-tokens 0 \
       --repeat "$repeat" --json > "$out/$m-ours-$w.json" 2>> "$out/ours.log"

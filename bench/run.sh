@@ -63,7 +63,7 @@ measured() { # FILE COMMAND...: runs it, prints the share of half-seconds in whi
   rm -f "$samples"
 }
 
-ours() { "$java" --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -XX:+UseTransparentHugePages -jar "$jar" bench --json "$@" 2>>"$out/$ours_name.log"; }
+ours() { "$java" --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -XX:+UseTransparentHugePages -Xmn64m -jar "$jar" bench --json "$@" 2>>"$out/$ours_name.log"; }
 peer() { "$python" "$here/bench/peer_torch.py" --json "$@" 2>>"$out/peer.log"; }
 
 run() { # NAME ARGS...: ours, then the peer, with the same arguments ({who} in one: ours/peer); again while contended
