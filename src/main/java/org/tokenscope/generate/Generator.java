@@ -96,9 +96,12 @@ public final class Generator {
                 while (true) {
                     double[] scores = processor.process(Arrays.copyOf(seq, n), toDouble(logits)); // [vocab]
                     int token = rng == null ? argmax(scores) : sample(scores, rng);
-                    double processedLogprob = scores[token] - Distribution.logSumExp(scores);
+                    Distribution raw = Distribution.of(logits);
+                    // unprocessed scores (greedy, no penalty) have the raw log-sum-exp: no second pass over V
+                    double processedLogprob = equal(scores, logits) ? raw.logProb(token)
+                            : scores[token] - Distribution.logSumExp(scores);
                     Double sampleProb = rng == null ? null : Math.exp(processedLogprob);
-                    Step step = step(steps.size(), token, Distribution.of(logits), sampleProb, processedLogprob,
+                    Step step = step(steps.size(), token, raw, sampleProb, processedLogprob,
                             request.topAlternatives());
                     seq[n++] = token;
                     steps.add(step);
@@ -138,6 +141,13 @@ public final class Generator {
     }
 
     // ---- shared with BeamSearcher ----------------------------------------------------------------
+
+    private static boolean equal(double[] scores, float[] logits) {
+        for (int i = 0; i < logits.length; i++) {
+            if (scores[i] != logits[i]) return false;
+        }
+        return true;
+    }
 
     /** A step record: raw log-prob, rank, entropy and alternatives from {@code raw}. */
     Step step(int index, int token, Distribution raw, Double sampleProb, double processedLogprob, int topK) {
