@@ -4,14 +4,15 @@ import java.util.Arrays;
 import org.tokenscope.model.quant.VectorMath;
 
 /**
- * One new token through the decoder entirely in Java, for weights held as bf16 or q8: the step of
- * generation, where every weight is read once for one position and what is around the matrices
- * (norms, attention over the cache, activations, adds) is small. Through the engine that step was
- * some two hundred small engine calls and copies in and out of the Java kernels, ~6 of ~29 ms a
- * gpt2 token, and PyTorch's spinning threads took turns with the kernels' own; here it is plain
- * arrays (after llama3.java), the matrices through {@link LinearWeights.Packed#applyVector}.
+ * New tokens through the decoder entirely in Java, for weights held as bf16 or q8: the step of
+ * generation (one token), where every weight is read once for one position and what is around the
+ * matrices (norms, attention over the cache, activations, adds) is small, and prompts of a few tokens.
+ * Through the engine that step was some two hundred small engine calls and copies in and out of the
+ * Java kernels, ~6 of ~29 ms a gpt2 token, and PyTorch's spinning threads took turns with the
+ * kernels' own; here it is plain arrays (after llama3.java), the matrices through
+ * {@link LinearWeights.Packed#applyArrays}.
  *
- * <p>It computes what {@link LanguageModel}'s forward pass computes for one position, in the same
+ * <p>It computes what {@link LanguageModel}'s forward pass computes for those positions, in the same
  * order and float32 (sums of squares and means in double), every family option included: learned
  * positions or rotary ones (local and global tables, scaled), LayerNorm or RMSNorm, q/k norms, fused
  * or separate q/k/v with or without biases, grouped keys and values, sliding windows, soft-caps,

@@ -1046,10 +1046,6 @@ public final class LanguageModel implements DecoderModel, AutoCloseable {
             this.headDim = headDim;
         }
 
-        /**
-         * Stores {@code fresh} ([H, T, D]) at positions {@code past ..} and returns the keys or values
-         * of all positions so far ([H, past + T, D]), a view that belongs to {@code fresh}'s manager.
-         */
         /** Copies what only the Java step's cache holds into the engine's buffers, before an engine pass. */
         void toEngine(NDManager scratch) {
             if (engineLength >= length) {
@@ -1111,6 +1107,10 @@ public final class LanguageModel implements DecoderModel, AutoCloseable {
             }
         }
 
+        /**
+         * Stores {@code fresh} ([H, T, D]) at positions {@code past ..} and returns the keys or values
+         * of all positions so far ([H, past + T, D]), a view that belongs to {@code fresh}'s manager.
+         */
         NDArray append(int layer, int which, NDArray fresh, int past) {
             int end = past + (int) fresh.getShape().get(1);
             NDArray buffer = reserve(layer, which, fresh.getShape(), past, end);

@@ -51,10 +51,11 @@ public abstract sealed class PackedMatrix permits Bf16Matrix, Q8Matrix {
     }
 
     /**
-     * Y = X·Wᵀ for a few positions: X [t, cols] -> Y [t, rows], both row-major. Each row of W is
-     * read from memory and widened to float32 once, then multiplied by every position while it sits
-     * in the L1 cache (four positions a pass), where {@link #matvec} per position would stream the
-     * whole matrix t times and widen every weight t times.
+     * Y = X·Wᵀ for a few positions: X [t, cols] -> Y [t, rows], both row-major. Rows of W are read
+     * from memory and widened to float32 four at a time, then multiplied by every position while they
+     * sit in the L1 cache, a tile of 4 rows × 4 positions in registers (8 loads feed 16 multiply-adds),
+     * where {@link #matvec} per position would stream the whole matrix t times and widen every weight
+     * t times.
      */
     public final void matmul(float[] x, int t, float[] y) {
         if (x.length != t * cols || y.length != t * rows) {
