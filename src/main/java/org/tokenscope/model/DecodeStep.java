@@ -24,8 +24,7 @@ final class DecodeStep {
     private final ModelConfig config;
     private final Weights weights;
     private final Layer[] layers;
-    private final float[] finalGain;
-    private final float[] finalBias;
+    private final Norm finalNorm;
     private final float[] positions;  // [P·E] learned positions (GPT-2), else null
     private final Rope globalRope;
     private final Rope localRope;     // == globalRope when the local layers share its angles
@@ -44,8 +43,7 @@ final class DecodeStep {
         this.config = config;
         this.weights = weights;
         this.layers = layers;
-        this.finalGain = weights.finalNorm.gain().toFloatArray();
-        this.finalBias = weights.finalNorm.bias() == null ? null : weights.finalNorm.bias().toFloatArray();
+        this.finalNorm = norm(weights.finalNorm);
         this.positions = weights.positionEmbedding == null ? null : weights.positionEmbedding.toFloatArray();
         this.globalRope = globalRope;
         this.localRope = localRope;
@@ -182,7 +180,7 @@ final class DecodeStep {
             add(x, out);
         }
         cache.valid = start + t;
-        float[] last = norm(Arrays.copyOfRange(x, (t - 1) * e, t * e), new Norm(finalGain, finalBias));
+        float[] last = norm(Arrays.copyOfRange(x, (t - 1) * e, t * e), finalNorm);
         float[] logits = head.applyArrays(last, 1);
         softcap(logits, 0, logits.length, config.finalSoftcap());
         return logits;
