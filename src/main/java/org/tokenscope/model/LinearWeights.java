@@ -59,13 +59,19 @@ sealed interface LinearWeights permits LinearWeights.F32, LinearWeights.Packed {
      * when {@code f32Array} is given: the loader's array, [out, in] or [in, out] as stored).
      */
     static LinearWeights of(WeightFormat format, TensorRows tensor, NDArray f32OutIn, NDArray bias, Scratch scratch) {
+        return of(format, tensor, f32OutIn, bias, scratch, null);
+    }
+
+    /** As above, a q8 matrix placed in {@code arena} (see {@link Q8Matrix.Arena}) when one is given. */
+    static LinearWeights of(WeightFormat format, TensorRows tensor, NDArray f32OutIn, NDArray bias, Scratch scratch,
+                            Q8Matrix.Arena arena) {
         return switch (format) {
             case F32 -> new F32(f32OutIn, bias);
             case BF16 -> new Packed(WeightFormat.BF16, tensor.dtype() == org.tokenscope.model.safetensors.DType.BF16
                     && !tensor.transposedAtLoad()
                     ? Bf16Matrix.copyOf(tensor.out(), tensor.in(), tensor.rawOutIn())
                     : Bf16Matrix.round(tensor.out(), tensor.in(), tensor), bias, scratch);
-            case Q8 -> new Packed(WeightFormat.Q8, Q8Matrix.quantize(tensor.out(), tensor.in(), tensor), bias, scratch);
+            case Q8 -> new Packed(WeightFormat.Q8, Q8Matrix.quantize(tensor.out(), tensor.in(), tensor, arena), bias, scratch);
         };
     }
 

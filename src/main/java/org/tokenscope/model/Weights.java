@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.tokenscope.model.ModelConfig.Family;
+import org.tokenscope.model.quant.Q8Matrix;
 import org.tokenscope.model.quant.TensorRows;
 import org.tokenscope.model.safetensors.DType;
 import org.tokenscope.model.safetensors.FiniteCheck;
@@ -333,13 +334,22 @@ final class Weights {
         List<ByteBuffer> pinned = new ArrayList<>();
         long parameters = 0;
         long total = expected.values().stream().mapToLong(s -> Arrays.stream(s).reduce(1, Math::multiplyExact)).sum();
+        List<int[]> packedShapes = new ArrayList<>(); // [out, in] of each matrix to pack, in the order packed
+        for (Map.Entry<String, long[]> entry : expected.entrySet()) {
+            long[] s = entry.getValue();
+            if (format == WeightFormat.Q8 && packs(config, entry.getKey(), s)) {
+                boolean inOut = config.family() == Family.GPT2 && !entry.getKey().equals("wte.weight");
+                packedShapes.add(inOut ? new int[] {(int) s[1], (int) s[0]} : new int[] {(int) s[0], (int) s[1]});
+            }
+        }
+        Q8Matrix.Arena arena = packedShapes.isEmpty() ? null : new Q8Matrix.Arena(packedShapes);
         for (Map.Entry<String, long[]> entry : expected.entrySet()) {
             String stored = fileNameOf.get(entry.getKey());
             TensorInfo info = bundle.tensors().get(stored);
             checkShape(bundle, info, entry.getValue());
             if (format != WeightFormat.F32 && packs(config, entry.getKey(), entry.getValue())) {
                 boolean inOut = config.family() == Family.GPT2 && !entry.getKey().equals("wte.weight");
-                packedLayers.put(entry.getKey(), pack(bundle, info, format, inOut, scratch));
+                packedLayers.put(entry.getKey(), pack(bundle, info, format, inOut, scratch, arena));
             } else {
                 arrays.put(entry.getKey(), toArray(bundle, info, manager, pinned));
             }
@@ -358,7 +368,7 @@ final class Weights {
                 if (format == WeightFormat.F32) {
                     head = toArray(bundle, info, manager, pinned);
                 } else {
-                    packedHead = pack(bundle, info, format, false, scratch);
+                    packedHead = pack(bundle, info, format, false, scratch, null);
                 }
                 parameters += info.elementCount();
             }
@@ -371,7 +381,7 @@ final class Weights {
 
     /** One matrix in bf16 or q8, read a row at a time from the file: [out, in] (GPT-2's Conv1D transposed). */
     private static LinearWeights pack(TensorSource bundle, TensorInfo info, WeightFormat format, boolean storedInOut,
-                                      LinearWeights.Scratch scratch) throws ModelFormatException {
+                                      LinearWeights.Scratch scratch, Q8Matrix.Arena arena) throws ModelFormatException {
         if (info.dtype() != DType.F32 && info.dtype() != DType.F16 && info.dtype() != DType.BF16) {
             throw new ModelFormatException(bundle.file(info.name()) + ": tensor '" + info.name()
                     + "' is stored as " + info.dtype() + "; weights must be F32, F16 or BF16.");
@@ -388,7 +398,7 @@ final class Weights {
                     }
                 }, info.dtype(), info.shape(), storedInOut);
         try {
-            return LinearWeights.of(format, rows, null, null, scratch);
+            return LinearWeights.of(format, rows, null, null, scratch, arena);
         } catch (IllegalArgumentException e) {
             throw new ModelFormatException(bundle.file(info.name()) + ": tensor '" + info.name() + "': " + e.getMessage() + ".");
         } catch (java.io.UncheckedIOException e) {

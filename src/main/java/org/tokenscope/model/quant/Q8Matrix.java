@@ -16,14 +16,87 @@ public final class Q8Matrix extends PackedMatrix {
     public static final int BLOCK = 32;
 
     private final int blocksPerRow;
-    private final byte[] quants; // [rows, cols] int8
-    private final short[] scales; // [rows, blocksPerRow]: float16 bits
+    private final byte[] quants;  // [rows, cols] int8 from quantBase (an array of its own, or an Arena's)
+    private final short[] scales; // [rows, blocksPerRow]: float16 bits, from scaleBase
+    private final int quantBase;
+    private final int scaleBase;
 
-    private Q8Matrix(int rows, int cols, byte[] quants, short[] scales) {
+    private Q8Matrix(int rows, int cols, byte[] quants, int quantBase, short[] scales, int scaleBase) {
         super(rows, cols);
         this.blocksPerRow = blocksPerRow(cols);
         this.quants = quants;
         this.scales = scales;
+        this.quantBase = quantBase;
+        this.scaleBase = scaleBase;
+    }
+
+    /**
+     * Room for a model's matrices in a few large arrays, laid out before the first is quantized
+     * from their shapes in the order they will come: each matrix in an array of its own is a
+     * "humongous" object to G1, and with transparent huge pages the 2 MiB page after each one's end
+     * stays resident, nearly empty (~130 MiB for Qwen2.5-0.5B's 169 matrices). Arrays of at most
+     * {@link #ARENA_BYTES} int8 values (a larger matrix gets one of its own), each exactly as long as
+     * what it holds: the JVM zeroes, and so makes resident, every byte it allocates.
+     */
+    public static final class Arena {
+        /** The most int8 values one array holds (fewer, larger arrays would fragment the heap). */
+        static final int ARENA_BYTES = 256 << 20;
+
+        private final int[][] shapes; // [rows, cols] in order
+        private final int[] array;    // which array each matrix is in
+        private final int[] quantAt;
+        private final int[] scaleAt;
+        private final byte[][] quants;
+        private final short[][] scales;
+        private int next;
+
+        /** @param shapes each matrix's [rows, cols], in the order {@link #quantize(int, int, RowSource, Arena)} will be called */
+        public Arena(java.util.List<int[]> shapes) {
+            this(shapes, ARENA_BYTES);
+        }
+
+        /** With arrays of at most {@code capacity} int8 values (tests make it small). */
+        Arena(java.util.List<int[]> shapes, int capacity) {
+            this.shapes = shapes.toArray(new int[0][]);
+            this.array = new int[this.shapes.length];
+            this.quantAt = new int[this.shapes.length];
+            this.scaleAt = new int[this.shapes.length];
+            java.util.List<long[]> sizes = new java.util.ArrayList<>(); // [quant bytes, scales] per array
+            long[] open = null;
+            for (int m = 0; m < this.shapes.length; m++) {
+                long q = (long) this.shapes[m][0] * this.shapes[m][1];
+                long d = (long) this.shapes[m][0] * blocksPerRow(this.shapes[m][1]);
+                if (open == null || open[0] + q > capacity) {
+                    open = new long[2];
+                    sizes.add(open);
+                }
+                array[m] = sizes.size() - 1;
+                quantAt[m] = Math.toIntExact(open[0]);
+                scaleAt[m] = Math.toIntExact(open[1]);
+                open[0] += q;
+                open[1] += d;
+            }
+            this.quants = new byte[sizes.size()][];
+            this.scales = new short[sizes.size()][];
+            for (int a = 0; a < sizes.size(); a++) {
+                quants[a] = new byte[Math.toIntExact(sizes.get(a)[0])];
+                scales[a] = new short[Math.toIntExact(sizes.get(a)[1])];
+            }
+        }
+
+        /** How many arrays hold the matrices. */
+        int arrays() {
+            return quants.length;
+        }
+
+        /** The next matrix's place, or null when its shape is not the one laid out (it then gets arrays of its own). */
+        private int[] take(int rows, int cols) {
+            if (next >= shapes.length || shapes[next][0] != rows || shapes[next][1] != cols) {
+                return null;
+            }
+            int m = next++;
+            return new int[] {array[m], quantAt[m], scaleAt[m]};
+        }
     }
 
     /**
@@ -33,12 +106,20 @@ public final class Q8Matrix extends PackedMatrix {
      *     infinite, or when the matrix has more than 2³¹ − 1 values
      */
     public static Q8Matrix quantize(int rows, int cols, RowSource source) {
+        return quantize(rows, cols, source, null);
+    }
+
+    /** As {@link #quantize(int, int, RowSource)}, into the next place laid out in {@code arena} (when not null). */
+    public static Q8Matrix quantize(int rows, int cols, RowSource source, Arena arena) {
         if (rows < 1 || cols < 1 || (long) rows * cols > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("cannot hold a " + rows + " × " + cols + " matrix in 8 bits");
         }
         int perRow = blocksPerRow(cols);
-        byte[] quants = new byte[rows * cols];
-        short[] scales = new short[rows * perRow];
+        int[] place = arena == null ? null : arena.take(rows, cols);
+        byte[] quants = place == null ? new byte[rows * cols] : arena.quants[place[0]];
+        short[] scales = place == null ? new short[rows * perRow] : arena.scales[place[0]];
+        int quantBase = place == null ? 0 : place[1];
+        int scaleBase = place == null ? 0 : place[2];
         Rows.split(rows, cols, (from, to) -> {
             float[] row = new float[cols];
             byte[] q = new byte[cols];
@@ -46,11 +127,11 @@ public final class Q8Matrix extends PackedMatrix {
             for (int r = from; r < to; r++) {
                 source.row(r, row);
                 quantizeRow(row, q, d, r);
-                System.arraycopy(q, 0, quants, r * cols, cols);
-                System.arraycopy(d, 0, scales, r * perRow, perRow);
+                System.arraycopy(q, 0, quants, quantBase + r * cols, cols);
+                System.arraycopy(d, 0, scales, scaleBase + r * perRow, perRow);
             }
         });
-        return new Q8Matrix(rows, cols, quants, scales);
+        return new Q8Matrix(rows, cols, quants, quantBase, scales, scaleBase);
     }
 
     /**
@@ -88,30 +169,30 @@ public final class Q8Matrix extends PackedMatrix {
 
     /** The stored int8 value at (r, c). */
     public byte quant(int r, int c) {
-        return quants[r * cols + c];
+        return quants[quantBase + r * cols + c];
     }
 
     /** The scale of the block holding column {@code c} of row {@code r}. */
     public float scale(int r, int c) {
-        return Float.float16ToFloat(scales[r * blocksPerRow + c / BLOCK]);
+        return Float.float16ToFloat(scales[scaleBase + r * blocksPerRow + c / BLOCK]);
     }
 
     /** Bytes held: the int8 values and the scales. */
     @Override
     public long bytes() {
-        return quants.length + 2L * scales.length;
+        return (long) rows * cols + 2L * rows * blocksPerRow;
     }
 
     /** Row {@code r} widened to float32 (d·q) into {@code dst} from {@code offset}. */
     @Override
     public void dequantizeRow(int r, float[] dst, int offset) {
-        kernels.widenQ8(quants, r * cols, scales, r * blocksPerRow, dst, offset, cols);
+        kernels.widenQ8(quants, quantBase + r * cols, scales, scaleBase + r * blocksPerRow, dst, offset, cols);
     }
 
     /** Row {@code r}'s dot product with x from its int8 blocks. */
     @Override
     float dotRow(int r, float[] x) {
-        return kernels.dotQ8(quants, r * cols, scales, r * blocksPerRow, x, cols);
+        return kernels.dotQ8(quants, quantBase + r * cols, scales, scaleBase + r * blocksPerRow, x, cols);
     }
 
     /** Which kernel {@link #matvec} runs on this JVM: "Vector API, 512-bit", or "scalar ...". */

@@ -230,4 +230,35 @@ class Q8MatrixTest {
         q.dequantizeRow(35, row, 0);
         for (int c = 0; c < 64; c++) assertThat(out.get(5 * 64 + c)).isEqualTo(row[c]);
     }
+
+    /** Matrices laid out in an arena's shared arrays hold and multiply exactly what they hold on their own. */
+    @Test
+    void matricesInAnArenaEqualMatricesOnTheirOwn() {
+        int[][] shapes = {{40, 64}, {30, 200}, {300, 96}, {10, 32}, {7, 33}};
+        Q8Matrix.Arena arena = new Q8Matrix.Arena(java.util.Arrays.asList(shapes), 10_000); // 300 × 96 gets its own
+        assertThat(arena.arrays()).isEqualTo(3);
+        for (int m = 0; m < shapes.length; m++) {
+            int rows = shapes[m][0];
+            int cols = shapes[m][1];
+            float[][] w = random(40 + m, rows, cols, 0.3);
+            Q8Matrix alone = Q8Matrix.quantize(rows, cols, (r, dst) -> System.arraycopy(w[r], 0, dst, 0, cols));
+            Q8Matrix placed = Q8Matrix.quantize(rows, cols, (r, dst) -> System.arraycopy(w[r], 0, dst, 0, cols), arena);
+            assertThat(placed.bytes()).isEqualTo(alone.bytes());
+            float[] x = random(50 + m, 1, cols, 1)[0];
+            float[] a = new float[rows];
+            float[] b = new float[rows];
+            alone.matvec(x, a);
+            placed.matvec(x, b);
+            assertThat(b).as("matrix %d", m).containsExactly(a);
+            for (int r = 0; r < rows; r++) {
+                for (int c = 0; c < cols; c++) {
+                    assertThat(placed.quant(r, c)).isEqualTo(alone.quant(r, c));
+                    assertThat(placed.scale(r, c)).isEqualTo(alone.scale(r, c));
+                }
+            }
+        }
+        float[][] w = random(60, 5, 32, 0.3); // past the layout: arrays of its own
+        Q8Matrix extra = Q8Matrix.quantize(5, 32, (r, dst) -> System.arraycopy(w[r], 0, dst, 0, 32), arena);
+        assertThat(extra.quant(4, 31)).isEqualTo(Q8Matrix.quantize(5, 32, (r, dst) -> System.arraycopy(w[r], 0, dst, 0, 32)).quant(4, 31));
+    }
 }
