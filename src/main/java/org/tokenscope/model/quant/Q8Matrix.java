@@ -8,8 +8,9 @@ package org.tokenscope.model.quant;
  * length is not a multiple of 32 ends with a shorter block (ggml would refuse such a row).
  *
  * <p>One byte per weight plus a float16 scale per 32 (1/16 byte per weight, as in ggml; float32 scales
- * would add 6% to the bytes a matrix × vector reads, which is bound by memory bandwidth), on the Java heap. Immutable once made; {@link #matvec} spreads rows over the
- * common pool.
+ * would add 6% to the bytes a matrix × vector reads, which is bound by memory bandwidth), on the Java
+ * heap, in arrays of its own or at its place in an {@link Arena}. Immutable once made; {@link #matvec}
+ * spreads rows over the kernels' threads.
  */
 public final class Q8Matrix extends PackedMatrix {
 
