@@ -94,9 +94,14 @@ final class DecodeStep {
         int valid;
 
         Cache(int layers, int kvHeads, int headDim) {
-            this.stride = kvHeads * headDim;
-            this.keys = new float[layers][0];
-            this.values = new float[layers][0];
+            this(kvHeads * headDim, new float[layers][0], new float[layers][0], 0);
+        }
+
+        private Cache(int stride, float[][] keys, float[][] values, int valid) {
+            this.stride = stride;
+            this.keys = keys;
+            this.values = values;
+            this.valid = valid;
         }
 
         int capacity() {
@@ -122,15 +127,13 @@ final class DecodeStep {
         }
 
         Cache copy() {
-            Cache c = new Cache(keys.length, 1, stride);
-            c.keys = new float[keys.length][];
-            c.values = new float[keys.length][];
+            float[][] k = new float[keys.length][];
+            float[][] v = new float[keys.length][];
             for (int l = 0; l < keys.length; l++) {
-                c.keys[l] = keys[l].clone();
-                c.values[l] = values[l].clone();
+                k[l] = keys[l].clone();
+                v[l] = values[l].clone();
             }
-            c.valid = valid;
-            return c;
+            return new Cache(stride, k, v, valid);
         }
     }
 

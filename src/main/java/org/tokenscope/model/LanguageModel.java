@@ -1052,18 +1052,17 @@ public final class LanguageModel implements DecoderModel, AutoCloseable {
                 return;
             }
             int n = length - engineLength;
-            int kv = kvHeads;
             for (int layer = 0; layer < buffers.length; layer++) {
                 for (int which = 0; which < 2; which++) {
                     float[] from = java.of(layer, which);              // [capacity, KV, D]
-                    float[] fresh = new float[kv * n * headDim];        // [KV, n, D]
+                    float[] fresh = new float[kvHeads * n * headDim];   // [KV, n, D]
                     for (int p = 0; p < n; p++) {
-                        for (int h = 0; h < kv; h++) {
-                            System.arraycopy(from, ((engineLength + p) * kv + h) * headDim, fresh, (h * n + p) * headDim, headDim);
+                        for (int h = 0; h < kvHeads; h++) {
+                            System.arraycopy(from, ((engineLength + p) * kvHeads + h) * headDim, fresh, (h * n + p) * headDim, headDim);
                         }
                     }
                     try (NDManager m = scratch.newSubManager()) {
-                        append(layer, which, m.create(fresh, new Shape(kv, n, headDim)), engineLength);
+                        append(layer, which, m.create(fresh, new Shape(kvHeads, n, headDim)), engineLength);
                     }
                 }
             }
@@ -1163,12 +1162,16 @@ public final class LanguageModel implements DecoderModel, AutoCloseable {
                 cache.length += ids.length;
                 return logits;
             }
-            return appendThroughEngine(ids);
+            return engineAppend(ids);
         }
 
         /** {@link #append} through the engine's forward pass whatever the weights (tests compare the two). */
         float[] appendThroughEngine(int[] ids) {
             checkIds(ids, cache.length);
+            return engineAppend(ids);
+        }
+
+        private float[] engineAppend(int[] ids) { // ids checked
             try (NDManager scratch = sessionManager.newSubManager()) {
                 NDArray hidden = forward(scratch, ids, cache);                        // [T, E]
                 NDArray last = hidden.get(new NDIndex("{}", ids.length - 1));          // [E]

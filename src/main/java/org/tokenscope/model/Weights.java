@@ -160,6 +160,11 @@ final class Weights {
      * token embedding (which the tied head multiplies by) — but not GPT-2's position embedding, which is
      * only ever added.
      */
+    /** Whether the file holds matrix {@code bare} as [in, out] (GPT-2's Conv1D layers) rather than [out, in]. */
+    private static boolean storedInOut(ModelConfig c, String bare) {
+        return c.family() == Family.GPT2 && !bare.equals("wte.weight");
+    }
+
     private static boolean packs(ModelConfig c, String bare, long[] shape) {
         return shape.length == 2 && !bare.equals("wpe.weight");
     }
@@ -338,8 +343,8 @@ final class Weights {
         for (Map.Entry<String, long[]> entry : expected.entrySet()) {
             long[] s = entry.getValue();
             if (format == WeightFormat.Q8 && packs(config, entry.getKey(), s)) {
-                boolean inOut = config.family() == Family.GPT2 && !entry.getKey().equals("wte.weight");
-                packedShapes.add(inOut ? new int[] {(int) s[1], (int) s[0]} : new int[] {(int) s[0], (int) s[1]});
+                packedShapes.add(storedInOut(config, entry.getKey()) ? new int[] {(int) s[1], (int) s[0]}
+                        : new int[] {(int) s[0], (int) s[1]});
             }
         }
         Q8Matrix.Arena arena = packedShapes.isEmpty() ? null : new Q8Matrix.Arena(packedShapes);
@@ -348,8 +353,7 @@ final class Weights {
             TensorInfo info = bundle.tensors().get(stored);
             checkShape(bundle, info, entry.getValue());
             if (format != WeightFormat.F32 && packs(config, entry.getKey(), entry.getValue())) {
-                boolean inOut = config.family() == Family.GPT2 && !entry.getKey().equals("wte.weight");
-                packedLayers.put(entry.getKey(), pack(bundle, info, format, inOut, scratch, arena));
+                packedLayers.put(entry.getKey(), pack(bundle, info, format, storedInOut(config, entry.getKey()), scratch, arena));
             } else {
                 arrays.put(entry.getKey(), toArray(bundle, info, manager, pinned));
             }
