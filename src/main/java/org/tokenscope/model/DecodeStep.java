@@ -277,19 +277,23 @@ final class DecodeStep {
         float[] h = b.up().applyArrays(x, t);
         if (b.gate() != null) {
             float[] gate = b.gate().applyArrays(x, t);
-            for (int i = 0; i < h.length; i++) h[i] = activate(gate[i]) * h[i];
+            activate(gate);
+            for (int i = 0; i < h.length; i++) h[i] *= gate[i];
         } else {
-            for (int i = 0; i < h.length; i++) h[i] = activate(h[i]);
+            activate(h);
         }
         return b.down().applyArrays(h, t);
     }
 
-    private float activate(float x) {
-        return switch (config.activation()) {
-            case GELU_TANH -> (float) (0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x))));
-            case GELU -> (float) (0.5 * x * (1 + erf(x / Math.sqrt(2))));
-            case SILU -> (float) (x / (1 + Math.exp(-x)));
-        };
+    /** The family's activation of every value of x, in place (tanh and e^x vectorized: Math's took 10 ns a value). */
+    private void activate(float[] x) {
+        switch (config.activation()) {
+            case GELU_TANH -> VectorMath.geluTanh(x, 0, x.length);
+            case SILU -> VectorMath.silu(x, 0, x.length);
+            case GELU -> {
+                for (int i = 0; i < x.length; i++) x[i] = (float) (0.5 * x[i] * (1 + erf(x[i] / Math.sqrt(2))));
+            }
+        }
     }
 
     /** The family's norm of each row of x ([T, E]) into a new array. */

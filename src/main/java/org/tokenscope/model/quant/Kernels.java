@@ -47,6 +47,12 @@ interface Kernels {
     /** y[yo + i] += a·x[xo + i] over n values. */
     void axpy(float a, float[] x, int xo, float[] y, int yo, int n);
 
+    /** x[i] = 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))) for i in from..to, in place (gelu_new). */
+    void geluTanh(float[] x, int from, int to);
+
+    /** x[i] = x / (1 + e^−x) for i in from..to, in place (SiLU). */
+    void silu(float[] x, int from, int to);
+
     final class Holder {
         static final Kernels BEST = load();
 

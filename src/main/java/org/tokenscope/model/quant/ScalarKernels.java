@@ -73,4 +73,19 @@ final class ScalarKernels implements Kernels {
             y[yo + i] += a * x[xo + i];
         }
     }
+
+    @Override
+    public void geluTanh(float[] x, int from, int to) {
+        for (int i = from; i < to; i++) {
+            float v = x[i];
+            x[i] = (float) (v / (1 + Math.exp(-2 * Math.sqrt(2 / Math.PI) * (v + 0.044715 * v * v * v))));
+        }
+    }
+
+    @Override
+    public void silu(float[] x, int from, int to) {
+        for (int i = from; i < to; i++) {
+            x[i] = (float) (x[i] / (1 + Math.exp(-x[i])));
+        }
+    }
 }

@@ -2,7 +2,7 @@ package org.tokenscope.model.quant;
 
 /**
  * The small vector operations of a one-token step outside the weight matrices (attention over the
- * cache: q·k and Σ w·v), on the same {@link Kernels} as the matrices, and the same worker threads.
+ * cache: q·k and Σ w·v; the activations), on the same {@link Kernels} as the matrices, and the same worker threads.
  */
 public final class VectorMath {
 
@@ -19,6 +19,16 @@ public final class VectorMath {
     /** y[yo + i] += a·x[xo + i] over n values. */
     public static void axpy(float a, float[] x, int xo, float[] y, int yo, int n) {
         KERNELS.axpy(a, x, xo, y, yo, n);
+    }
+
+    /** x[i] = 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))) for i in from..to, in place. */
+    public static void geluTanh(float[] x, int from, int to) {
+        KERNELS.geluTanh(x, from, to);
+    }
+
+    /** x[i] = x / (1 + e^−x) for i in from..to, in place. */
+    public static void silu(float[] x, int from, int to) {
+        KERNELS.silu(x, from, to);
     }
 
     /** Runs {@code chunk} over rows 0..rows split between the kernels' threads ({@code cost}: values a row touches). */

@@ -1,0 +1,74 @@
+package org.tokenscope.model.quant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** The vectorized activations (our own e^x and tanh) against the formulas in double precision. */
+class ActivationKernelsTest {
+
+    /** Values activations meet (a wide normal), the extremes, zeros and a length that leaves a scalar tail. */
+    private static float[] inputs() {
+        Random random = new Random(3);
+        float[] x = new float[100_003];
+        for (int i = 0; i < x.length; i++) x[i] = (float) (random.nextGaussian() * 4);
+        float[] edges = {0f, -0f, 1e-30f, -1e-30f, 9f, -9f, 9.5f, -9.5f, 20f, -20f, 87f, -87f, 88f, -88f, 89f, -89f,
+                         100f, -100f, 1e4f, -1e4f, Float.MAX_VALUE, -Float.MAX_VALUE, 3e-4f, -3e-4f, 0.5f, -0.5f};
+        System.arraycopy(edges, 0, x, 0, edges.length);
+        return x;
+    }
+
+    /** 0.5·x·(1 + tanh u) written x / (1 + e^−2u): the same function, without double's 1 + tanh u = 0 for u < −19. */
+    private static double gelu(double x) {
+        double u = Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x);
+        assertThat(x / (1 + Math.exp(-2 * u))).isCloseTo(0.5 * x * (1 + Math.tanh(u)), org.assertj.core.api.Assertions.within(1e-15 * (1 + Math.abs(x))));
+        return x / (1 + Math.exp(-2 * u));
+    }
+
+    private static double silu(double x) {
+        return x / (1 + Math.exp(-x));
+    }
+
+    @Test
+    void geluTanhMatchesTheFormula() {
+        for (Kernels k : new Kernels[] {Kernels.best(), new ScalarKernels()}) {
+            float[] x = inputs();
+            float[] y = x.clone();
+            k.geluTanh(y, 0, y.length);
+            for (int i = 0; i < x.length; i++) {
+                double want = gelu(x[i]);
+                if (Math.abs(x[i]) > 1e18) want = x[i] > 0 ? x[i] : 0;   // the double formula overflows x³ there
+                // e^a carries a's float32 rounding (a few ulps of |a|) as a relative error of |a|·1e-7
+                double a = Math.min(100, 2 * Math.sqrt(2 / Math.PI) * Math.abs(x[i] + 0.044715 * x[i] * x[i] * x[i]));
+                assertThat(Math.abs(y[i] - want)).as("%s gelu(%s)", k.description(), x[i])
+                        .isLessThanOrEqualTo(3e-7 * (1 + a) * Math.abs(want) + 1e-37);
+            }
+        }
+    }
+
+    @Test
+    void siluMatchesTheFormula() {
+        for (Kernels k : new Kernels[] {Kernels.best(), new ScalarKernels()}) {
+            float[] x = inputs();
+            float[] y = x.clone();
+            k.silu(y, 0, y.length);
+            for (int i = 0; i < x.length; i++) {
+                double want = silu(x[i]);
+                assertThat(Math.abs(y[i] - want)).as("%s silu(%s)", k.description(), x[i])
+                        .isLessThanOrEqualTo(3e-7 * (1 + Math.abs(x[i])) * Math.abs(want) + 1e-36);
+            }
+        }
+    }
+
+    @Test
+    void onlyTheRangeIsTouched() {
+        float[] x = inputs();
+        float[] y = x.clone();
+        Kernels.best().geluTanh(y, 5, 41);
+        Kernels.best().silu(y, 60, 99);
+        for (int i = 0; i < x.length; i++) {
+            if (i < 5 || (i >= 41 && i < 60) || i >= 99) assertThat(y[i]).isEqualTo(x[i]);
+        }
+    }
+}
