@@ -170,20 +170,27 @@ final class DecodeStep {
         float[][][] local = localRope == globalRope ? global : angles(localRope, start, t);
         for (int l = 0; l < layers.length; l++) {
             Layer b = layers[l];
-            float[] attended = attention(norm(x, b.attnNorm()), t, b, l, start, cache,
+            // the last layer: every position's keys and values go into the cache, but only the last
+            // position's output is read (the logits), so only its query, output projection and MLP
+            // are computed (for gpt2's 16-token prompt, 6% of the arithmetic)
+            int keep = l == layers.length - 1 ? 1 : t;
+            float[] attended = attention(norm(x, b.attnNorm()), t, keep, b, l, start, cache,
                     config.sliding(l) ? local : global);
             if (b.attnOutNorm() != null) {
                 attended = norm(attended, b.attnOutNorm());
             }
+            if (keep < t) {
+                x = Arrays.copyOfRange(x, (t - keep) * e, t * e);                   // [keep, E]
+            }
             add(x, attended);
-            float[] out = mlp(norm(x, b.mlpNorm()), t, b);
+            float[] out = mlp(norm(x, b.mlpNorm()), keep, b);
             if (b.mlpOutNorm() != null) {
                 out = norm(out, b.mlpOutNorm());
             }
             add(x, out);
         }
         cache.valid = start + t;
-        float[] last = norm(Arrays.copyOfRange(x, (t - 1) * e, t * e), finalNorm);
+        float[] last = norm(Arrays.copyOfRange(x, x.length - e, x.length), finalNorm);
         float[] logits = head.applyArrays(last, 1);
         softcap(logits, 0, logits.length, config.finalSoftcap());
         return logits;
@@ -200,39 +207,48 @@ final class DecodeStep {
         return a;
     }
 
-    /** Causal self-attention of x [T, E] at positions start.. over the cache and themselves: [T, E]. */
-    private float[] attention(float[] x, int t, Layer b, int layer, int start, Cache cache, float[][][] angles) {
+    /**
+     * Causal self-attention of x [T, E] at positions start.. over the cache and themselves, the keys
+     * and values of all T written into the cache: the outputs of the last {@code keep} positions, [keep, E].
+     */
+    private float[] attention(float[] x, int t, int keep, Layer b, int layer, int start, Cache cache,
+                              float[][][] angles) {
         int heads = config.heads();
         int kvHeads = config.kvHeads();
         int d = config.headDim();
         int qw = heads * d;
         int stride = kvHeads * d;
+        int first = t - keep;                                                        // the first query row
         float[] q;
         float[] k;
         float[] v;
         if (b.qkv() != null) { // GPT-2: one fused projection, each row q | k | v
             float[] qkv = b.qkv().applyArrays(x, t);
             int w = qw + 2 * stride;
-            q = new float[t * qw];
+            q = new float[keep * qw];
             k = new float[t * stride];
             v = new float[t * stride];
             for (int p = 0; p < t; p++) {
-                System.arraycopy(qkv, p * w, q, p * qw, qw);
+                if (p >= first) System.arraycopy(qkv, p * w, q, (p - first) * qw, qw);
                 System.arraycopy(qkv, p * w + qw, k, p * stride, stride);
                 System.arraycopy(qkv, p * w + qw + stride, v, p * stride, stride);
             }
         } else {
-            q = b.q().applyArrays(x, t);
+            q = b.q().applyArrays(keep == t ? x : Arrays.copyOfRange(x, first * config.width(), x.length), keep);
             k = b.k().applyArrays(x, t);
             v = b.v().applyArrays(x, t);
         }
         if (b.qNorm() != null) {
-            for (int h = 0; h < t * heads; h++) rmsNorm(q, h * d, d, b.qNorm());
+            for (int h = 0; h < keep * heads; h++) rmsNorm(q, h * d, d, b.qNorm());
             for (int h = 0; h < t * kvHeads; h++) rmsNorm(k, h * d, d, b.kNorm());
         }
         if (angles != null) {
             for (int p = 0; p < t; p++) {
-                for (int h = 0; h < heads; h++) Rope.rotate(q, (p * heads + h) * d, angles[p][0], angles[p][1]);
+                if (p >= first) {
+                    for (int h = 0; h < heads; h++) {
+                        Rope.rotate(q, ((p - first) * heads + h) * d, angles[p][0], angles[p][1]);
+                    }
+                }
                 for (int h = 0; h < kvHeads; h++) Rope.rotate(k, (p * kvHeads + h) * d, angles[p][0], angles[p][1]);
             }
         }
@@ -243,14 +259,14 @@ final class DecodeStep {
         System.arraycopy(k, 0, keys, start * stride, t * stride);
         System.arraycopy(v, 0, values, start * stride, t * stride);
         int group = heads / kvHeads;
-        float[] mixed = new float[t * qw];
-        VectorMath.parallel(t * heads, (start + t) * d * 2, (from, to) -> {
+        float[] mixed = new float[keep * qw];
+        VectorMath.parallel(keep * heads, (start + t) * d * 2, (from, to) -> {
             float[] scores = new float[start + t];
-            for (int ph = from; ph < to; ph++) { // query row p, head h
+            for (int ph = from; ph < to; ph++) { // query row first + p, head h
                 int p = ph / heads;
                 int h = ph % heads;
                 int kv = h / group;
-                int position = start + p;
+                int position = start + first + p;
                 int lo = config.sliding(layer) ? Math.max(0, position - config.slidingWindow() + 1) : 0;
                 int seen = position + 1 - lo;
                 for (int s = 0; s < seen; s++) {
@@ -270,7 +286,7 @@ final class DecodeStep {
                 }
             }
         });
-        return b.o().applyArrays(mixed, t);
+        return b.o().applyArrays(mixed, keep);
     }
 
     private float[] mlp(float[] x, int t, Layer b) {
