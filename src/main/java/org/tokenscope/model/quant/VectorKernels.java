@@ -307,7 +307,7 @@ final class VectorKernels implements Kernels {
         int i = from;
         for (; i + L <= to; i += L) { // 0.5·x·(1 + tanh u) = x / (1 + e^−2u): no cancellation where tanh u ≈ −1
             FloatVector v = FloatVector.fromArray(F, x, i);
-            FloatVector u = v.mul(v).fma(GELU_CUBE, ONE).mul(v).mul(-2 * SQRT_2_PI); // −2·√(2/π)·(x + 0.044715·x³)
+            FloatVector u = v.mul(v).fma(GELU_CUBE, ONE).mul(v).mul(-2 * SQRT_2_PI); // −2√(2/π)(x + 0.044715x³)
             v.div(exp(u).add(ONE)).intoArray(x, i);
         }
         for (; i < to; i++) {
@@ -336,8 +336,8 @@ final class VectorKernels implements Kernels {
      */
     private static FloatVector exp(FloatVector x) {
         FloatVector c = x.max(-87f).min(88f);
-        FloatVector n = c.fma(FloatVector.broadcast(F, 1.44269504088896341f), ROUNDER).sub(ROUNDER); // round(x / ln 2)
-        FloatVector r = n.fma(FloatVector.broadcast(F, -0.693359375f), c);    // x − n·ln 2 in two parts (Cody–Waite)
+        FloatVector n = c.fma(FloatVector.broadcast(F, 1.44269504088896341f), ROUNDER).sub(ROUNDER); // round(x/ln 2)
+        FloatVector r = n.fma(FloatVector.broadcast(F, -0.693359375f), c); // x − n·ln 2, ln 2 in two parts
         r = n.fma(FloatVector.broadcast(F, 2.12194440e-4f), r);
         FloatVector p = FloatVector.broadcast(F, 1.9875691500e-4f);
         p = p.fma(r, FloatVector.broadcast(F, 1.3981999507e-3f));
@@ -346,8 +346,9 @@ final class VectorKernels implements Kernels {
         p = p.fma(r, FloatVector.broadcast(F, 1.6666665459e-1f));
         p = p.fma(r, HALF);
         p = p.mul(r.mul(r)).add(r).add(ONE);
-        IntVector bits = ((IntVector) n.convertShape(VectorOperators.F2I, I, 0)).add(127).lanewise(VectorOperators.LSHL, 23);
-        return p.mul(bits.reinterpretAsFloats()).blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.GT, 88f));
+        IntVector n2 = (IntVector) n.convertShape(VectorOperators.F2I, I, 0);
+        FloatVector twoToN = n2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();   // 2^n's bits
+        return p.mul(twoToN).blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.GT, 88f));
     }
 
     /** L bfloat16 values from element {@code index} as float32: the 16 bits become the high half. */

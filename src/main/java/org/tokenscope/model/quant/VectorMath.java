@@ -1,8 +1,8 @@
 package org.tokenscope.model.quant;
 
 /**
- * The small vector operations of a one-token step outside the weight matrices (attention over the
- * cache: q·k and Σ w·v; the activations), on the same {@link Kernels} as the matrices, and the same worker threads.
+ * The small vector operations of a step outside the weight matrices (attention over the cache: q·k
+ * and Σ w·v; the activations), on the same {@link Kernels} as the matrices and the same worker threads.
  */
 public final class VectorMath {
 

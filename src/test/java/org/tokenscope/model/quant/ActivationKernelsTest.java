@@ -1,6 +1,7 @@
 package org.tokenscope.model.quant;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -19,11 +20,15 @@ class ActivationKernelsTest {
         return x;
     }
 
-    /** 0.5·x·(1 + tanh u) written x / (1 + e^−2u): the same function, without double's 1 + tanh u = 0 for u < −19. */
+    /**
+     * 0.5·x·(1 + tanh u) written x / (1 + e^−2u): the same function (checked here), without double's
+     * 1 + tanh u = 0 for u < −19.
+     */
     private static double gelu(double x) {
         double u = Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x);
-        assertThat(x / (1 + Math.exp(-2 * u))).isCloseTo(0.5 * x * (1 + Math.tanh(u)), org.assertj.core.api.Assertions.within(1e-15 * (1 + Math.abs(x))));
-        return x / (1 + Math.exp(-2 * u));
+        double gelu = x / (1 + Math.exp(-2 * u));
+        assertThat(gelu).isCloseTo(0.5 * x * (1 + Math.tanh(u)), within(1e-15 * (1 + Math.abs(x))));
+        return gelu;
     }
 
     private static double silu(double x) {
