@@ -42,7 +42,6 @@ import picocli.CommandLine.Spec;
         description = "Time loading, scoring N tokens and greedy generation of K tokens (see BENCHMARKS.md).")
 public final class BenchCommand implements Callable<Integer> {
 
-    static final int PROMPT_TOKENS = 16;
 
     @Spec
     CommandSpec spec;
@@ -55,8 +54,13 @@ public final class BenchCommand implements Callable<Integer> {
     int tokens;
 
     @Option(names = "--new-tokens", defaultValue = "32", paramLabel = "K",
-            description = "Tokens to generate greedily after a 16-token prompt; 0 skips generation (default ${DEFAULT-VALUE}).")
+            description = "Tokens to generate greedily after the prompt; 0 skips generation (default ${DEFAULT-VALUE}).")
     int newTokens;
+
+    @Option(names = "--prompt-tokens", defaultValue = "16", paramLabel = "P",
+            description = "Random token ids the generation continues; the first token's time covers them "
+                    + "(default ${DEFAULT-VALUE}).")
+    int promptTokens;
 
     @Option(names = "--repeat", defaultValue = "3", paramLabel = "R",
             description = "Timed repeats after one warm-up; the median and minimum are reported (default ${DEFAULT-VALUE}).")
@@ -337,10 +341,13 @@ public final class BenchCommand implements Callable<Integer> {
     // ---- generation -------------------------------------------------------------------------
 
     private Map<String, Object> generate(LocalBackend model, int count, boolean withoutCache, PrintWriter err) {
-        int[] prompt = randomIds(seed + 1, PROMPT_TOKENS, model.decoder().vocabSize());
-        if (PROMPT_TOKENS + count > model.summary().context()) {
-            throw new IllegalArgumentException("A 16-token prompt plus " + count + " new tokens exceed the model's context of "
-                    + model.summary().context() + ".");
+        if (promptTokens < 1) {
+            throw new IllegalArgumentException("--prompt-tokens must be at least 1.");
+        }
+        int[] prompt = randomIds(seed + 1, promptTokens, model.decoder().vocabSize());
+        if (promptTokens + count > model.summary().context()) {
+            throw new IllegalArgumentException("A " + promptTokens + "-token prompt plus " + count
+                    + " new tokens exceed the model's context of " + model.summary().context() + ".");
         }
         Benchmarked timed = new Benchmarked(model, !withoutCache);
         GenerationRequest request = GenerationRequest.builder().setPrompt(prompt).setMaxNewTokens(count)
@@ -386,7 +393,7 @@ public final class BenchCommand implements Callable<Integer> {
         double firstMs = median(firsts);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("new_tokens", count);
-        out.put("prompt_tokens", PROMPT_TOKENS);
+        out.put("prompt_tokens", promptTokens);
         out.put("median_s", round(median));
         out.put("min_s", round(Arrays.stream(times).min().orElseThrow()));
         out.put("tokens_per_s", round(count / median));

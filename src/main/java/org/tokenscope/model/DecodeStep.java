@@ -6,7 +6,8 @@ import org.tokenscope.model.quant.VectorMath;
 /**
  * New tokens through the decoder entirely in Java, for weights held as bf16 or q8: the step of
  * generation (one token), where every weight is read once for one position and what is around the
- * matrices (norms, attention over the cache, activations, adds) is small, and prompts of a few tokens.
+ * matrices (norms, attention over the cache, activations, adds) is small, and prompts of up to
+ * {@link #POSITIONS} tokens.
  * Through the engine that step was some two hundred small engine calls and copies in and out of the
  * Java kernels, ~6 of ~29 ms a gpt2 token, and PyTorch's spinning threads took turns with the
  * kernels' own; here it is plain arrays (after llama3.java), the matrices through
@@ -20,6 +21,16 @@ import org.tokenscope.model.quant.VectorMath;
  * {@link Cache} of plain arrays that the session keeps in step with the engine's.
  */
 final class DecodeStep {
+
+    /**
+     * Tokens up to which an append (a step, a prompt) runs here rather than through the engine's
+     * forward pass, which for bf16/q8 weights widens every matrix to float32 for its GEMM
+     * ({@code -Dtokenscope.javaStepPositions}). Measured, time to the first token after P prompt
+     * tokens, q8, here against the engine: gpt2 32: 45 vs 78 ms, 48: 65 vs 83, 64: 83 vs 94;
+     * Qwen2.5-0.5B 32: 180 vs 314, 48: 251 vs 360, 64: 336 vs 419; Llama-3.2-1B 32: 467 vs 633,
+     * 48: 685 vs 786, 64: 870 vs 761 (float32 weights through the engine: 502, 700 and 650 ms).
+     */
+    static final int POSITIONS = Integer.getInteger("tokenscope.javaStepPositions", 48);
 
     private final ModelConfig config;
     private final Weights weights;

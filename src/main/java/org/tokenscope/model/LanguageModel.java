@@ -1155,7 +1155,7 @@ public final class LanguageModel implements DecoderModel, AutoCloseable {
         public float[] append(int[] ids) {
             checkIds(ids, cache.length);
             // a step or a short prompt in Java: no engine call, no engine threads taking turns with the kernels'
-            DecodeStep step = ids.length <= LinearWeights.JAVA_POSITIONS ? decodeStep() : null;
+            DecodeStep step = ids.length <= DecodeStep.POSITIONS ? decodeStep() : null;
             if (step != null) {
                 cache.toJava(step);
                 float[] logits = step.logits(ids, cache.length, cache.java);

@@ -146,4 +146,23 @@ class BenchCommandTest {
         assertThat(run.exitCode()).isNotZero();
         assertThat(run.err()).contains("--repeat");
     }
+
+    @Test
+    void promptTokensSetsThePromptAndAreChecked() throws Exception {
+        // 40 ids: past the 16 positions the Java path takes, so the engine's pass makes the first token
+        CliRun run = CliRun.of("bench", "--model", model.toString(), "--tokens", "2", "--new-tokens", "3",
+                "--prompt-tokens", "40", "--uncached-new-tokens", "0", "--repeat", "1", "--json");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode g = new ObjectMapper().readTree(run.out()).get("generate");
+        assertThat(g.get("prompt_tokens").asInt()).isEqualTo(40);
+        assertThat(g.get("step_ms")).hasSize(3);
+
+        CliRun none = CliRun.of("bench", "--model", model.toString(), "--prompt-tokens", "0", "--repeat", "1");
+        assertThat(none.exitCode()).isNotZero();
+        assertThat(none.err()).contains("--prompt-tokens must be at least 1.");
+        CliRun tooLong = CliRun.of("bench", "--model", model.toString(), "--tokens", "2", "--prompt-tokens", "60",
+                "--new-tokens", "10", "--repeat", "1");
+        assertThat(tooLong.exitCode()).isNotZero();
+        assertThat(tooLong.err()).contains("A 60-token prompt plus 10 new tokens exceed the model's context of 64.");
+    }
 }

@@ -69,6 +69,26 @@ class DecodeStepTest {
 
     @ParameterizedTest(name = "{0} {3}")
     @MethodSource("cases")
+    void promptsUpToTheJavaLimitEqualTheEngines(String label, Spec spec, DType dtype, WeightFormat format)
+            throws Exception {
+        assertThat(DecodeStep.POSITIONS).isGreaterThanOrEqualTo(37);                 // so these prompts run in Java
+        int[] ids = DecoderFamiliesTest.randomIds(7, 50);
+        try (LanguageModel model = load(label, spec, dtype, format);
+             LanguageModel.Session java = model.newSession();
+             LanguageModel.Session engine = model.newSession()) {
+            int[] prompt = Arrays.copyOf(ids, 37);                                 // 9 tiles of 4 and one position
+            assertClose(java.append(prompt), engine.appendThroughEngine(prompt), "37-token prompt");
+            int[] more = Arrays.copyOfRange(ids, 37, 37 + 8);                     // a second prompt after the first
+            assertClose(java.append(more), engine.appendThroughEngine(more), "8 more");
+            for (int n = 45; n < 50; n++) {
+                int[] next = {ids[n]};
+                assertClose(java.append(next), engine.appendThroughEngine(next), "step " + (n - 45));
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0} {3}")
+    @MethodSource("cases")
     void theCachePassesBetweenJavaAndEngine(String label, Spec spec, DType dtype, WeightFormat format) throws Exception {
         int[] ids = DecoderFamiliesTest.randomIds(6, 46);
         try (LanguageModel model = load(label, spec, dtype, format);
