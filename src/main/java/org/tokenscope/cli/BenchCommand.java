@@ -42,7 +42,6 @@ import picocli.CommandLine.Spec;
         description = "Time loading, scoring N tokens and greedy generation of K tokens (see BENCHMARKS.md).")
 public final class BenchCommand implements Callable<Integer> {
 
-
     @Spec
     CommandSpec spec;
 
@@ -111,6 +110,9 @@ public final class BenchCommand implements Callable<Integer> {
         if (tokens < 2) throw new IllegalArgumentException("--tokens must be at least 2, got " + tokens + ".");
         if (newTokens < 0) throw new IllegalArgumentException("--new-tokens cannot be negative, got " + newTokens + ".");
         if (repeat < 1) throw new IllegalArgumentException("--repeat must be at least 1, got " + repeat + ".");
+        if (promptTokens < 1) {
+            throw new IllegalArgumentException("--prompt-tokens must be at least 1, got " + promptTokens + ".");
+        }
         int uncached = uncachedNewTokens == null ? newTokens : uncachedNewTokens;
         if (uncached < 0) throw new IllegalArgumentException("--uncached-new-tokens cannot be negative.");
         PrintWriter err = spec.commandLine().getErr();
@@ -341,9 +343,6 @@ public final class BenchCommand implements Callable<Integer> {
     // ---- generation -------------------------------------------------------------------------
 
     private Map<String, Object> generate(LocalBackend model, int count, boolean withoutCache, PrintWriter err) {
-        if (promptTokens < 1) {
-            throw new IllegalArgumentException("--prompt-tokens must be at least 1.");
-        }
         int[] prompt = randomIds(seed + 1, promptTokens, model.decoder().vocabSize());
         if (promptTokens + count > model.summary().context()) {
             throw new IllegalArgumentException("A " + promptTokens + "-token prompt plus " + count

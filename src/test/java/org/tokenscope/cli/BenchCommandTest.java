@@ -159,7 +159,7 @@ class BenchCommandTest {
 
         CliRun none = CliRun.of("bench", "--model", model.toString(), "--prompt-tokens", "0", "--repeat", "1");
         assertThat(none.exitCode()).isNotZero();
-        assertThat(none.err()).contains("--prompt-tokens must be at least 1.");
+        assertThat(none.err()).contains("--prompt-tokens must be at least 1, got 0.").doesNotContain("bench: scoring");
         CliRun tooLong = CliRun.of("bench", "--model", model.toString(), "--tokens", "2", "--prompt-tokens", "60",
                 "--new-tokens", "10", "--repeat", "1");
         assertThat(tooLong.exitCode()).isNotZero();
