@@ -81,7 +81,7 @@ public final class Bf16Matrix extends PackedMatrix {
     }
 
     @Override
-    float dotRow(int r, float[] x) {
-        return kernels.dotBf16(values, r * cols, x, cols);
+    float dotRow(int r, float[] x, int xo) {
+        return kernels.dotBf16(values, r * cols, x, xo, cols);
     }
 }

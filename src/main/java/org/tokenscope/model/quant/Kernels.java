@@ -18,28 +18,30 @@ interface Kernels {
     String description();
 
     /**
-     * Σ_c x[c]·scale[c/32]·q[c] over one Q8_0 row of {@code n} values: its int8 values from
+     * Σ_c x[xOffset + c]·scale[c/32]·q[c] over one Q8_0 row of {@code n} values: its int8 values from
      * {@code quants[qOffset]}, its block scales (float16 bits) from {@code scales[sOffset]}.
      */
-    float dotQ8(byte[] quants, int qOffset, short[] scales, int sOffset, float[] x, int n);
+    float dotQ8(byte[] quants, int qOffset, short[] scales, int sOffset, float[] x, int xOffset, int n);
 
     /** One Q8_0 row of {@code n} values widened to float32 (scale·q) into {@code dst[dstOffset]}. */
     void widenQ8(byte[] quants, int qOffset, short[] scales, int sOffset, float[] dst, int dstOffset, int n);
 
-    /** Σ_c x[c]·w[c] over one row of {@code n} bfloat16 values from {@code values[offset]}. */
-    float dotBf16(short[] values, int offset, float[] x, int n);
+    /** Σ_c x[xOffset + c]·w[c] over one row of {@code n} bfloat16 values from {@code values[offset]}. */
+    float dotBf16(short[] values, int offset, float[] x, int xOffset, int n);
 
     /**
-     * One float32 row w [n] against t positions x [t, n] (row-major from 0): y[yOffset + p·yStride] =
-     * Σ_c w[c]·x[p·n + c]. The row of a matrix × a few positions, once the row is widened.
+     * One float32 row w [n] from {@code wo} against t positions x [t, n] (row-major from {@code xo}):
+     * y[yOffset + p·yStride] = Σ_c w[wo + c]·x[xo + p·n + c]. The row of a matrix × a few positions,
+     * once the row is widened.
      */
-    void dotPositions(float[] w, float[] x, int t, int n, float[] y, int yOffset, int yStride);
+    void dotPositions(float[] w, int wo, float[] x, int xo, int t, int n, float[] y, int yOffset, int yStride);
 
     /**
-     * Four float32 rows w [4, n] against t positions x [t, n]: y[p·yStride + row + r] = Σ_c w[r·n + c]·x[p·n + c].
-     * Four rows of a matrix × a few positions, once the rows are widened (a register tile of 4 × 4).
+     * Four float32 rows w [4, n] from {@code wo} against t positions x [t, n] from {@code xo}:
+     * y[p·yStride + row + r] = Σ_c w[wo + r·n + c]·x[xo + p·n + c]. Four rows of a matrix × a few
+     * positions, once the rows are widened (a register tile of 4 × 4).
      */
-    void dotRows4(float[] w, int n, float[] x, int t, float[] y, int row, int yStride);
+    void dotRows4(float[] w, int wo, int n, float[] x, int xo, int t, float[] y, int row, int yStride);
 
     /** Σ_i a[ao + i]·b[bo + i] over n values. */
     float dot(float[] a, int ao, float[] b, int bo, int n);

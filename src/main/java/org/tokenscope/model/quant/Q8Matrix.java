@@ -192,8 +192,8 @@ public final class Q8Matrix extends PackedMatrix {
 
     /** Row {@code r}'s dot product with x from its int8 blocks. */
     @Override
-    float dotRow(int r, float[] x) {
-        return kernels.dotQ8(quants, quantBase + r * cols, scales, scaleBase + r * blocksPerRow, x, cols);
+    float dotRow(int r, float[] x, int xo) {
+        return kernels.dotQ8(quants, quantBase + r * cols, scales, scaleBase + r * blocksPerRow, x, xo, cols);
     }
 
     /** Which kernel {@link #matvec} runs on this JVM: "Vector API, 512-bit", or "scalar ...". */

@@ -9,13 +9,13 @@ final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public float dotQ8(byte[] quants, int qOffset, short[] scales, int sOffset, float[] x, int n) {
+    public float dotQ8(byte[] quants, int qOffset, short[] scales, int sOffset, float[] x, int xo, int n) {
         float sum = 0;
         for (int from = 0, block = sOffset; from < n; from += Q8Matrix.BLOCK, block++) {
             int to = Math.min(n, from + Q8Matrix.BLOCK);
             float partial = 0;
             for (int c = from; c < to; c++) {
-                partial += x[c] * quants[qOffset + c];
+                partial += x[xo + c] * quants[qOffset + c];
             }
             sum += partial * Float.float16ToFloat(scales[block]);
         }
@@ -30,30 +30,30 @@ final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public float dotBf16(short[] values, int offset, float[] x, int n) {
+    public float dotBf16(short[] values, int offset, float[] x, int xo, int n) {
         float sum = 0;
         for (int c = 0; c < n; c++) {
-            sum += x[c] * Bf16Matrix.toFloat(values[offset + c]);
+            sum += x[xo + c] * Bf16Matrix.toFloat(values[offset + c]);
         }
         return sum;
     }
 
     @Override
-    public void dotPositions(float[] w, float[] x, int t, int n, float[] y, int yOffset, int yStride) {
+    public void dotPositions(float[] w, int wo, float[] x, int xo, int t, int n, float[] y, int yOffset, int yStride) {
         for (int p = 0; p < t; p++) {
             float sum = 0;
             for (int c = 0; c < n; c++) {
-                sum += w[c] * x[p * n + c];
+                sum += w[wo + c] * x[xo + p * n + c];
             }
             y[yOffset + p * yStride] = sum;
         }
     }
 
     @Override
-    public void dotRows4(float[] w, int n, float[] x, int t, float[] y, int row, int yStride) {
+    public void dotRows4(float[] w, int wo, int n, float[] x, int xo, int t, float[] y, int row, int yStride) {
         for (int r = 0; r < 4; r++) {
             for (int p = 0; p < t; p++) {
-                y[p * yStride + row + r] = dot(w, r * n, x, p * n, n);
+                y[p * yStride + row + r] = dot(w, wo + r * n, x, xo + p * n, n);
             }
         }
     }

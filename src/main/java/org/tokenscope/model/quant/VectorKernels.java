@@ -46,9 +46,9 @@ final class VectorKernels implements Kernels {
     }
 
     @Override
-    public float dotQ8(byte[] quants, int qOffset, short[] scales, int sOffset, float[] x, int n) {
+    public float dotQ8(byte[] quants, int qOffset, short[] scales, int sOffset, float[] x, int xo, int n) {
         if (L != 16) {
-            return dotQ8Any(quants, qOffset, scales, sOffset, x, n);
+            return dotQ8Any(quants, qOffset, scales, sOffset, x, xo, n);
         }
         // AVX-512: a block is two registers. Two blocks a pass, each into its own accumulator (two
         // chains in flight), the block's products multiplied and added, not fused: written with a
@@ -65,23 +65,23 @@ final class VectorKernels implements Kernels {
             FloatVector w1 = (FloatVector) ByteVector.fromArray(B, quants, q + 16).castShape(F, 0);
             FloatVector w2 = (FloatVector) ByteVector.fromArray(B, quants, q + 32).castShape(F, 0);
             FloatVector w3 = (FloatVector) ByteVector.fromArray(B, quants, q + 48).castShape(F, 0);
-            FloatVector b0 = FloatVector.fromArray(F, x, c).mul(w0).add(FloatVector.fromArray(F, x, c + 16).mul(w1));
-            FloatVector b1 = FloatVector.fromArray(F, x, c + 32).mul(w2).add(FloatVector.fromArray(F, x, c + 48).mul(w3));
+            FloatVector b0 = FloatVector.fromArray(F, x, xo + c).mul(w0).add(FloatVector.fromArray(F, x, xo + c + 16).mul(w1));
+            FloatVector b1 = FloatVector.fromArray(F, x, xo + c + 32).mul(w2).add(FloatVector.fromArray(F, x, xo + c + 48).mul(w3));
             acc0 = b0.fma(FloatVector.broadcast(F, Float.float16ToFloat(scales[s])), acc0);
             acc1 = b1.fma(FloatVector.broadcast(F, Float.float16ToFloat(scales[s + 1])), acc1);
         }
         if (c < full) {
             FloatVector w0 = (FloatVector) ByteVector.fromArray(B, quants, q).castShape(F, 0);
             FloatVector w1 = (FloatVector) ByteVector.fromArray(B, quants, q + 16).castShape(F, 0);
-            FloatVector b0 = FloatVector.fromArray(F, x, c).mul(w0).add(FloatVector.fromArray(F, x, c + 16).mul(w1));
+            FloatVector b0 = FloatVector.fromArray(F, x, xo + c).mul(w0).add(FloatVector.fromArray(F, x, xo + c + 16).mul(w1));
             acc0 = b0.fma(FloatVector.broadcast(F, Float.float16ToFloat(scales[s])), acc0);
             s++;
         }
-        return acc0.add(acc1).reduceLanes(VectorOperators.ADD) + tail(quants, qOffset, scales, s, x, full, n);
+        return acc0.add(acc1).reduceLanes(VectorOperators.ADD) + tail(quants, qOffset, scales, s, x, xo, full, n);
     }
 
     /** The same for any register width (8 lanes with AVX2): one block a pass. */
-    private static float dotQ8Any(byte[] quants, int qOffset, short[] scales, int sOffset, float[] x, int n) {
+    private static float dotQ8Any(byte[] quants, int qOffset, short[] scales, int sOffset, float[] x, int xo, int n) {
         int full = n / Q8Matrix.BLOCK * Q8Matrix.BLOCK;
         FloatVector acc = FloatVector.zero(F);
         int q = qOffset;
@@ -90,21 +90,21 @@ final class VectorKernels implements Kernels {
             FloatVector block = FloatVector.zero(F);                          // Σ x·q over the block, L lanes
             for (int i = 0; i < Q8Matrix.BLOCK; i += L) {
                 FloatVector w = (FloatVector) ByteVector.fromArray(B, quants, q + i).castShape(F, 0);
-                block = block.add(FloatVector.fromArray(F, x, c + i).mul(w));
+                block = block.add(FloatVector.fromArray(F, x, xo + c + i).mul(w));
             }
             acc = block.fma(FloatVector.broadcast(F, Float.float16ToFloat(scales[s])), acc);
         }
-        return acc.reduceLanes(VectorOperators.ADD) + tail(quants, qOffset, scales, s, x, full, n);
+        return acc.reduceLanes(VectorOperators.ADD) + tail(quants, qOffset, scales, s, x, xo, full, n);
     }
 
     /** A short last block (rows whose length is not a multiple of 32): scale s over columns full..n. */
-    private static float tail(byte[] quants, int qOffset, short[] scales, int s, float[] x, int full, int n) {
+    private static float tail(byte[] quants, int qOffset, short[] scales, int s, float[] x, int xo, int full, int n) {
         if (full == n) {
             return 0;
         }
         float partial = 0;
         for (int c = full; c < n; c++) {
-            partial += x[c] * quants[qOffset + c];
+            partial += x[xo + c] * quants[qOffset + c];
         }
         return partial * Float.float16ToFloat(scales[s]);
     }
@@ -126,31 +126,31 @@ final class VectorKernels implements Kernels {
     }
 
     @Override
-    public float dotBf16(short[] values, int offset, float[] x, int n) {
+    public float dotBf16(short[] values, int offset, float[] x, int xo, int n) {
         int full = n / L * L;
         FloatVector acc0 = FloatVector.zero(F);
         FloatVector acc1 = FloatVector.zero(F);
         int c = 0;
         for (; c + 2 * L <= full; c += 2 * L) { // two accumulators: two FMA chains in flight
-            acc0 = FloatVector.fromArray(F, x, c).fma(bf16(values, offset + c), acc0);
-            acc1 = FloatVector.fromArray(F, x, c + L).fma(bf16(values, offset + c + L), acc1);
+            acc0 = FloatVector.fromArray(F, x, xo + c).fma(bf16(values, offset + c), acc0);
+            acc1 = FloatVector.fromArray(F, x, xo + c + L).fma(bf16(values, offset + c + L), acc1);
         }
         for (; c < full; c += L) {
-            acc0 = FloatVector.fromArray(F, x, c).fma(bf16(values, offset + c), acc0);
+            acc0 = FloatVector.fromArray(F, x, xo + c).fma(bf16(values, offset + c), acc0);
         }
         float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
         for (; c < n; c++) {
-            sum += x[c] * Bf16Matrix.toFloat(values[offset + c]);
+            sum += x[xo + c] * Bf16Matrix.toFloat(values[offset + c]);
         }
         return sum;
     }
 
     @Override
-    public void dotPositions(float[] w, float[] x, int t, int n, float[] y, int yOffset, int yStride) {
+    public void dotPositions(float[] w, int wo, float[] x, int xo, int t, int n, float[] y, int yOffset, int yStride) {
         int full = n / L * L;
         int p = 0;
         for (; p + 4 <= t; p += 4) { // four positions at once: each register of w loaded once for four FMAs
-            int x0 = p * n;
+            int x0 = xo + p * n;
             int x1 = x0 + n;
             int x2 = x1 + n;
             int x3 = x2 + n;
@@ -160,7 +160,7 @@ final class VectorKernels implements Kernels {
             FloatVector a3 = a0;
             int c = 0;
             for (; c < full; c += L) {
-                FloatVector wv = FloatVector.fromArray(F, w, c);
+                FloatVector wv = FloatVector.fromArray(F, w, wo + c);
                 a0 = FloatVector.fromArray(F, x, x0 + c).fma(wv, a0);
                 a1 = FloatVector.fromArray(F, x, x1 + c).fma(wv, a1);
                 a2 = FloatVector.fromArray(F, x, x2 + c).fma(wv, a2);
@@ -171,10 +171,10 @@ final class VectorKernels implements Kernels {
             float s2 = a2.reduceLanes(VectorOperators.ADD);
             float s3 = a3.reduceLanes(VectorOperators.ADD);
             for (; c < n; c++) {
-                s0 += w[c] * x[x0 + c];
-                s1 += w[c] * x[x1 + c];
-                s2 += w[c] * x[x2 + c];
-                s3 += w[c] * x[x3 + c];
+                s0 += w[wo + c] * x[x0 + c];
+                s1 += w[wo + c] * x[x1 + c];
+                s2 += w[wo + c] * x[x2 + c];
+                s3 += w[wo + c] * x[x3 + c];
             }
             y[yOffset + p * yStride] = s0;
             y[yOffset + (p + 1) * yStride] = s1;
@@ -182,29 +182,30 @@ final class VectorKernels implements Kernels {
             y[yOffset + (p + 3) * yStride] = s3;
         }
         for (; p < t; p++) {
-            int x0 = p * n;
+            int x0 = xo + p * n;
             FloatVector a0 = FloatVector.zero(F);
             int c = 0;
             for (; c < full; c += L) {
-                a0 = FloatVector.fromArray(F, x, x0 + c).fma(FloatVector.fromArray(F, w, c), a0);
+                a0 = FloatVector.fromArray(F, x, x0 + c).fma(FloatVector.fromArray(F, w, wo + c), a0);
             }
             float s0 = a0.reduceLanes(VectorOperators.ADD);
             for (; c < n; c++) {
-                s0 += w[c] * x[x0 + c];
+                s0 += w[wo + c] * x[x0 + c];
             }
             y[yOffset + p * yStride] = s0;
         }
     }
 
     @Override
-    public void dotRows4(float[] w, int n, float[] x, int t, float[] y, int row, int yStride) {
+    public void dotRows4(float[] w, int wo, int n, float[] x, int xo, int t, float[] y, int row, int yStride) {
         int full = n / L * L;
-        int w1 = n;
-        int w2 = 2 * n;
-        int w3 = 3 * n;
+        int w0 = wo;
+        int w1 = wo + n;
+        int w2 = wo + 2 * n;
+        int w3 = wo + 3 * n;
         int p = 0;
         for (; p + 4 <= t; p += 4) { // a tile of 4 rows × 4 positions: 8 loads feed 16 multiply-adds
-            int x0 = p * n;
+            int x0 = xo + p * n;
             int x1 = x0 + n;
             int x2 = x1 + n;
             int x3 = x2 + n;
@@ -213,7 +214,7 @@ final class VectorKernels implements Kernels {
             FloatVector a20 = a00, a21 = a00, a22 = a00, a23 = a00;
             FloatVector a30 = a00, a31 = a00, a32 = a00, a33 = a00;
             for (int c = 0; c < full; c += L) {
-                FloatVector r0 = FloatVector.fromArray(F, w, c);
+                FloatVector r0 = FloatVector.fromArray(F, w, w0 + c);
                 FloatVector r1 = FloatVector.fromArray(F, w, w1 + c);
                 FloatVector r2 = FloatVector.fromArray(F, w, w2 + c);
                 FloatVector r3 = FloatVector.fromArray(F, w, w3 + c);
@@ -260,7 +261,7 @@ final class VectorKernels implements Kernels {
                     for (int q = 0; q < 4; q++) {
                         float sum = 0;
                         for (int c = full; c < n; c++) {
-                            sum += w[r * n + c] * x[(p + q) * n + c];
+                            sum += w[wo + r * n + c] * x[xo + (p + q) * n + c];
                         }
                         y[y0 + q * yStride + r] += sum;
                     }
@@ -269,7 +270,7 @@ final class VectorKernels implements Kernels {
         }
         for (int r = 0; r < 4; r++) { // the last t % 4 positions, a row at a time
             for (int q = p; q < t; q++) {
-                y[q * yStride + row + r] = dot(w, r * n, x, q * n, n);
+                y[q * yStride + row + r] = dot(w, wo + r * n, x, xo + q * n, n);
             }
         }
     }

@@ -48,7 +48,12 @@ class Bf16MatrixTest {
                 magnitude += Math.abs((double) w * x[c]);
             }
             assertThat((double) y[r]).isCloseTo(want, within(1e-5 * magnitude));
-            assertThat(new ScalarKernels().dotBf16(bits, r * cols, x, cols)).isCloseTo(y[r], within((float) (1e-5 * magnitude)));
+            float[] shifted = new float[2 + cols]; // x from element 2, after values that must not count
+            shifted[0] = 1e6f;
+            shifted[1] = -1e6f;
+            System.arraycopy(x, 0, shifted, 2, cols);
+            assertThat(new ScalarKernels().dotBf16(bits, r * cols, shifted, 2, cols)).isCloseTo(y[r], within((float) (1e-5 * magnitude)));
+            assertThat(Kernels.best().dotBf16(bits, r * cols, shifted, 2, cols)).isCloseTo(y[r], within((float) (1e-5 * magnitude)));
         }
     }
 

@@ -183,13 +183,16 @@ class Q8MatrixTest {
 
     @Test
     void scalarAndVectorKernelsAgreeOnARowAgainstSeveralPositions() {
-        float[] w = random(30, 1, 777, 1)[0];
-        float[] x = random(31, 1, 7 * 777, 1)[0];
+        float[] w = random(30, 1, 5 + 777, 1)[0];     // the row from element 5
+        float[] x = random(31, 1, 9 + 7 * 777, 1)[0]; // the positions from element 9
         float[] scalar = new float[2 * 7];
         float[] vector = new float[2 * 7];
-        new ScalarKernels().dotPositions(w, x, 7, 777, scalar, 1, 2); // y[1 + 2p]: a strided column
-        Kernels.best().dotPositions(w, x, 7, 777, vector, 1, 2);
+        new ScalarKernels().dotPositions(w, 5, x, 9, 7, 777, scalar, 1, 2); // y[1 + 2p]: a strided column
+        Kernels.best().dotPositions(w, 5, x, 9, 7, 777, vector, 1, 2);
         for (int p = 0; p < 7; p++) {
+            double want = 0;
+            for (int c = 0; c < 777; c++) want += (double) w[5 + c] * x[9 + p * 777 + c];
+            assertThat((double) scalar[1 + 2 * p]).isCloseTo(want, within(1e-4 * (Math.abs(want) + 1)));
             assertThat(vector[1 + 2 * p]).isCloseTo(scalar[1 + 2 * p], within(1e-4f * (Math.abs(scalar[1 + 2 * p]) + 1)));
             assertThat(scalar[1 + 2 * p]).isNotZero();
             assertThat(vector[2 * p]).isZero(); // nothing written between the strides
@@ -200,7 +203,8 @@ class Q8MatrixTest {
     void scalarAndVectorKernelsAgree() {
         float[][] m = random(8, 5, 777, 1);
         Q8Matrix q = quantize(m);
-        float[] x = random(9, 1, 777, 1)[0];
+        float[] padded = random(9, 1, 3 + 777, 1)[0]; // the kernels read x from element 3
+        float[] x = java.util.Arrays.copyOfRange(padded, 3, 3 + 777);
         Kernels scalar = new ScalarKernels();
         Kernels best = Kernels.best();
         assertThat(best.description()).startsWith("Vector API"); // surefire runs with the module
@@ -213,8 +217,8 @@ class Q8MatrixTest {
             short[] scales = new short[Q8Matrix.blocksPerRow(777)];
             for (int c = 0; c < 777; c++) quants[c] = q.quant(r, c);
             for (int b = 0; b < scales.length; b++) scales[b] = Float.floatToFloat16(q.scale(r, b * 32));
-            float s = scalar.dotQ8(quants, 0, scales, 0, x, 777);
-            float v = best.dotQ8(quants, 0, scales, 0, x, 777);
+            float s = scalar.dotQ8(quants, 0, scales, 0, padded, 3, 777);
+            float v = best.dotQ8(quants, 0, scales, 0, padded, 3, 777);
             assertThat(v).isCloseTo(s, within(1e-4f * (Math.abs(s) + 1)));
             assertThat(y[r]).isCloseTo(v, within(1e-4f * (Math.abs(s) + 1)));
         }
