@@ -4,8 +4,10 @@ import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -33,6 +35,19 @@ final class VectorKernels implements Kernels {
     private static final float SQRT_2_PI = (float) Math.sqrt(2 / Math.PI);
     /** 1.5·2²³: added and taken away, rounds a float of magnitude below 2²² to the nearest integer. */
     private static final FloatVector ROUNDER = FloatVector.broadcast(F, 12582912f);
+
+    /**
+     * Folding 16-lane registers pairwise ({@link #dotRows4}): blend's mask takes the second register's
+     * upper half (quarter, pair, odd lane) of each group, the swap brings the partner lanes alongside.
+     */
+    private static final VectorMask<Float> HI8 = VectorMask.fromLong(F, 0xFF00L);
+    private static final VectorMask<Float> HI4 = VectorMask.fromLong(F, 0xF0F0L);
+    private static final VectorMask<Float> HI2 = VectorMask.fromLong(F, 0xCCCCL);
+    private static final VectorMask<Float> HI1 = VectorMask.fromLong(F, 0xAAAAL);
+    private static final VectorShuffle<Float> SWAP8 = VectorShuffle.fromOp(F, i -> i ^ (8 % L));
+    private static final VectorShuffle<Float> SWAP4 = VectorShuffle.fromOp(F, i -> i ^ (4 % L));
+    private static final VectorShuffle<Float> SWAP2 = VectorShuffle.fromOp(F, i -> i ^ (2 % L));
+    private static final VectorShuffle<Float> SWAP1 = VectorShuffle.fromOp(F, i -> i ^ (1 % L));
 
     VectorKernels() {
         if (L > Q8Matrix.BLOCK || Q8Matrix.BLOCK % L != 0) {
@@ -203,6 +218,7 @@ final class VectorKernels implements Kernels {
         int w1 = wo + n;
         int w2 = wo + 2 * n;
         int w3 = wo + 3 * n;
+        float[] sums = L == 16 ? new float[16] : null;
         int p = 0;
         for (; p + 4 <= t; p += 4) { // a tile of 4 rows × 4 positions: 8 loads feed 16 multiply-adds
             int x0 = xo + p * n;
@@ -239,23 +255,52 @@ final class VectorKernels implements Kernels {
                 a23 = r2.fma(v, a23);
                 a33 = r3.fma(v, a33);
             }
-            int y0 = p * yStride + row; // reduced one by one: vectors held in an array are boxed (40x slower)
-            y[y0] = a00.reduceLanes(VectorOperators.ADD);
-            y[y0 + 1] = a10.reduceLanes(VectorOperators.ADD);
-            y[y0 + 2] = a20.reduceLanes(VectorOperators.ADD);
-            y[y0 + 3] = a30.reduceLanes(VectorOperators.ADD);
-            y[y0 + yStride] = a01.reduceLanes(VectorOperators.ADD);
-            y[y0 + yStride + 1] = a11.reduceLanes(VectorOperators.ADD);
-            y[y0 + yStride + 2] = a21.reduceLanes(VectorOperators.ADD);
-            y[y0 + yStride + 3] = a31.reduceLanes(VectorOperators.ADD);
-            y[y0 + 2 * yStride] = a02.reduceLanes(VectorOperators.ADD);
-            y[y0 + 2 * yStride + 1] = a12.reduceLanes(VectorOperators.ADD);
-            y[y0 + 2 * yStride + 2] = a22.reduceLanes(VectorOperators.ADD);
-            y[y0 + 2 * yStride + 3] = a32.reduceLanes(VectorOperators.ADD);
-            y[y0 + 3 * yStride] = a03.reduceLanes(VectorOperators.ADD);
-            y[y0 + 3 * yStride + 1] = a13.reduceLanes(VectorOperators.ADD);
-            y[y0 + 3 * yStride + 2] = a23.reduceLanes(VectorOperators.ADD);
-            y[y0 + 3 * yStride + 3] = a33.reduceLanes(VectorOperators.ADD);
+            int y0 = p * yStride + row;
+            if (L == 16) {
+                // The 16 sums folded together in 15 steps, each a register pair's halves (then quarters,
+                // eighths, neighbours) added across: two blends, a permutation and an add, where summing
+                // each register on its own takes some thirty operations. Written out here, not in a helper:
+                // C2 stops inlining in a method this large, and a vector passed to a call is boxed.
+                FloatVector b0 = a00.blend(a02, HI8).add(a02.blend(a00, HI8).rearrange(SWAP8));
+                FloatVector b1 = a01.blend(a03, HI8).add(a03.blend(a01, HI8).rearrange(SWAP8));
+                FloatVector b2 = a10.blend(a12, HI8).add(a12.blend(a10, HI8).rearrange(SWAP8));
+                FloatVector b3 = a11.blend(a13, HI8).add(a13.blend(a11, HI8).rearrange(SWAP8));
+                FloatVector b4 = a20.blend(a22, HI8).add(a22.blend(a20, HI8).rearrange(SWAP8));
+                FloatVector b5 = a21.blend(a23, HI8).add(a23.blend(a21, HI8).rearrange(SWAP8));
+                FloatVector b6 = a30.blend(a32, HI8).add(a32.blend(a30, HI8).rearrange(SWAP8));
+                FloatVector b7 = a31.blend(a33, HI8).add(a33.blend(a31, HI8).rearrange(SWAP8));
+                FloatVector c0 = b0.blend(b1, HI4).add(b1.blend(b0, HI4).rearrange(SWAP4));
+                FloatVector c1 = b2.blend(b3, HI4).add(b3.blend(b2, HI4).rearrange(SWAP4));
+                FloatVector c2 = b4.blend(b5, HI4).add(b5.blend(b4, HI4).rearrange(SWAP4));
+                FloatVector c3 = b6.blend(b7, HI4).add(b7.blend(b6, HI4).rearrange(SWAP4));
+                FloatVector d0 = c0.blend(c2, HI2).add(c2.blend(c0, HI2).rearrange(SWAP2));
+                FloatVector d1 = c1.blend(c3, HI2).add(c3.blend(c1, HI2).rearrange(SWAP2));
+                d0.blend(d1, HI1).add(d1.blend(d0, HI1).rearrange(SWAP1)).intoArray(sums, 0); // [position][row]
+                for (int q = 0; q < 4; q++) {
+                    int at = y0 + q * yStride;
+                    y[at] = sums[4 * q];
+                    y[at + 1] = sums[4 * q + 1];
+                    y[at + 2] = sums[4 * q + 2];
+                    y[at + 3] = sums[4 * q + 3];
+                }
+            } else { // one by one (vectors held in an array are boxed: 40x slower)
+                y[y0] = a00.reduceLanes(VectorOperators.ADD);
+                y[y0 + 1] = a10.reduceLanes(VectorOperators.ADD);
+                y[y0 + 2] = a20.reduceLanes(VectorOperators.ADD);
+                y[y0 + 3] = a30.reduceLanes(VectorOperators.ADD);
+                y[y0 + yStride] = a01.reduceLanes(VectorOperators.ADD);
+                y[y0 + yStride + 1] = a11.reduceLanes(VectorOperators.ADD);
+                y[y0 + yStride + 2] = a21.reduceLanes(VectorOperators.ADD);
+                y[y0 + yStride + 3] = a31.reduceLanes(VectorOperators.ADD);
+                y[y0 + 2 * yStride] = a02.reduceLanes(VectorOperators.ADD);
+                y[y0 + 2 * yStride + 1] = a12.reduceLanes(VectorOperators.ADD);
+                y[y0 + 2 * yStride + 2] = a22.reduceLanes(VectorOperators.ADD);
+                y[y0 + 2 * yStride + 3] = a32.reduceLanes(VectorOperators.ADD);
+                y[y0 + 3 * yStride] = a03.reduceLanes(VectorOperators.ADD);
+                y[y0 + 3 * yStride + 1] = a13.reduceLanes(VectorOperators.ADD);
+                y[y0 + 3 * yStride + 2] = a23.reduceLanes(VectorOperators.ADD);
+                y[y0 + 3 * yStride + 3] = a33.reduceLanes(VectorOperators.ADD);
+            }
             if (full < n) { // columns past the last whole register
                 for (int r = 0; r < 4; r++) {
                     for (int q = 0; q < 4; q++) {
