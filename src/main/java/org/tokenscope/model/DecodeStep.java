@@ -26,11 +26,11 @@ final class DecodeStep {
      * Tokens up to which an append (a step, a prompt) runs here rather than through the engine's
      * forward pass, which for bf16/q8 weights widens every matrix to float32 for its GEMM
      * ({@code -Dtokenscope.javaStepPositions}). Measured, time to the first token after P prompt
-     * tokens, q8, here against the engine: gpt2 32: 45 vs 78 ms, 48: 65 vs 83, 64: 83 vs 94;
-     * Qwen2.5-0.5B 32: 180 vs 314, 48: 251 vs 360, 64: 336 vs 419; Llama-3.2-1B 32: 467 vs 633,
-     * 48: 685 vs 786, 64: 870 vs 761 (float32 weights through the engine: 502, 700 and 650 ms).
+     * tokens, q8, here against the engine (float32 weights through the engine in brackets): gpt2 48:
+     * 43 vs 93 ms, 64: 55 vs 91, 96: 85 vs 112 (82), 128: 155 vs 130 (94); Llama-3.2-1B 48: 412 vs
+     * 748, 64: 588 vs 788, 96: 945 vs 1,030 (823), 128: 1,381 vs 1,115 (1,004).
      */
-    static final int POSITIONS = Integer.getInteger("tokenscope.javaStepPositions", 48);
+    static final int POSITIONS = Integer.getInteger("tokenscope.javaStepPositions", 96);
 
     private final ModelConfig config;
     private final Weights weights;
