@@ -8,8 +8,18 @@ final class Header {
     private Header() {
     }
 
-    /** Draws the title (and the subtitle, when not empty) from {@code y}; returns the y below them. */
+    /**
+     * Draws the title (and the subtitle, when not empty) from {@code y}; returns the y below them. A title
+     * too wide for {@code maxWidth} gives what follows its first " · " to the start of the subtitle (in
+     * the smaller font) rather than lose its end to an ellipsis.
+     */
     static double draw(Painter p, double x, double y, double maxWidth, String title, String subtitle) {
+        int dot = title.indexOf(" · ");
+        if (dot > 0 && TextMeasure.width(title, Theme.TITLE) > maxWidth) {
+            String rest = title.substring(dot + 3);
+            subtitle = subtitle == null || subtitle.isEmpty() ? rest : rest + " · " + subtitle;
+            title = title.substring(0, dot);
+        }
         double ty = y + TextMeasure.ascent(Theme.TITLE);
         p.text(TextMeasure.ellipsize(title, Theme.TITLE, maxWidth), x, ty, Theme.TITLE, Theme.INK, Anchor.START);
         double bottom = y + TextMeasure.lineHeight(Theme.TITLE);

@@ -49,7 +49,7 @@ public final class Legend {
         double unscoredWidth = grey != null ? swatchWidth(grey) + 16 : 0;
         double barX = x + labelWidth + 10;
         double barWidth = Math.min(280, maxWidth - labelWidth - 10 - unscoredWidth - 12);
-        if (barWidth < 60 && !label.isEmpty()) { // too narrow for a label beside: put it above
+        if (barWidth < 120 && !label.isEmpty()) { // too narrow for a label beside (and ticks): put it above
             p.text(label, x, y + TextMeasure.ascent(Theme.LABEL), Theme.LABEL, Theme.INK, Anchor.START);
             double h = TextMeasure.lineHeight(Theme.LABEL) + 4;
             return h + ramp(p, x, y + h, maxWidth, "", color, scale, grey);
@@ -67,15 +67,34 @@ public final class Legend {
             p.fillRect(barX + i * step, y, i == STEPS - 1 ? step : step + 0.6, BAR_HEIGHT, color.apply((i + 0.5) / STEPS));
         }
         p.strokeRect(barX, y, barWidth, BAR_HEIGHT, Theme.AXIS, 0.5);
-        double[] ticks = scale.ticks(Math.max(2, Math.min(6, (int) (barWidth / 45))));
-        double tickStep = ticks.length > 1 ? ticks[1] - ticks[0] : scale.max() - scale.min();
         double labelY = y + BAR_HEIGHT + TICK + TextMeasure.ascent(font) + 1;
-        for (int i = 0; i < ticks.length; i++) {
-            double tx = barX + scale.fraction(ticks[i]) * barWidth;
-            p.line(tx, y + BAR_HEIGHT, tx, y + BAR_HEIGHT + TICK, Theme.AXIS, 1);
-            Anchor anchor = ticks.length > 1 && i == 0 && tx - barX < 8 ? Anchor.START
-                    : ticks.length > 1 && i == ticks.length - 1 && barX + barWidth - tx < 8 ? Anchor.END : Anchor.MIDDLE;
-            p.text(Glyphs.tick(ticks[i], tickStep), tx, labelY, font, Theme.MUTED, anchor);
+        for (int target = Math.max(2, Math.min(6, (int) (barWidth / 45))); ; target--) {
+            // fewer ticks until their labels stand apart (a nice step can give more than asked for);
+            // at the last, the scale's two ends
+            double[] ticks = target > 1 ? scale.ticks(target) : new double[] {scale.min(), scale.max()};
+            double tickStep = ticks.length > 1 ? ticks[1] - ticks[0] : scale.max() - scale.min();
+            double[] from = new double[ticks.length];
+            double[] to = new double[ticks.length];
+            Anchor[] anchors = new Anchor[ticks.length];
+            boolean apart = true;
+            for (int i = 0; i < ticks.length; i++) {
+                double tx = barX + scale.fraction(ticks[i]) * barWidth;
+                anchors[i] = ticks.length > 1 && i == 0 && tx - barX < 8 ? Anchor.START
+                        : ticks.length > 1 && i == ticks.length - 1 && barX + barWidth - tx < 8 ? Anchor.END : Anchor.MIDDLE;
+                double w = TextMeasure.width(Glyphs.tick(ticks[i], tickStep), font);
+                from[i] = anchors[i] == Anchor.START ? tx : anchors[i] == Anchor.END ? tx - w : tx - w / 2;
+                to[i] = from[i] + w;
+                apart &= i == 0 || from[i] >= to[i - 1] + 6;
+            }
+            if (!apart && target > 1) {
+                continue;
+            }
+            for (int i = 0; i < ticks.length; i++) {
+                double tx = barX + scale.fraction(ticks[i]) * barWidth;
+                p.line(tx, y + BAR_HEIGHT, tx, y + BAR_HEIGHT + TICK, Theme.AXIS, 1);
+                p.text(Glyphs.tick(ticks[i], tickStep), tx, labelY, font, Theme.MUTED, anchors[i]);
+            }
+            break;
         }
         if (grey != null) {
             swatch(p, barX + barWidth + 16, y, Theme.UNSCORED, grey);
