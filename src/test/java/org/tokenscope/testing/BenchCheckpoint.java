@@ -26,7 +26,7 @@ import java.util.Map;
  * <p>GPT-2 shapes get the real GPT-2 tokenizer (rebuilt from jtokkit); weights are uniform with
  * GPT-2's initial scales (std 0.02; residual projections 0.02/√(2·layers); LayerNorm gain 1, bias 0).
  * Family shapes ({@link #FAMILIES}: the published configs of SmolLM2-135M, Qwen2.5-0.5B and
- * Llama-3.2-1B, saved under transformers' names) get the byte-level {@link ByteTokenizerJson}
+ * Llama-3.2-1B and -3B, saved under transformers' names) get the byte-level {@link ByteTokenizerJson}
  * (the benchmark feeds ids, not text); their weights are uniform with std 0.02 (transformers'
  * {@code initializer_range}), RMSNorm gains 1, Qwen2's q/k/v biases std 0.02. Timings don't depend
  * on the values; the text they predict is noise.
@@ -65,6 +65,9 @@ public final class BenchCheckpoint {
         }
     }
 
+    private static final String LLAMA3_ROPE = "{\"factor\": 32.0, \"high_freq_factor\": 4.0, \"low_freq_factor\": 1.0, "
+            + "\"original_max_position_embeddings\": 8192, \"rope_type\": \"llama3\"}";
+
     public static final Map<String, Family> FAMILIES = Map.of(
             // HuggingFaceTB/SmolLM2-135M
             "smollm2-135m", new Family("smollm2-135m", "LlamaForCausalLM", "llama", 30, 576, 9, 3, 1536, 49152,
@@ -74,8 +77,10 @@ public final class BenchCheckpoint {
                     32768, 1_000_000, 1e-6, null),
             // meta-llama/Llama-3.2-1B
             "llama3.2-1b", new Family("llama3.2-1b", "LlamaForCausalLM", "llama", 16, 2048, 32, 8, 8192, 128256,
-                    131072, 500_000, 1e-5, "{\"factor\": 32.0, \"high_freq_factor\": 4.0, \"low_freq_factor\": 1.0, "
-                    + "\"original_max_position_embeddings\": 8192, \"rope_type\": \"llama3\"}"));
+                    131072, 500_000, 1e-5, LLAMA3_ROPE),
+            // meta-llama/Llama-3.2-3B
+            "llama3.2-3b", new Family("llama3.2-3b", "LlamaForCausalLM", "llama", 28, 3072, 24, 8, 8192, 128256,
+                    131072, 500_000, 1e-5, LLAMA3_ROPE));
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
