@@ -25,7 +25,7 @@ import java.util.Map;
  *
  * <p>GPT-2 shapes get the real GPT-2 tokenizer (rebuilt from jtokkit); weights are uniform with
  * GPT-2's initial scales (std 0.02; residual projections 0.02/√(2·layers); LayerNorm gain 1, bias 0).
- * Family shapes ({@link #FAMILIES}: the published configs of SmolLM2-135M, Qwen2.5-0.5B and
+ * Family shapes ({@link #FAMILIES}: the published configs of SmolLM2-135M, Qwen2.5-0.5B,
  * Llama-3.2-1B and -3B, saved under transformers' names) get the byte-level {@link ByteTokenizerJson}
  * (the benchmark feeds ids, not text); their weights are uniform with std 0.02 (transformers'
  * {@code initializer_range}), RMSNorm gains 1, Qwen2's q/k/v biases std 0.02. Timings don't depend
