@@ -23,6 +23,14 @@ interface Kernels {
      */
     float dotQ8(byte[] quants, int qOffset, short[] scales, int sOffset, float[] x, int xOffset, int n);
 
+    /**
+     * One row x [n] in Q8_0, as ggml's {@code quantize_row_q8_0_ref}: per block of 32 (the last may be
+     * shorter) d = amax/127, id = 1/d (0 for an all-zero block), q = roundf(x·id) into {@code q}, and d
+     * as float16 bits into {@code scales}. Returns −1, or the first column whose value is NaN or
+     * infinite (then what was written is not to be used).
+     */
+    int quantizeQ8(float[] x, int n, byte[] q, short[] scales);
+
     /** One Q8_0 row of {@code n} values widened to float32 (scale·q) into {@code dst[dstOffset]}. */
     void widenQ8(byte[] quants, int qOffset, short[] scales, int sOffset, float[] dst, int dstOffset, int n);
 

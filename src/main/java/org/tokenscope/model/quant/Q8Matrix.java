@@ -135,33 +135,13 @@ public final class Q8Matrix extends PackedMatrix {
         return new Q8Matrix(rows, cols, quants, quantBase, scales, scaleBase);
     }
 
-    /**
-     * One row in Q8_0, as ggml's {@code quantize_row_q8_0_ref}: per block d = amax/127, id = 1/d
-     * (0 for an all-zero block), q = roundf(x·id), and d kept as float16.
-     */
+    /** One row in Q8_0 ({@link Kernels#quantizeQ8}), naming the first value that is NaN or infinite. */
     static void quantizeRow(float[] x, byte[] q, short[] scales, int rowIndex) {
-        for (int b = 0, from = 0; from < x.length; b++, from += BLOCK) {
-            int to = Math.min(x.length, from + BLOCK);
-            float amax = 0;
-            for (int c = from; c < to; c++) {
-                if (!Float.isFinite(x[c])) {
-                    throw new IllegalArgumentException("row " + rowIndex + ", column " + c + " holds " + x[c]
-                            + ", which 8-bit weights cannot hold");
-                }
-                amax = Math.max(amax, Math.abs(x[c]));
-            }
-            float d = amax / 127;
-            float id = d != 0 ? 1 / d : 0;
-            for (int c = from; c < to; c++) {
-                q[c] = (byte) roundHalfAway(x[c] * id);
-            }
-            scales[b] = Float.floatToFloat16(d);
+        int bad = Kernels.best().quantizeQ8(x, x.length, q, scales);
+        if (bad >= 0) {
+            throw new IllegalArgumentException("row " + rowIndex + ", column " + bad + " holds " + x[bad]
+                    + ", which 8-bit weights cannot hold");
         }
-    }
-
-    /** C's {@code roundf}: halves go away from zero (Java's {@link Math#round} sends -2.5 to -2). */
-    static int roundHalfAway(float v) {
-        return (int) Math.copySign(Math.floor(Math.abs(v) + 0.5f), v);
     }
 
     static int blocksPerRow(int cols) {

@@ -23,6 +23,36 @@ final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public int quantizeQ8(float[] x, int n, byte[] q, short[] scales) {
+        for (int b = 0, from = 0; from < n; b++, from += Q8Matrix.BLOCK) {
+            int bad = quantizeBlock(x, from, Math.min(n, from + Q8Matrix.BLOCK), q, scales, b);
+            if (bad >= 0) {
+                return bad;
+            }
+        }
+        return -1;
+    }
+
+    /** {@link #quantizeQ8}'s block b, columns from..to; returns −1 or the first non-finite column. */
+    static int quantizeBlock(float[] x, int from, int to, byte[] q, short[] scales, int b) {
+        float amax = 0;
+        for (int c = from; c < to; c++) {
+            if (!Float.isFinite(x[c])) {
+                return c;
+            }
+            amax = Math.max(amax, Math.abs(x[c]));
+        }
+        float d = amax / 127;
+        float id = d != 0 ? 1 / d : 0;
+        for (int c = from; c < to; c++) {
+            float v = x[c] * id; // C's roundf: halves away from zero (Math.round sends -2.5 to -2)
+            q[c] = (byte) Math.copySign(Math.floor(Math.abs(v) + 0.5f), v);
+        }
+        scales[b] = Float.floatToFloat16(d);
+        return -1;
+    }
+
+    @Override
     public void widenQ8(byte[] quants, int qOffset, short[] scales, int sOffset, float[] dst, int dstOffset, int n) {
         for (int c = 0; c < n; c++) {
             dst[dstOffset + c] = Float.float16ToFloat(scales[sOffset + c / Q8Matrix.BLOCK]) * quants[qOffset + c];

@@ -125,6 +125,41 @@ final class VectorKernels implements Kernels {
     }
 
     @Override
+    public int quantizeQ8(float[] x, int n, byte[] q, short[] scales) {
+        int full = L == 16 ? n / Q8Matrix.BLOCK * Q8Matrix.BLOCK : 0;   // AVX-512: a block is two registers
+        int b = 0;
+        for (int c = 0; c < full; c += Q8Matrix.BLOCK, b++) {
+            FloatVector v0 = FloatVector.fromArray(F, x, c);
+            FloatVector v1 = FloatVector.fromArray(F, x, c + L);
+            FloatVector a0 = v0.abs();
+            FloatVector a1 = v1.abs();
+            if (!a0.compare(VectorOperators.LT, Float.POSITIVE_INFINITY)                 // false for NaN too
+                    .and(a1.compare(VectorOperators.LT, Float.POSITIVE_INFINITY)).allTrue()) {
+                return ScalarKernels.quantizeBlock(x, c, c + Q8Matrix.BLOCK, q, scales, b); // finds the column
+            }
+            float d = a0.max(a1).reduceLanes(VectorOperators.MAX) / 127;
+            float id = d != 0 ? 1 / d : 0;
+            rounded(v0.mul(id)).intoArray(q, c);
+            rounded(v1.mul(id)).intoArray(q, c + L);
+            scales[b] = Float.floatToFloat16(d);
+        }
+        for (int from = full; from < n; b++, from += Q8Matrix.BLOCK) { // a short last block, or not AVX-512
+            int bad = ScalarKernels.quantizeBlock(x, from, Math.min(n, from + Q8Matrix.BLOCK), q, scales, b);
+            if (bad >= 0) {
+                return bad;
+            }
+        }
+        return -1;
+    }
+
+    /** C's roundf of each lane (|v| ≤ 127.5): the magnitude plus a half, truncated, given v's sign; as bytes. */
+    private static ByteVector rounded(FloatVector v) {
+        IntVector magnitude = (IntVector) v.abs().add(0.5f).convertShape(VectorOperators.F2I, I, 0);
+        IntVector signed = magnitude.blend(magnitude.neg(), v.compare(VectorOperators.LT, 0f).cast(I));
+        return (ByteVector) signed.convertShape(VectorOperators.I2B, B, 0);
+    }
+
+    @Override
     public void widenQ8(byte[] quants, int qOffset, short[] scales, int sOffset, float[] dst, int dstOffset, int n) {
         int full = n / Q8Matrix.BLOCK * Q8Matrix.BLOCK;
         int s = sOffset;

@@ -65,6 +65,49 @@ class Q8MatrixTest {
         }
     }
 
+    /**
+     * The vector kernel's quantization is the scalar one's bit for bit: random rows of every length
+     * around the block size, exact halves of both signs, zero blocks, float extremes and subnormals;
+     * and both name the first value that is NaN or infinite.
+     */
+    @Test
+    void vectorQuantizationEqualsTheScalarOneBitForBit() {
+        Kernels scalar = new ScalarKernels();
+        Kernels best = Kernels.best();
+        Random random = new Random(11);
+        for (int n : new int[] {1, 31, 32, 33, 64, 95, 96, 200, 3072}) {
+            for (int trial = 0; trial < 20; trial++) {
+                float[] x = new float[n];
+                double scale = Math.pow(10, random.nextInt(12) - 6);
+                for (int c = 0; c < n; c++) x[c] = (float) (scale * random.nextGaussian());
+                if (trial == 1) java.util.Arrays.fill(x, 0f);                        // all-zero blocks
+                if (trial == 2) for (int c = 0; c < n; c++) x[c] = c % 32 == 0 ? 127f : (c % 7 - 3) + 0.5f; // halves
+                if (trial == 3) for (int c = 0; c < n; c++) x[c] = (c % 2 == 0 ? 1 : -1) * Float.MAX_VALUE / (1 + c % 5);
+                if (trial == 4) for (int c = 0; c < n; c++) x[c] = (c % 3 - 1) * Float.MIN_VALUE * (c % 11); // subnormals
+                if (trial == 5) for (int c = 0; c < n; c++) x[c] = c % 2 == 0 ? -0.0f : 0.0f;
+                byte[] qs = new byte[n];
+                byte[] qv = new byte[n];
+                short[] ds = new short[Q8Matrix.blocksPerRow(n)];
+                short[] dv = new short[ds.length];
+                assertThat(scalar.quantizeQ8(x, n, qs, ds)).isEqualTo(-1);
+                assertThat(best.quantizeQ8(x, n, qv, dv)).isEqualTo(-1);
+                assertThat(qv).as("n = %d, trial %d", n, trial).containsExactly(qs);
+                assertThat(dv).as("n = %d, trial %d", n, trial).containsExactly(ds);
+            }
+        }
+        for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+            for (int at : new int[] {0, 17, 40, 199}) {
+                float[] x = new float[200];
+                for (int c = 0; c < 200; c++) x[c] = (float) random.nextGaussian();
+                x[at] = bad;
+                x[199 - (199 - at) / 2] = at == 199 ? x[199] : Float.NaN; // a later one must not be the one named
+                if (at == 199) x[199] = bad;
+                assertThat(scalar.quantizeQ8(x, 200, new byte[200], new short[7])).as("%s at %d", bad, at).isEqualTo(at);
+                assertThat(best.quantizeQ8(x, 200, new byte[200], new short[7])).as("%s at %d", bad, at).isEqualTo(at);
+            }
+        }
+    }
+
     @Test
     void halvesRoundAwayFromZeroAsCsRoundf() {
         // d = 127/127 = 1, so x·id is x itself: 2.5 -> 3 and -2.5 -> -3 (Math.round would give -2)
