@@ -292,9 +292,8 @@ final class DecodeStep {
                     sum += scores[s];
                 }
                 float inverse = (float) (1 / sum);
-                for (int s = 0; s < seen; s++) {
-                    VectorMath.axpy(scores[s] * inverse, values, (lo + s) * stride + kv * d, mixed, ph * d, d);
-                }
+                for (int s = 0; s < seen; s++) scores[s] *= inverse;
+                VectorMath.mix(scores, seen, values, lo * stride + kv * d, stride, d, mixed, ph * d);
             }
         });
         return b.o().applyArrays(mixed, keep);

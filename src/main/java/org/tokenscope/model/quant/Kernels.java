@@ -57,6 +57,12 @@ interface Kernels {
     /** y[yo + i] += a·x[xo + i] over n values. */
     void axpy(float a, float[] x, int xo, float[] y, int yo, int n);
 
+    /**
+     * out[outOffset + i] = Σ_s w[s]·v[first + s·stride + i] for i below d, s below count, added in the
+     * order of s (the {@link #axpy}s of each row into a zeroed out, with the sums held in registers).
+     */
+    void mix(float[] w, int count, float[] v, int first, int stride, int d, float[] out, int outOffset);
+
     /** x[i] = 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))) for i in from..to, in place (gelu_new). */
     void geluTanh(float[] x, int from, int to);
 

@@ -371,6 +371,42 @@ final class VectorKernels implements Kernels {
     }
 
     @Override
+    public void mix(float[] w, int count, float[] v, int first, int stride, int d, float[] out, int outOffset) {
+        int c = 0;
+        for (; c + 4 * L <= d; c += 4 * L) { // four registers of the output at a time, over every row
+            FloatVector o0 = FloatVector.zero(F);
+            FloatVector o1 = o0;
+            FloatVector o2 = o0;
+            FloatVector o3 = o0;
+            for (int s = 0, at = first + c; s < count; s++, at += stride) {
+                FloatVector ws = FloatVector.broadcast(F, w[s]);
+                o0 = FloatVector.fromArray(F, v, at).fma(ws, o0);
+                o1 = FloatVector.fromArray(F, v, at + L).fma(ws, o1);
+                o2 = FloatVector.fromArray(F, v, at + 2 * L).fma(ws, o2);
+                o3 = FloatVector.fromArray(F, v, at + 3 * L).fma(ws, o3);
+            }
+            o0.intoArray(out, outOffset + c);
+            o1.intoArray(out, outOffset + c + L);
+            o2.intoArray(out, outOffset + c + 2 * L);
+            o3.intoArray(out, outOffset + c + 3 * L);
+        }
+        for (; c + L <= d; c += L) {
+            FloatVector o = FloatVector.zero(F);
+            for (int s = 0, at = first + c; s < count; s++, at += stride) {
+                o = FloatVector.fromArray(F, v, at).fma(FloatVector.broadcast(F, w[s]), o);
+            }
+            o.intoArray(out, outOffset + c);
+        }
+        for (; c < d; c++) {
+            float sum = 0;
+            for (int s = 0; s < count; s++) {
+                sum += w[s] * v[first + s * stride + c];
+            }
+            out[outOffset + c] = sum;
+        }
+    }
+
+    @Override
     public void axpy(float a, float[] x, int xo, float[] y, int yo, int n) {
         int full = n / L * L;
         FloatVector scale = FloatVector.broadcast(F, a);

@@ -21,6 +21,11 @@ public final class VectorMath {
         KERNELS.axpy(a, x, xo, y, yo, n);
     }
 
+    /** out[outOffset + i] = Σ_s w[s]·v[first + s·stride + i] for i below d: attention's weighted values. */
+    public static void mix(float[] w, int count, float[] v, int first, int stride, int d, float[] out, int outOffset) {
+        KERNELS.mix(w, count, v, first, stride, d, out, outOffset);
+    }
+
     /** x[i] = 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))) for i in from..to, in place. */
     public static void geluTanh(float[] x, int from, int to) {
         KERNELS.geluTanh(x, from, to);
