@@ -54,12 +54,9 @@ interface Kernels {
     /** Σ_i a[ao + i]·b[bo + i] over n values. */
     float dot(float[] a, int ao, float[] b, int bo, int n);
 
-    /** y[yo + i] += a·x[xo + i] over n values. */
-    void axpy(float a, float[] x, int xo, float[] y, int yo, int n);
-
     /**
      * out[outOffset + i] = Σ_s w[s]·v[first + s·stride + i] for i below d, s below count, added in the
-     * order of s (the {@link #axpy}s of each row into a zeroed out, with the sums held in registers).
+     * order of s (as y += w[s]·row, row by row, into a zeroed out; the sums held in registers).
      */
     void mix(float[] w, int count, float[] v, int first, int stride, int d, float[] out, int outOffset);
 

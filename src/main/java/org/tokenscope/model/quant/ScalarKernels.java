@@ -101,14 +101,9 @@ final class ScalarKernels implements Kernels {
     public void mix(float[] w, int count, float[] v, int first, int stride, int d, float[] out, int outOffset) {
         java.util.Arrays.fill(out, outOffset, outOffset + d, 0f);
         for (int s = 0; s < count; s++) {
-            axpy(w[s], v, first + s * stride, out, outOffset, d);
-        }
-    }
-
-    @Override
-    public void axpy(float a, float[] x, int xo, float[] y, int yo, int n) {
-        for (int i = 0; i < n; i++) {
-            y[yo + i] += a * x[xo + i];
+            for (int i = 0; i < d; i++) {
+                out[outOffset + i] += w[s] * v[first + s * stride + i];
+            }
         }
     }
 

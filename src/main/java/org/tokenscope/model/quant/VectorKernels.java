@@ -407,19 +407,6 @@ final class VectorKernels implements Kernels {
     }
 
     @Override
-    public void axpy(float a, float[] x, int xo, float[] y, int yo, int n) {
-        int full = n / L * L;
-        FloatVector scale = FloatVector.broadcast(F, a);
-        int i = 0;
-        for (; i < full; i += L) {
-            FloatVector.fromArray(F, x, xo + i).fma(scale, FloatVector.fromArray(F, y, yo + i)).intoArray(y, yo + i);
-        }
-        for (; i < n; i++) {
-            y[yo + i] += a * x[xo + i];
-        }
-    }
-
-    @Override
     public void geluTanh(float[] x, int from, int to) {
         int i = from;
         for (; i + L <= to; i += L) { // 0.5·x·(1 + tanh u) = x / (1 + e^−2u): no cancellation where tanh u ≈ −1

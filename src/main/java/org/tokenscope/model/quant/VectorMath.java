@@ -16,11 +16,6 @@ public final class VectorMath {
         return KERNELS.dot(a, ao, b, bo, n);
     }
 
-    /** y[yo + i] += a·x[xo + i] over n values. */
-    public static void axpy(float a, float[] x, int xo, float[] y, int yo, int n) {
-        KERNELS.axpy(a, x, xo, y, yo, n);
-    }
-
     /** out[outOffset + i] = Σ_s w[s]·v[first + s·stride + i] for i below d: attention's weighted values. */
     public static void mix(float[] w, int count, float[] v, int first, int stride, int d, float[] out, int outOffset) {
         KERNELS.mix(w, count, v, first, stride, d, out, outOffset);
