@@ -280,9 +280,7 @@ final class DecodeStep {
                 int position = start + first + p;
                 int lo = config.sliding(layer) ? Math.max(0, position - config.slidingWindow() + 1) : 0;
                 int seen = position + 1 - lo;
-                for (int s = 0; s < seen; s++) {
-                    scores[s] = VectorMath.dot(q, ph * d, keys, (lo + s) * stride + kv * d, d);
-                }
+                VectorMath.scores(q, ph * d, keys, lo * stride + kv * d, stride, seen, d, scores);
                 softcap(scores, 0, seen, config.attnSoftcap());
                 float max = Float.NEGATIVE_INFINITY;
                 for (int s = 0; s < seen; s++) max = Math.max(max, scores[s]);

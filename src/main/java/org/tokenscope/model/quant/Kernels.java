@@ -55,6 +55,12 @@ interface Kernels {
     float dot(float[] a, int ao, float[] b, int bo, int n);
 
     /**
+     * out[s] = Σ_i q[qo + i]·k[first + s·stride + i] for s below count, i below d: a query against
+     * count key rows.
+     */
+    void scores(float[] q, int qo, float[] k, int first, int stride, int count, int d, float[] out);
+
+    /**
      * out[outOffset + i] = Σ_s w[s]·v[first + s·stride + i] for i below d, s below count, added in the
      * order of s (as y += w[s]·row, row by row, into a zeroed out; the sums held in registers).
      */

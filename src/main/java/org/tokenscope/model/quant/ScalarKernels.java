@@ -98,6 +98,13 @@ final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void scores(float[] q, int qo, float[] k, int first, int stride, int count, int d, float[] out) {
+        for (int s = 0; s < count; s++) {
+            out[s] = dot(q, qo, k, first + s * stride, d);
+        }
+    }
+
+    @Override
     public void mix(float[] w, int count, float[] v, int first, int stride, int d, float[] out, int outOffset) {
         java.util.Arrays.fill(out, outOffset, outOffset + d, 0f);
         for (int s = 0; s < count; s++) {

@@ -371,6 +371,71 @@ final class VectorKernels implements Kernels {
     }
 
     @Override
+    public void scores(float[] q, int qo, float[] k, int first, int stride, int count, int d, float[] out) {
+        int s = 0;
+        if (L == 16 && d % L == 0) {
+            for (; s + 16 <= count; s += 16) { // 16 keys at once, their sums folded together as in dotRows4
+                int row = first + s * stride;
+            FloatVector k0 = FloatVector.zero(F);
+            FloatVector k1 = k0;
+            FloatVector k2 = k0;
+            FloatVector k3 = k0;
+            FloatVector k4 = k0;
+            FloatVector k5 = k0;
+            FloatVector k6 = k0;
+            FloatVector k7 = k0;
+            FloatVector k8 = k0;
+            FloatVector k9 = k0;
+            FloatVector k10 = k0;
+            FloatVector k11 = k0;
+            FloatVector k12 = k0;
+            FloatVector k13 = k0;
+            FloatVector k14 = k0;
+            FloatVector k15 = k0;
+                for (int c = 0; c < d; c += L) {
+                    FloatVector qc = FloatVector.fromArray(F, q, qo + c);
+                    int at = row + c;
+                    k0 = FloatVector.fromArray(F, k, at).fma(qc, k0);
+                    k1 = FloatVector.fromArray(F, k, at + 1 * stride).fma(qc, k1);
+                    k2 = FloatVector.fromArray(F, k, at + 2 * stride).fma(qc, k2);
+                    k3 = FloatVector.fromArray(F, k, at + 3 * stride).fma(qc, k3);
+                    k4 = FloatVector.fromArray(F, k, at + 4 * stride).fma(qc, k4);
+                    k5 = FloatVector.fromArray(F, k, at + 5 * stride).fma(qc, k5);
+                    k6 = FloatVector.fromArray(F, k, at + 6 * stride).fma(qc, k6);
+                    k7 = FloatVector.fromArray(F, k, at + 7 * stride).fma(qc, k7);
+                    k8 = FloatVector.fromArray(F, k, at + 8 * stride).fma(qc, k8);
+                    k9 = FloatVector.fromArray(F, k, at + 9 * stride).fma(qc, k9);
+                    k10 = FloatVector.fromArray(F, k, at + 10 * stride).fma(qc, k10);
+                    k11 = FloatVector.fromArray(F, k, at + 11 * stride).fma(qc, k11);
+                    k12 = FloatVector.fromArray(F, k, at + 12 * stride).fma(qc, k12);
+                    k13 = FloatVector.fromArray(F, k, at + 13 * stride).fma(qc, k13);
+                    k14 = FloatVector.fromArray(F, k, at + 14 * stride).fma(qc, k14);
+                    k15 = FloatVector.fromArray(F, k, at + 15 * stride).fma(qc, k15);
+                }
+                // lane j of the fold is key j (k{4p + r} in dotRows4's a{r}{p})
+                FloatVector b0 = k0.blend(k8, HI8).add(k8.blend(k0, HI8).rearrange(SWAP8));
+                FloatVector b1 = k4.blend(k12, HI8).add(k12.blend(k4, HI8).rearrange(SWAP8));
+                FloatVector b2 = k1.blend(k9, HI8).add(k9.blend(k1, HI8).rearrange(SWAP8));
+                FloatVector b3 = k5.blend(k13, HI8).add(k13.blend(k5, HI8).rearrange(SWAP8));
+                FloatVector b4 = k2.blend(k10, HI8).add(k10.blend(k2, HI8).rearrange(SWAP8));
+                FloatVector b5 = k6.blend(k14, HI8).add(k14.blend(k6, HI8).rearrange(SWAP8));
+                FloatVector b6 = k3.blend(k11, HI8).add(k11.blend(k3, HI8).rearrange(SWAP8));
+                FloatVector b7 = k7.blend(k15, HI8).add(k15.blend(k7, HI8).rearrange(SWAP8));
+                FloatVector c0 = b0.blend(b1, HI4).add(b1.blend(b0, HI4).rearrange(SWAP4));
+                FloatVector c1 = b2.blend(b3, HI4).add(b3.blend(b2, HI4).rearrange(SWAP4));
+                FloatVector c2 = b4.blend(b5, HI4).add(b5.blend(b4, HI4).rearrange(SWAP4));
+                FloatVector c3 = b6.blend(b7, HI4).add(b7.blend(b6, HI4).rearrange(SWAP4));
+                FloatVector d0 = c0.blend(c2, HI2).add(c2.blend(c0, HI2).rearrange(SWAP2));
+                FloatVector d1 = c1.blend(c3, HI2).add(c3.blend(c1, HI2).rearrange(SWAP2));
+                d0.blend(d1, HI1).add(d1.blend(d0, HI1).rearrange(SWAP1)).intoArray(out, s);
+            }
+        }
+        for (; s < count; s++) {
+            out[s] = dot(q, qo, k, first + s * stride, d);
+        }
+    }
+
+    @Override
     public void mix(float[] w, int count, float[] v, int first, int stride, int d, float[] out, int outOffset) {
         int c = 0;
         for (; c + 4 * L <= d; c += 4 * L) { // four registers of the output at a time, over every row

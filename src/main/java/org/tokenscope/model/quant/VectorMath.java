@@ -11,9 +11,9 @@ public final class VectorMath {
     private VectorMath() {
     }
 
-    /** Σ_i a[ao + i]·b[bo + i] over n values. */
-    public static float dot(float[] a, int ao, float[] b, int bo, int n) {
-        return KERNELS.dot(a, ao, b, bo, n);
+    /** out[s] = q·k_s for count key rows k_s = k[first + s·stride ..]: attention's scores. */
+    public static void scores(float[] q, int qo, float[] k, int first, int stride, int count, int d, float[] out) {
+        KERNELS.scores(q, qo, k, first, stride, count, d, out);
     }
 
     /** out[outOffset + i] = Σ_s w[s]·v[first + s·stride + i] for i below d: attention's weighted values. */
