@@ -412,7 +412,9 @@ final class VectorKernels implements Kernels {
                     k14 = FloatVector.fromArray(F, k, at + 14 * stride).fma(qc, k14);
                     k15 = FloatVector.fromArray(F, k, at + 15 * stride).fma(qc, k15);
                 }
-                // lane j of the fold is key j (k{4p + r} in dotRows4's a{r}{p})
+                // lane j of the fold is key j (k{4p + r} in dotRows4's a{r}{p}); written out again, not
+                // shared with dotRows4 through a helper, for dotRows4's reason: a vector passed to a call
+                // C2 does not inline is boxed
                 FloatVector b0 = k0.blend(k8, HI8).add(k8.blend(k0, HI8).rearrange(SWAP8));
                 FloatVector b1 = k4.blend(k12, HI8).add(k12.blend(k4, HI8).rearrange(SWAP8));
                 FloatVector b2 = k1.blend(k9, HI8).add(k9.blend(k1, HI8).rearrange(SWAP8));
