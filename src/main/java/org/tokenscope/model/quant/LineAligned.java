@@ -20,6 +20,9 @@ final class LineAligned {
 
     private static final int LINE = 64;
 
+    /** The most a thread's buffer is made larger than it needs to be: half of G1's largest default region. */
+    private static final long MAX_BYTES = 16L << 20;
+
     /** Bytes from which G1 places an array at a region's start; 0 when the collector is not G1. */
     private static final long HUMONGOUS_BYTES = humongousBytes();
 
@@ -62,7 +65,8 @@ final class LineAligned {
             if (!Boolean.parseBoolean(vm.getVMOption("UseG1GC").getValue())) {
                 return 0;
             }
-            return Long.parseLong(vm.getVMOption("G1HeapRegionSize").getValue()) / 2;
+            long half = Long.parseLong(vm.getVMOption("G1HeapRegionSize").getValue()) / 2;
+            return half <= MAX_BYTES ? half : 0; // regions set larger than G1 picks itself: not worth the memory
         } catch (RuntimeException | LinkageError e) { // not HotSpot, or no jdk.management: no alignment
             return 0;
         }
