@@ -27,6 +27,7 @@ final class StatusBar extends HBox {
         cancel.setOnAction(e -> vm.cancel());
         cancel.visibleProperty().bind(task.busyProperty());
         Label models = new Label();
+        models.setId("models");
         models.textProperty().bind(Bindings.concat("A: ", vm.slotA().stateProperty(),
                 Bindings.when(vm.compareProperty()).then(Bindings.concat("\nB: ", vm.slotB().stateProperty())).otherwise("")));
         // both notes wrap instead of being cut: on a narrow window the bar grows a line, never hides the end
@@ -48,7 +49,7 @@ final class StatusBar extends HBox {
         // the bar and Cancel take no room while nothing runs
         bar.managedProperty().bind(bar.visibleProperty());
         cancel.managedProperty().bind(cancel.visibleProperty());
-        models.setStyle("-fx-text-fill: #555;");
+        models.setOpacity(0.75); // muted on either theme (a fixed grey vanished on the dark one)
         getChildren().addAll(status, models, bar, cancel);
         setAlignment(Pos.CENTER_LEFT);
         setPadding(new Insets(3, 8, 3, 8));

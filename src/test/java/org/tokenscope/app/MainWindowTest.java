@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import javafx.geometry.Point2D;
+import javafx.scene.control.Label;
+import javafx.scene.paint.Color;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.Test;
 import org.testfx.api.FxRobot;
@@ -302,6 +304,26 @@ class MainWindowTest extends TwoModelWindowTest {
         robot.interact(() -> vm.textProperty().set("Still here"));
         waitFor(() -> vm.analysisProperty().get().text().equals("Still here") && !vm.status().busyProperty().get());
         assertThat(vm.analysisProperty().get().a().model().name()).isEqualTo("small");
+    }
+
+    /** The status bar's two lines stand out from the bar on the light theme and on the dark one. */
+    @Test
+    void theStatusLinesReadOnEitherTheme(FxRobot robot) throws Exception {
+        analysed();
+        for (boolean dark : new boolean[] {false, true}) {
+            robot.interact(() -> view.toolbar.darkTheme.setSelected(dark));
+            WaitForAsyncUtils.waitForFxEvents();
+            for (String id : List.of("#status", "#models")) {
+                Label label = robot.lookup(id).queryAs(Label.class);
+                assertThat(label.getText()).as(id).isNotBlank();
+                double text = ((Color) label.getTextFill()).getBrightness();
+                double seen = dark ? label.getOpacity() * text + (1 - label.getOpacity()) * 0.12 // over #1e1f22
+                        : label.getOpacity() * text + (1 - label.getOpacity()) * 0.96;              // over Modena's grey
+                assertThat(dark ? seen : 1 - seen).as("%s on the %s theme: text brightness %.2f at opacity %.2f",
+                        id, dark ? "dark" : "light", text, label.getOpacity()).isGreaterThan(0.55);
+            }
+        }
+        robot.interact(() -> view.toolbar.darkTheme.setSelected(false));
     }
 
     @Test
