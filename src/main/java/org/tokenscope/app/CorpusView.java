@@ -84,14 +84,19 @@ public final class CorpusView extends BorderPane implements TabView {
         bar.setPadding(new Insets(6));
         setTop(bar);
 
+        // the scores' names on two lines, and the columns sharing the table's width, so that no header is cut
+        // short ("binocul…") where the table has half of a 1280-pixel window
         table.getColumns().add(column("id", r -> r.id()));
         table.getColumns().add(column("label", r -> r.label() == null ? "" : r.label()));
         table.getColumns().add(column("tokens", r -> r.tokens()));
-        table.getColumns().add(column("binoculars", r -> r.binoculars()));
-        table.getColumns().add(column("fast_detectgpt", r -> r.fastDetectGpt()));
-        table.getColumns().add(column("perplexity A", r -> r.perplexityA()));
-        table.getColumns().add(column("perplexity B", r -> r.perplexityB()));
-        table.getColumns().add(column("GLTR A top-10", r -> r.gltrA() == null ? Double.NaN : r.gltrA().top10()));
+        table.getColumns().add(column("Binoculars", r -> r.binoculars()));
+        table.getColumns().add(column("Fast-\nDetectGPT", r -> r.fastDetectGpt()));
+        table.getColumns().add(column("perplexity\nA", r -> r.perplexityA()));
+        table.getColumns().add(column("perplexity\nB", r -> r.perplexityB()));
+        table.getColumns().add(column("GLTR A\ntop-10", r -> r.gltrA() == null ? Double.NaN : r.gltrA().top10()));
+        double[] widths = {80, 55, 55, 85, 85, 85, 85, 85}; // shares of the width: the scores' the most
+        for (int i = 0; i < widths.length; i++) table.getColumns().get(i).setPrefWidth(widths[i]);
+        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_ALL_COLUMNS);
         table.setItems(vm.results());
         table.setRowFactory(t -> {
             var row = new javafx.scene.control.TableRow<CorpusResult>();
