@@ -37,8 +37,9 @@ final class VectorKernels implements Kernels {
     private static final FloatVector ROUNDER = FloatVector.broadcast(F, 12582912f);
 
     /**
-     * Folding 16-lane registers pairwise ({@link #dotRows4}): blend's mask takes the second register's
-     * upper half (quarter, pair, odd lane) of each group, the swap brings the partner lanes alongside.
+     * Folding 16-lane registers pairwise ({@link #dotRows4}, {@link #scores}): blend's mask takes the
+     * second register's upper half (quarter, pair, odd lane) of each group, the swap brings the partner
+     * lanes alongside.
      */
     private static final VectorMask<Float> HI8 = VectorMask.fromLong(F, 0xFF00L);
     private static final VectorMask<Float> HI4 = VectorMask.fromLong(F, 0xF0F0L);
@@ -376,22 +377,22 @@ final class VectorKernels implements Kernels {
         if (L == 16 && d % L == 0) {
             for (; s + 16 <= count; s += 16) { // 16 keys at once, their sums folded together as in dotRows4
                 int row = first + s * stride;
-            FloatVector k0 = FloatVector.zero(F);
-            FloatVector k1 = k0;
-            FloatVector k2 = k0;
-            FloatVector k3 = k0;
-            FloatVector k4 = k0;
-            FloatVector k5 = k0;
-            FloatVector k6 = k0;
-            FloatVector k7 = k0;
-            FloatVector k8 = k0;
-            FloatVector k9 = k0;
-            FloatVector k10 = k0;
-            FloatVector k11 = k0;
-            FloatVector k12 = k0;
-            FloatVector k13 = k0;
-            FloatVector k14 = k0;
-            FloatVector k15 = k0;
+                FloatVector k0 = FloatVector.zero(F);
+                FloatVector k1 = k0;
+                FloatVector k2 = k0;
+                FloatVector k3 = k0;
+                FloatVector k4 = k0;
+                FloatVector k5 = k0;
+                FloatVector k6 = k0;
+                FloatVector k7 = k0;
+                FloatVector k8 = k0;
+                FloatVector k9 = k0;
+                FloatVector k10 = k0;
+                FloatVector k11 = k0;
+                FloatVector k12 = k0;
+                FloatVector k13 = k0;
+                FloatVector k14 = k0;
+                FloatVector k15 = k0;
                 for (int c = 0; c < d; c += L) {
                     FloatVector qc = FloatVector.fromArray(F, q, qo + c);
                     int at = row + c;
