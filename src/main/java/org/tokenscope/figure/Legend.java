@@ -73,26 +73,27 @@ public final class Legend {
             // at the last, the scale's two ends
             double[] ticks = target > 1 ? scale.ticks(target) : new double[] {scale.min(), scale.max()};
             double tickStep = ticks.length > 1 ? ticks[1] - ticks[0] : scale.max() - scale.min();
-            double[] from = new double[ticks.length];
-            double[] to = new double[ticks.length];
+            double[] xs = new double[ticks.length];
+            String[] labels = new String[ticks.length];
             Anchor[] anchors = new Anchor[ticks.length];
             boolean apart = true;
+            double previousEnd = Double.NEGATIVE_INFINITY;
             for (int i = 0; i < ticks.length; i++) {
-                double tx = barX + scale.fraction(ticks[i]) * barWidth;
-                anchors[i] = ticks.length > 1 && i == 0 && tx - barX < 8 ? Anchor.START
-                        : ticks.length > 1 && i == ticks.length - 1 && barX + barWidth - tx < 8 ? Anchor.END : Anchor.MIDDLE;
-                double w = TextMeasure.width(Glyphs.tick(ticks[i], tickStep), font);
-                from[i] = anchors[i] == Anchor.START ? tx : anchors[i] == Anchor.END ? tx - w : tx - w / 2;
-                to[i] = from[i] + w;
-                apart &= i == 0 || from[i] >= to[i - 1] + 6;
+                xs[i] = barX + scale.fraction(ticks[i]) * barWidth;
+                labels[i] = Glyphs.tick(ticks[i], tickStep);
+                anchors[i] = ticks.length > 1 && i == 0 && xs[i] - barX < 8 ? Anchor.START
+                        : ticks.length > 1 && i == ticks.length - 1 && barX + barWidth - xs[i] < 8 ? Anchor.END : Anchor.MIDDLE;
+                double w = TextMeasure.width(labels[i], font);
+                double start = anchors[i] == Anchor.START ? xs[i] : anchors[i] == Anchor.END ? xs[i] - w : xs[i] - w / 2;
+                apart &= start >= previousEnd + 6;
+                previousEnd = start + w;
             }
             if (!apart && target > 1) {
                 continue;
             }
             for (int i = 0; i < ticks.length; i++) {
-                double tx = barX + scale.fraction(ticks[i]) * barWidth;
-                p.line(tx, y + BAR_HEIGHT, tx, y + BAR_HEIGHT + TICK, Theme.AXIS, 1);
-                p.text(Glyphs.tick(ticks[i], tickStep), tx, labelY, font, Theme.MUTED, anchors[i]);
+                p.line(xs[i], y + BAR_HEIGHT, xs[i], y + BAR_HEIGHT + TICK, Theme.AXIS, 1);
+                p.text(labels[i], xs[i], labelY, font, Theme.MUTED, anchors[i]);
             }
             break;
         }
