@@ -104,7 +104,7 @@ if (newTokens > 0) {
         if (run >= 0) { times.push(s); firsts.push(first); cpu.push(cpuSeconds() - cpuStart); }
     }
     root.generate = {new_tokens: newTokens, prompt_tokens: 16, median_s: round(median(times)), tokens_per_s: round(newTokens / median(times)),
-        first_token_ms: round(median(firsts)), cpu_s: round(median(cpu)), decode_tokens_per_s: round((newTokens - 1) / (median(times) - median(firsts) / 1e3))};
+        first_token_ms: round(median(firsts)), first_token_ms_min: round(Math.min(...firsts)), first_token_ms_max: round(Math.max(...firsts)), cpu_s: round(median(cpu)), decode_tokens_per_s: round((newTokens - 1) / (median(times) - median(firsts) / 1e3))};
 }
 root.peak_rss_bytes = (() => { try { return Number(/VmHWM:\s+(\d+)/.exec(fs.readFileSync("/proc/self/status", "utf8"))[1]) * 1024; } catch { return -1; } })();
 console.log(JSON.stringify(root, null, 2));

@@ -2,6 +2,7 @@
 # tokenscope's weight formats side by side with llama.cpp, one run after the other on the same machine:
 #   OUT/<model>-ours-<f32|bf16|q8>.json   (tokenscope bench --weights W)
 #   OUT/<model>-llamacpp-<q8_0|f32>.json  (bench/peer_llamacpp.mjs on a GGUF from bench/gguf_convert.py)
+#   OUT/<model>-llamacpp-q8_0-noamx.json  (the same with AMX refused, bench/noamx.c; only where the CPU has AMX)
 #
 #   bench/q8.sh CKPT_DIR OUT_DIR [MODEL...]     (models default: gpt2; GGUF and llama.cpp for gpt2 only)
 #
@@ -39,5 +40,15 @@ for m in "${models[@]}"; do
         --threads "$threads" \
         > "$out/$m-llamacpp-$t.json" 2>> "$out/llamacpp.log"
     done
+    # On a CPU with AMX (Xeon Sapphire Rapids and later) llama.cpp multiplies Q8_0 matrices with it; once
+    # more with AMX refused (bench/noamx.c): llama.cpp as it runs on every CPU without AMX, laptops included.
+    if grep -qw amx_int8 /proc/cpuinfo 2>/dev/null && command -v cc > /dev/null; then
+      cc -shared -fPIC -O2 -o "$out/libnoamx.so" "$here/bench/noamx.c" -ldl
+      load "$m-llamacpp-q8_0-noamx"
+      LD_PRELOAD="$out/libnoamx.so" node "$here/bench/peer_llamacpp.mjs" --model "$out/$m-q8_0.gguf" --tokens "$tokens" \
+        --new-tokens "$new" --repeat "$repeat" --threads "$threads" \
+        > "$out/$m-llamacpp-q8_0-noamx.json" 2>> "$out/llamacpp-noamx.log"
+      rm -f "$out/libnoamx.so"
+    fi
   fi
 done

@@ -397,6 +397,9 @@ public final class BenchCommand implements Callable<Integer> {
         out.put("min_s", round(Arrays.stream(times).min().orElseThrow()));
         out.put("tokens_per_s", round(count / median));
         out.put("first_token_ms", round(firstMs));
+        // the spread too: a peer whose threads sleep between runs has a first token that jumps (llama.cpp: 12–53 ms in one run)
+        out.put("first_token_ms_min", round(Arrays.stream(firsts).min().orElseThrow()));
+        out.put("first_token_ms_max", round(Arrays.stream(firsts).max().orElseThrow()));
         out.put("decode_tokens_per_s", count > 1 ? round((count - 1) / (median - firstMs / 1e3)) : null);
         out.put("cpu_s", round(median(cpu)));
         out.put("kv_cache", !withoutCache);

@@ -56,6 +56,10 @@ class BenchCommandTest {
                 assertThat(g.get(field).isNumber()).as(key + "." + field).isTrue();
                 assertThat(g.get(field).asDouble()).as(key + "." + field).isPositive();
             }
+            assertThat(g.get("first_token_ms_min").asDouble()).as(key).isPositive()
+                    .isLessThanOrEqualTo(g.get("first_token_ms").asDouble());
+            assertThat(g.get("first_token_ms_max").asDouble()).as(key)
+                    .isGreaterThanOrEqualTo(g.get("first_token_ms").asDouble());
             assertThat(g.get("step_ms")).as(key).hasSize(5);
         }
         JsonNode cached = root.get("generate");
