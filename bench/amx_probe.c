@@ -144,6 +144,17 @@ static void matmul_rows_q8(const int8_t* q, const uint16_t* s, int rows, int col
   }
 }
 
+/* the largest |y − Σ w·x| / Σ|w·x| over y [t][rows], in double on the dequantized weights */
+static double worst_error(const int8_t* q, const uint16_t* s, int rows, int cols, const float* x, int t, const float* y) {
+  double worst = 0;
+  for (int n = 0; n < t; n++) for (int r = 0; r < rows; r++) {
+    double ref = 0, mag = 0;
+    for (int c = 0; c < cols; c++) { double w = (double) q[(size_t) r * cols + c] * _cvtsh_ss(s[(size_t) r * cols / 32 + c / 32]); ref += w * x[n * cols + c]; mag += fabs(w * x[n * cols + c]); }
+    double e = fabs(y[(size_t) n * rows + r] - ref) / mag; if (e > worst) worst = e;
+  }
+  return worst;
+}
+
 static double now(void) { struct timespec ts; clock_gettime(CLOCK_MONOTONIC, &ts); return ts.tv_sec + ts.tv_nsec * 1e-9; }
 
 int main(void) {
@@ -169,12 +180,7 @@ int main(void) {
   for (int i = 2; i < 4; i++) {
     prep_x(x, t, C[i], parts);
     matmul_rows(q[i], s[i], R[i], C[i], parts, t, y, 0, R[i], wb, sf);
-    double worst = 0;
-    for (int n = 0; n < t; n++) for (int r = 0; r < R[i]; r++) {
-      double ref = 0, mag = 0;
-      for (int c = 0; c < C[i]; c++) { double w = (double) q[i][(size_t) r * C[i] + c] * _cvtsh_ss(s[i][(size_t) r * C[i] / 32 + c / 32]); ref += w * x[n * C[i] + c]; mag += fabs(w * x[n * C[i] + c]); }
-      double e = fabs(y[(size_t) n * R[i] + r] - ref) / mag; if (e > worst) worst = e;
-    }
+    double worst = worst_error(q[i], s[i], R[i], C[i], x, t, y);
     printf("matrix %dx%d: worst |y - ref| / sum|w x| = %.3g\n", R[i], C[i], worst);
   }
   for (int rep = 0; rep < 8; rep++) {
@@ -192,12 +198,7 @@ int main(void) {
   for (int i = 2; i < 4; i++) {
     prep_q8(x, t, C[i], xq8, xs);
     matmul_rows_q8(q[i], s[i], R[i], C[i], xq8, xs, t, y, 0, R[i], sf);
-    double worst = 0;
-    for (int n = 0; n < t; n++) for (int r = 0; r < R[i]; r++) {
-      double ref = 0, mag = 0;
-      for (int c = 0; c < C[i]; c++) { double w = (double) q[i][(size_t) r * C[i] + c] * _cvtsh_ss(s[i][(size_t) r * C[i] / 32 + c / 32]); ref += w * x[n * C[i] + c]; mag += fabs(w * x[n * C[i] + c]); }
-      double e = fabs(y[(size_t) n * R[i] + r] - ref) / mag; if (e > worst) worst = e;
-    }
+    double worst = worst_error(q[i], s[i], R[i], C[i], x, t, y);
     printf("int8 activations, matrix %dx%d: worst |y - ref| / sum|w x| = %.3g\n", R[i], C[i], worst);
   }
   for (int rep = 0; rep < 8; rep++) {
