@@ -22,7 +22,7 @@ import org.tokenscope.testing.CheckpointWriter;
 import org.tokenscope.testing.TinyGpt2;
 
 /**
- * An edited text scored through the kept cache equals the same text scored from nothing (1e-5),
+ * An edited text scored through the kept cache equals the same text scored from nothing (to 1e-5 of each value),
  * and costs only the positions after the edit.
  */
 class IncrementalScorerTest {
@@ -171,8 +171,18 @@ class IncrementalScorerTest {
         assertThat(next).hasSize(options.topK());
         for (int k = 0; k < next.size(); k++) {
             assertThat(next.get(k).id()).isEqualTo(order[k]);
-            assertThat(next.get(k).logprob()).isCloseTo(lp[order[k]], within(1e-5));
+            assertThat(next.get(k).logprob()).isCloseTo(lp[order[k]], float32(lp[order[k]]));
         }
+    }
+
+    /**
+     * Two float32 computations of one number in different orders (cached positions against a full
+     * pass; the engine's GEMM picks other kernels for other shapes) agree to some ulps, not exactly:
+     * 1e-5 of the value (about 80 ulps), at least 1e-5. Seen: 1.09e-5 apart at a log-probability of
+     * -5.98 on an AMD EPYC, where PyTorch's MKL takes another code path than on Intel.
+     */
+    private static org.assertj.core.data.Offset<Double> float32(double want) {
+        return within(1e-5 * Math.max(1, Math.abs(want)));
     }
 
     private static double[] toDouble(float[] x) {
@@ -195,13 +205,13 @@ class IncrementalScorerTest {
             assertThat(a.end()).as(where).isEqualTo(b.end());
             assertThat(a.isScored()).as(where).isEqualTo(b.isScored());
             if (!b.isScored()) continue;
-            assertThat(a.logprob()).as(where).isCloseTo(b.logprob(), within(1e-5));
-            assertThat(a.entropy()).as(where).isCloseTo(b.entropy(), within(1e-5));
+            assertThat(a.logprob()).as(where).isCloseTo(b.logprob(), float32(b.logprob()));
+            assertThat(a.entropy()).as(where).isCloseTo(b.entropy(), float32(b.entropy()));
             assertThat(a.rank()).as(where).isEqualTo(b.rank());
             assertThat(a.top()).as(where).hasSameSizeAs(b.top());
             for (int i = 0; i < b.top().size(); i++) {
                 assertThat(a.top().get(i).id()).as(where).isEqualTo(b.top().get(i).id());
-                assertThat(a.top().get(i).logprob()).as(where).isCloseTo(b.top().get(i).logprob(), within(1e-5));
+                assertThat(a.top().get(i).logprob()).as(where).isCloseTo(b.top().get(i).logprob(), float32(b.top().get(i).logprob()));
             }
         }
         assertThat(got.perplexity()).isCloseTo(want.perplexity(), within(1e-4 * want.perplexity()));
