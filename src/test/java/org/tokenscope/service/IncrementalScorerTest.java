@@ -178,7 +178,7 @@ class IncrementalScorerTest {
     /**
      * Two float32 computations of one number in different orders (cached positions against a full
      * pass; the engine's GEMM picks other kernels for other shapes) agree to some ulps, not exactly:
-     * 1e-5 of the value (about 80 ulps), at least 1e-5. Seen: 1.09e-5 apart at a log-probability of
+     * 1e-5 of the value (80–170 ulps), at least 1e-5. Seen: 1.09e-5 apart at a log-probability of
      * -5.98 on an AMD EPYC, where PyTorch's MKL takes another code path than on Intel.
      */
     private static org.assertj.core.data.Offset<Double> float32(double want) {
