@@ -22,8 +22,8 @@ import org.tokenscope.testing.CheckpointWriter;
 import org.tokenscope.testing.TinyGpt2;
 
 /**
- * An edited text scored through the kept cache equals the same text scored from nothing (to 1e-5 of each value),
- * and costs only the positions after the edit.
+ * An edited text scored through the kept cache equals the same text scored from nothing (to 1e-5
+ * of each value), and costs only the positions after the edit.
  */
 class IncrementalScorerTest {
 
